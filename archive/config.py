@@ -1,0 +1,227 @@
+"""Settings: defaults < casearchive.toml < CASEARCHIVE_* environment < command-line flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from archive.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "casearchive.toml"
+DEFAULT_YOUTUBE_API_URL = "https://youtube.googleapis.com/"
+DEFAULT_USER_AGENT = (
+    "casearchive/0.1 (+https://github.com/casearchive/casearchive; research archive of case videos)"
+)
+
+
+@dataclass(frozen=True)
+class YouTubeSettings:
+    """How to reach the YouTube Data API and which channels to harvest."""
+
+    channels: tuple[str, ...] = ()
+    api_url: str = DEFAULT_YOUTUBE_API_URL
+    key_file: str | None = None
+    retries: int = 5
+    full_pass_every_days: int = 7
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """Where the platform's case pages are and how politely to crawl them."""
+
+    start_urls: tuple[str, ...] = ()
+    user_agent: str = DEFAULT_USER_AGENT
+    delay: float = 1.0
+    retries: int = 3
+    timeout: float = 30.0
+    selectors: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TranscriptSettings:
+    """Which caption languages to prefer and whether the online provider may run."""
+
+    languages: tuple[str, ...] = ("nl", "en")
+    online: bool = False
+    folder: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs to know, after all sources are merged."""
+
+    data_dir: Path = Path("data")
+    taxonomy: Path | None = None
+    config_file: Path | None = None
+    youtube: YouTubeSettings = field(default_factory=YouTubeSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
+    transcripts: TranscriptSettings = field(default_factory=TranscriptSettings)
+
+
+_SECTIONS = {"youtube": YouTubeSettings, "site": SiteSettings, "transcripts": TranscriptSettings}
+_TOP_KEYS = {"data": "data_dir", "taxonomy": "taxonomy"}
+
+
+def _coerce(cls: type, name: str, value: Any, where: str) -> Any:
+    """Check a value from the file against the dataclass field's default type."""
+    sample = getattr(cls(), name)
+    if isinstance(sample, tuple):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}.{name} must be a list of strings")
+        return tuple(value)
+    if isinstance(sample, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}.{name} must be true or false")
+        return value
+    if isinstance(sample, (int, float)) and not isinstance(sample, bool):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}.{name} must be a number")
+        return type(sample)(value)
+    if isinstance(sample, Mapping):
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(f"{where}.{name} must be a table of strings")
+        return dict(value)
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}.{name} must be a string")
+    return value
+
+
+def _section(cls: type, table: Any, where: str) -> Any:
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{where}] must be a table")
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(table) - names)
+    if unknown:
+        raise ConfigError(f"unknown key {unknown[0]!r} in [{where}] (known: {', '.join(sorted(names))})")
+    return cls(**{k: _coerce(cls, k, v, where) for k, v in table.items()})
+
+
+def parse_config(text: str, source: Path) -> Settings:
+    """Parse the text of a casearchive.toml into Settings (paths relative to the file's folder)."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    settings = Settings(config_file=source)
+    base = source.parent
+    for key, value in raw.items():
+        if key in _SECTIONS:
+            settings = replace(settings, **{key: _section(_SECTIONS[key], value, key)})
+        elif key in _TOP_KEYS:
+            if not isinstance(value, str):
+                raise ConfigError(f"{source}: {key} must be a string path")
+            settings = replace(settings, **{_TOP_KEYS[key]: base / Path(value).expanduser()})
+        else:
+            known = ", ".join(sorted([*_TOP_KEYS, *_SECTIONS]))
+            raise ConfigError(f"{source}: unknown key {key!r} (known: {known})")
+    return settings
+
+
+def load_settings(
+    config: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Merge defaults, the config file, the environment and the flags given here."""
+    env = os.environ if env is None else env
+    path = config or env.get("CASEARCHIVE_CONFIG")
+    if path:
+        path = Path(path).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"config file not found: {path}")
+    elif Path(DEFAULT_CONFIG_NAME).is_file():
+        path = Path(DEFAULT_CONFIG_NAME)
+    settings = Settings()
+    if path:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc}") from None
+        settings = parse_config(text, Path(path))
+    if env.get("CASEARCHIVE_DATA"):
+        settings = replace(settings, data_dir=Path(env["CASEARCHIVE_DATA"]).expanduser())
+    if env.get("CASEARCHIVE_TAXONOMY"):
+        settings = replace(settings, taxonomy=Path(env["CASEARCHIVE_TAXONOMY"]).expanduser())
+    if env.get("CASEARCHIVE_YOUTUBE_API_URL"):
+        settings = replace(
+            settings, youtube=replace(settings.youtube, api_url=env["CASEARCHIVE_YOUTUBE_API_URL"])
+        )
+    if env.get("CASEARCHIVE_YOUTUBE_KEY_FILE"):
+        settings = replace(
+            settings, youtube=replace(settings.youtube, key_file=env["CASEARCHIVE_YOUTUBE_KEY_FILE"])
+        )
+    if data_dir is not None:
+        settings = replace(settings, data_dir=Path(data_dir).expanduser())
+    return settings
+
+
+def read_api_key(settings: Settings, env: Mapping[str, str] | None = None) -> str:
+    """The YouTube API key from YOUTUBE_API_KEY or the key file; never from the config itself."""
+    env = os.environ if env is None else env
+    key = env.get("YOUTUBE_API_KEY", "").strip()
+    if key:
+        return key
+    if settings.youtube.key_file:
+        path = Path(settings.youtube.key_file).expanduser()
+        try:
+            key = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"cannot read the YouTube key file {path}: {exc.strerror}") from None
+        if key:
+            return key
+        raise ConfigError(f"the YouTube key file {path} is empty")
+    raise ConfigError(
+        "no YouTube API key: set YOUTUBE_API_KEY or youtube.key_file "
+        "(a file outside the repository holding the key)"
+    )
+
+
+EXAMPLE_CONFIG = '''\
+# casearchive configuration. Precedence: defaults < this file < CASEARCHIVE_* env < flags.
+# The YouTube API key is NOT configured here: set YOUTUBE_API_KEY, or point youtube.key_file at
+# a file outside any repository that holds only the key.
+
+# Where the archive, the index and the run logs live (relative to this file).
+data = "data"
+
+# Companies (with aliases and sector), themes (with synonyms) and sectors; merged with what
+# the case pages say. See the README for the format.
+# taxonomy = "taxonomy.toml"
+
+[site]
+# Listing pages to crawl from; case pages and their attachments are followed on the same host.
+start_urls = ["https://www.kennisbanksocialeinnovatie.nl/kennis/"]
+# Seconds between requests to one host (robots.txt Crawl-delay wins when larger).
+delay = 1.0
+retries = 3
+timeout = 30.0
+# CSS selectors for a platform whose markup differs from the default guesses:
+# [site.selectors]
+# title = "h1.case-title"
+# body = "article .content"
+
+[youtube]
+# Channels as UC… id, @handle or URL. Channels linked from case pages are added automatically.
+channels = ["UC6XpRSGS236lYZmcCjkBE4g"]
+# key_file = "~/.config/casearchive/youtube.key"
+# The Data API root; point it at a local test server with CASEARCHIVE_YOUTUBE_API_URL.
+# api_url = "https://youtube.googleapis.com/"
+retries = 5
+# An incremental run stops at the first known upload; every N days a full pass re-reads the
+# whole uploads list to notice deleted and privated videos.
+full_pass_every_days = 7
+
+[transcripts]
+# Preferred caption languages, in order.
+languages = ["nl", "en"]
+# Folder of caption files named <videoId>.<lang>.vtt or .srt (e.g. from YouTube Studio).
+# folder = "captions"
+# The online provider uses an undocumented YouTube endpoint (youtube-transcript-api); it is
+# off unless you enable it and accept YouTube's terms for your use.
+online = false
+'''

@@ -1,0 +1,58 @@
+"""Run summaries: one JSON file per run in ``<data>/runs/``, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from archive.store import utc_now
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a file through a temporary file and a rename, so readers never see half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_run(data_dir: Path, command: str, summary: dict[str, Any], started_at: str, exit_code: int) -> Path:
+    """Persist one run's summary; returns the file written."""
+    finished = utc_now()
+    record = {"command": command, "started_at": started_at, "finished_at": finished,
+              "exit_code": exit_code, **summary}
+    stamp = started_at.replace(":", "").replace("-", "")
+    path = Path(data_dir) / "runs" / f"{stamp}-{command.replace(' ', '-')}.json"
+    n = 1
+    while path.exists():
+        n += 1
+        path = path.with_name(f"{stamp}-{command.replace(' ', '-')}-{n}.json")
+    atomic_write(path, json.dumps(record, indent=2, ensure_ascii=False).encode())
+    return path
+
+
+def list_runs(data_dir: Path) -> list[dict[str, Any]]:
+    """Every saved run summary, oldest first (unreadable files are skipped)."""
+    runs = []
+    for path in sorted((Path(data_dir) / "runs").glob("*.json")):
+        try:
+            runs.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    return runs
+
+
+def last_run(data_dir: Path) -> dict[str, Any] | None:
+    """The newest run summary, or None."""
+    runs = list_runs(data_dir)
+    return runs[-1] if runs else None

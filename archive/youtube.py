@@ -1,0 +1,428 @@
+"""YouTube Data API v3 harvester: a channel's uploads into the archive at minimal quota.
+
+Cost: ``channels.list`` (1 unit) → the uploads playlist through ``playlistItems.list`` (1 unit a
+page of 50) → ``videos.list`` (1 unit a batch of 50 ids). A full pass over N videos costs
+1 + 2·⌈N/50⌉ units. An incremental run stops paging at the first known upload, unless the
+playlist's size says something disappeared. ``search.list`` (100 units) is never used.
+
+Each channel's pass (next page token, ids still to fetch) is saved after every call, so a run
+stopped by the quota or a crash resumes where it stopped without paying twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterable
+from urllib.parse import urlencode
+
+from archive.errors import EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA, FetchError, NotFoundError, QuotaExceeded
+from archive.quota import QuotaLedger
+from archive.store import ArchiveStore, utc_now
+from archive.youtube_api import ApiResponse, YouTubeApi
+from archive.youtube_refs import ChannelRef
+
+log = logging.getLogger(__name__)
+
+NS_RESPONSE = "youtube.response"
+NS_CHANNEL = "youtube.channel"
+NS_VIDEO = "youtube.video"
+NS_AVAILABILITY = "youtube.availability"
+
+PAGE_SIZE = 50
+VIDEO_PARTS = "snippet,contentDetails,statistics,status,topicDetails,liveStreamingDetails,localizations"
+CHANNEL_PARTS = "snippet,contentDetails,statistics,brandingSettings"
+# Titles YouTube shows, to anyone but the owner, for playlist entries whose video is gone.
+HIDDEN_TITLES = {"Deleted video": "deleted", "Private video": "private"}
+# Parts of a resource that change without the content changing; they do not make a new version.
+VOLATILE = ("etag", "statistics")
+
+Progress = Callable[[str, int, "int | None"], None]
+
+
+# -- parsing (pure) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Video:
+    """What the index and the CLI need of one ``youtube#video`` resource."""
+
+    id: str
+    channel_id: str
+    channel_title: str
+    title: str
+    description: str
+    published_at: str | None
+    duration: int | None
+    tags: tuple[str, ...]
+    language: str | None
+    thumbnail: str | None
+    live: str
+    privacy: str | None
+    has_captions: bool
+    view_count: int | None
+
+
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+
+
+def parse_duration(text: str | None) -> int | None:
+    """ISO 8601 durations as the API writes them (``PT21M7S``, ``P1DT2H``, ``P0D``) in seconds."""
+    match = _DURATION.match(text or "")
+    if not match or text in ("P", "PT"):
+        return None
+    days, hours, minutes, seconds = match.groups()
+    return int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(float(seconds or 0))
+
+
+def parse_video(resource: dict[str, Any]) -> Video:
+    """A ``youtube#video`` resource (any subset of parts) as a Video."""
+    snippet = resource.get("snippet") or {}
+    details = resource.get("contentDetails") or {}
+    status = resource.get("status") or {}
+    stats = resource.get("statistics") or {}
+    thumbs = snippet.get("thumbnails") or {}
+    best = next((thumbs[k]["url"] for k in ("high", "medium", "standard", "default", "maxres")
+                 if k in thumbs and "url" in thumbs[k]), None)
+    views = stats.get("viewCount")
+    return Video(
+        id=resource["id"],
+        channel_id=snippet.get("channelId", ""),
+        channel_title=snippet.get("channelTitle", ""),
+        title=snippet.get("title", ""),
+        description=snippet.get("description", ""),
+        published_at=snippet.get("publishedAt"),
+        duration=parse_duration(details.get("duration")),
+        tags=tuple(snippet.get("tags") or ()),
+        language=snippet.get("defaultAudioLanguage") or snippet.get("defaultLanguage"),
+        thumbnail=best,
+        live=snippet.get("liveBroadcastContent", "none"),
+        privacy=status.get("privacyStatus"),
+        has_captions=details.get("caption") == "true",
+        view_count=int(views) if isinstance(views, str) and views.isdigit() else None,
+    )
+
+
+def playlist_item_video(item: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The video id of a playlist item, and why it is hidden (``deleted``/``private``) if it is."""
+    snippet = item.get("snippet") or {}
+    video_id = (item.get("contentDetails") or {}).get("videoId") or (snippet.get("resourceId") or {}).get("videoId")
+    privacy = (item.get("status") or {}).get("privacyStatus")
+    hidden = HIDDEN_TITLES.get(snippet.get("title", ""))
+    if privacy == "private":
+        hidden = "private"
+    elif privacy == "privacyStatusUnspecified":
+        hidden = hidden or "deleted"
+    return video_id, hidden
+
+
+def _identity(resource: dict[str, Any]) -> bytes:
+    stable = {k: v for k, v in resource.items() if k not in VOLATILE}
+    return json.dumps(stable, sort_keys=True, ensure_ascii=False).encode()
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, indent=1).encode()
+
+
+# -- summaries --------------------------------------------------------------------------------
+
+
+@dataclass
+class ChannelSummary:
+    """What one channel's harvest did."""
+
+    channel: str
+    title: str = ""
+    mode: str = "incremental"
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    reactivated: int = 0
+    failed: int = 0
+    completed: bool = False
+    error: str | None = None
+
+
+@dataclass
+class HarvestSummary:
+    """What a whole YouTube harvest run did; ``exit_code`` follows SPEC §8."""
+
+    channels: list[ChannelSummary] = field(default_factory=list)
+    units: dict[str, int] = field(default_factory=dict)
+    stopped_by_quota: bool = False
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if self.stopped_by_quota:
+            return EXIT_QUOTA
+        return EXIT_PARTIAL if self.failures else EXIT_OK
+
+    def total(self, name: str) -> int:
+        """A counter summed over all channels."""
+        return sum(getattr(c, name) for c in self.channels)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form for the run summary."""
+        totals = {k: self.total(k) for k in ("new", "changed", "unchanged", "deactivated", "reactivated", "failed")}
+        return {
+            "source": "youtube",
+            "channels": [asdict(c) for c in self.channels],
+            "totals": totals,
+            "units": dict(self.units),
+            "units_total": sum(self.units.values()),
+            "stopped_by_quota": self.stopped_by_quota,
+            "failures": list(self.failures),
+        }
+
+
+# -- the harvester ----------------------------------------------------------------------------
+
+
+class YouTubeHarvester:
+    """Harvests channels' uploads into an ArchiveStore through a YouTubeApi."""
+
+    def __init__(
+        self,
+        store: ArchiveStore,
+        api: YouTubeApi,
+        ledger: QuotaLedger,
+        *,
+        full_pass_every_days: int = 7,
+        progress: Progress | None = None,
+    ) -> None:
+        self.store = store
+        self.api = api
+        self.ledger = ledger
+        self.full_pass_every = timedelta(days=full_pass_every_days)
+        self.progress = progress or (lambda label, done, total: None)
+        self._fetched: set[str] = set()  # channels whose resource this run already fetched
+
+    # The channel state lives in the archive's state table, one entry a channel.
+    def _state(self, channel_id: str) -> dict[str, Any] | None:
+        return self.store.get_state(f"youtube/channel/{channel_id}")
+
+    def _save(self, state: dict[str, Any]) -> None:
+        self.store.set_state(f"youtube/channel/{state['channel_id']}", state)
+
+    def _call(self, resource: str, params: dict[str, Any], key: str | None = None) -> ApiResponse:
+        """Call the API and archive the raw response before anything parses it."""
+        response = self.api.call(resource, params)
+        self.store.put(
+            NS_RESPONSE,
+            key or f"{response.method}?{urlencode(sorted(params.items()))}",
+            response.body,
+            url=response.url,
+            method=response.method,
+            params=response.params,
+            status=response.status,
+            content_type=response.content_type,
+        )
+        return response
+
+    def known_channels(self) -> list[str]:
+        """Ids of every channel harvested before."""
+        return [name.rsplit("/", 1)[1] for name in self.store.state_names("youtube/channel/")]
+
+    def resolve(self, ref: ChannelRef) -> str:
+        """The channel id of a reference; a handle or user name costs one ``channels.list``."""
+        if ref.kind == "id":
+            return ref.value
+        cached = self.store.get_state(f"youtube/resolve/{ref.kind}:{ref.value.lower()}")
+        if cached:
+            return cached
+        resource = self._fetch_channel(ref)
+        self.store.set_state(f"youtube/resolve/{ref.kind}:{ref.value.lower()}", resource["id"])
+        return resource["id"]
+
+    def _fetch_channel(self, ref: ChannelRef) -> dict[str, Any]:
+        attempts: list[dict[str, str]] = {
+            "id": [{"id": ref.value}],
+            "handle": [{"forHandle": ref.value}],
+            "username": [{"forUsername": ref.value}],
+            # A /c/ custom URL has no API lookup; most became handles, older ones are user names.
+            "custom": [{"forHandle": "@" + ref.value}, {"forUsername": ref.value}],
+        }[ref.kind]
+        for lookup in attempts:
+            response = self._call("channels", {"part": CHANNEL_PARTS, **lookup})
+            items = response.data.get("items") or []
+            if items:
+                resource = items[0]
+                self._fetched.add(resource["id"])
+                self._store_channel(resource)
+                return resource
+        raise NotFoundError(f"YouTube channel not found: {ref}")
+
+    def _store_channel(self, resource: dict[str, Any]) -> None:
+        self.store.put(NS_CHANNEL, resource["id"], _json_bytes(resource), identity=_identity(resource),
+                       method="channels.list", content_type="application/json")
+        state = self._state(resource["id"]) or {"channel_id": resource["id"], "known": {},
+                                                "full_pass_at": None, "pass": None}
+        uploads = ((resource.get("contentDetails") or {}).get("relatedPlaylists") or {}).get("uploads")
+        state["uploads"] = uploads or "UU" + resource["id"][2:]
+        state["title"] = (resource.get("snippet") or {}).get("title", "")
+        self._save(state)
+
+    def harvest(self, refs: Iterable[ChannelRef], *, full: bool = False, strict: bool = True) -> HarvestSummary:
+        """Harvest every channel; ``strict`` makes an unknown channel an error instead of a failure."""
+        summary = HarvestSummary()
+        targets: list[str] = []
+        try:
+            for ref in refs:
+                try:
+                    channel_id = self.resolve(ref)
+                except NotFoundError as exc:
+                    if strict:
+                        raise
+                    summary.failures.append(str(exc))
+                    log.warning("[youtube] %s", exc)
+                    continue
+                if channel_id not in targets:
+                    targets.append(channel_id)
+            for channel_id in targets:
+                channel = ChannelSummary(channel=channel_id)
+                summary.channels.append(channel)
+                try:
+                    self._harvest_channel(channel, full=full)
+                except (FetchError, NotFoundError) as exc:
+                    channel.error = str(exc)
+                    summary.failures.append(f"{channel_id}: {exc}")
+                    log.warning("[youtube] %s: %s", channel_id, exc)
+        except QuotaExceeded as exc:
+            summary.stopped_by_quota = True
+            summary.failures.append(str(exc))
+            log.warning("[youtube] quota exceeded; the next run resumes here: %s", exc)
+        summary.units = dict(self.ledger.run)
+        return summary
+
+    def _full_pass_due(self, state: dict[str, Any] | None) -> bool:
+        if not state or not state.get("full_pass_at"):
+            return True
+        last = datetime.fromisoformat(state["full_pass_at"].replace("Z", "+00:00"))
+        return datetime.now(timezone.utc) - last >= self.full_pass_every
+
+    def _harvest_channel(self, summary: ChannelSummary, *, full: bool) -> None:
+        state = self._state(summary.channel)
+        if state and state.get("pass"):
+            log.info("[youtube] %s: resuming the interrupted %s pass", summary.channel, state["pass"]["mode"])
+        else:
+            mode = "full" if full or self._full_pass_due(state) else "incremental"
+            stale = mode == "full" and summary.channel not in self._fetched
+            if state is None or stale or not state.get("uploads"):
+                self._fetch_channel(ChannelRef("id", summary.channel))
+                state = self._state(summary.channel)
+            assert state is not None
+            state["pass"] = {"mode": mode, "page_token": None, "pending": [], "seen": [],
+                             "started_at": utc_now(), "total": None, "done_paging": False}
+            self._save(state)
+        summary.title = state.get("title", "")
+        self._run_pass(state, summary)
+
+    def _run_pass(self, state: dict[str, Any], summary: ChannelSummary) -> None:
+        run = state["pass"]
+        summary.mode = run["mode"]
+        known: dict[str, dict[str, Any]] = state["known"]
+        seen = set(run["seen"])
+        while True:
+            while len(run["pending"]) >= PAGE_SIZE or (run["done_paging"] and run["pending"]):
+                self._fetch_videos(state, run["pending"][:PAGE_SIZE], summary)
+            if run["done_paging"]:
+                break
+            params: dict[str, Any] = {"part": "snippet,contentDetails,status", "playlistId": state["uploads"],
+                                      "maxResults": PAGE_SIZE}
+            if run["page_token"]:
+                params["pageToken"] = run["page_token"]
+            data = self._call("playlistItems", params).data
+            total = (data.get("pageInfo") or {}).get("totalResults")
+            if run["total"] is None:
+                run["total"] = total
+            stop = False
+            for item in data.get("items") or []:
+                video_id, hidden = playlist_item_video(item)
+                if not video_id:
+                    continue
+                if hidden:
+                    if known.get(video_id, {}).get("active", True):
+                        self._set_availability(state, video_id, False, hidden, summary)
+                    continue
+                if video_id in seen:
+                    continue
+                if run["mode"] == "incremental" and video_id in known:
+                    if self._playlist_consistent(state, total):
+                        stop = True
+                        break
+                    log.info("[youtube] %s: the uploads list changed size; doing a full pass", summary.channel)
+                    run["mode"] = summary.mode = "full"
+                run["seen"].append(video_id)
+                seen.add(video_id)
+                if run["mode"] == "full" or video_id not in known:
+                    run["pending"].append(video_id)
+            run["page_token"] = data.get("nextPageToken")
+            run["done_paging"] = stop or not run["page_token"]
+            self._save(state)
+            self.progress(summary.title or summary.channel, len(run["seen"]), total)
+        if run["mode"] == "full":
+            self._reconcile(state, summary)
+            state["full_pass_at"] = utc_now()
+        state["playlist_total"] = run["total"]
+        state["pass"] = None
+        self._save(state)
+        summary.completed = True
+
+    def _playlist_consistent(self, state: dict[str, Any], total: int | None) -> bool:
+        """Whether the playlist grew by exactly the new uploads (else something vanished)."""
+        previous = state.get("playlist_total")
+        new = sum(1 for v in state["pass"]["seen"] if v not in state["known"])
+        return previous is None or total is None or total == previous + new
+
+    def _fetch_videos(self, state: dict[str, Any], ids: list[str], summary: ChannelSummary) -> None:
+        response = self._call("videos", {"part": VIDEO_PARTS, "id": ",".join(ids), "maxResults": PAGE_SIZE})
+        returned = set()
+        for resource in response.data.get("items") or []:
+            returned.add(resource["id"])
+            result = self.store.put(NS_VIDEO, resource["id"], _json_bytes(resource), identity=_identity(resource),
+                                    method="videos.list", content_type="application/json")
+            setattr(summary, result.status, getattr(summary, result.status) + 1)
+            if result.status == "changed":
+                log.info("[youtube] %s: metadata changed; version %d kept beside the old", resource["id"],
+                         result.version.version)
+            privacy = (resource.get("status") or {}).get("privacyStatus")
+            self._set_availability(state, resource["id"], privacy != "private", "private", summary)
+        for video_id in ids:
+            if video_id not in returned:
+                self._set_availability(state, video_id, False, "unavailable", summary)
+        run = state.get("pass")
+        if run:
+            done = set(ids)
+            run["pending"] = [v for v in run["pending"] if v not in done]
+        self._save(state)
+
+    def _set_availability(self, state: dict[str, Any], video_id: str, active: bool, reason: str,
+                          summary: ChannelSummary) -> None:
+        entry = state["known"].get(video_id)
+        if entry is not None and entry["active"] == active:
+            return
+        if entry is None and active:
+            state["known"][video_id] = {"active": True, "since": utc_now()}
+            return
+        body = {"video_id": video_id, "active": active, "reason": None if active else reason, "since": utc_now()}
+        self.store.put(NS_AVAILABILITY, video_id, _json_bytes(body), content_type="application/json")
+        state["known"][video_id] = {"active": active, "since": body["since"]}
+        if entry is not None:
+            if active:
+                summary.reactivated += 1
+            else:
+                summary.deactivated += 1
+                log.info("[youtube] %s: now inactive (%s); its archived data stays", video_id, reason)
+
+    def _reconcile(self, state: dict[str, Any], summary: ChannelSummary) -> None:
+        """After a full pass: ask for known videos that the uploads list no longer shows."""
+        seen = set(state["pass"]["seen"])
+        missing = [v for v, e in state["known"].items() if e["active"] and v not in seen]
+        for start in range(0, len(missing), PAGE_SIZE):
+            self._fetch_videos(state, missing[start:start + PAGE_SIZE], summary)

@@ -1,0 +1,1 @@
+"""The Whoosh index, linking, search, the CLI and the web server of casearchive."""

@@ -1,0 +1,161 @@
+"""The ``casearchive`` command: thin click adapters over library calls.
+
+Exit codes: 0 done; 1 done but some items failed; 2 usage or configuration error;
+3 another run holds the lock; 4 stopped by the YouTube quota (the next run resumes).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.config import EXAMPLE_CONFIG, Settings, load_settings
+from archive.errors import CaseArchiveError, ConfigError
+from archive.redact import install_log_redaction, redact
+from index.output import TerminalProgress, print_table
+
+FORMATS = click.Choice(["table", "json"])
+
+
+class Context:
+    """What every command gets: the global flags, and settings loaded on first use."""
+
+    def __init__(self, config: str | None, data: str | None, debug: bool) -> None:
+        self.config, self.data, self.debug = config, data, debug
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config, self.data)
+        return self._settings
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def _setup_logging(verbose: int, debug: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s" if debug else "%(message)s"))
+    install_log_redaction(handler)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    root.setLevel(level)
+    # The Google client logs every retry with the full URI; keep it at our level, redacted.
+    logging.getLogger("googleapiclient.discovery_cache").setLevel(logging.ERROR)
+
+
+class CaseArchiveGroup(click.Group):
+    """Turns our errors into ``Error: …`` and their exit code; a bug's traceback only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except CaseArchiveError as exc:
+            obj = ctx.find_object(Context)
+            if obj is not None and obj.debug and not exc.expected:
+                raise
+            click.echo(f"Error: {redact(str(exc))}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug: say so plainly, the traceback only on request
+            obj = ctx.find_object(Context)
+            if obj is not None and obj.debug:
+                raise
+            click.echo(f"Error: internal error: {type(exc).__name__}: {redact(str(exc))} "
+                       "(run with --debug for the traceback)", err=True)
+            ctx.exit(70)
+
+
+@click.group(cls=CaseArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", type=click.Path(dir_okay=False), envvar="CASEARCHIVE_CONFIG",
+              help="Config file (default: ./casearchive.toml if present).")
+@click.option("--data", type=click.Path(file_okay=False), help="Data directory (default ./data; env CASEARCHIVE_DATA).")
+@click.option("-v", "--verbose", count=True, help="Say more about what happens.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.version_option(package_name="casearchive")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None, data: str | None, verbose: int, debug: bool) -> None:
+    """Archive and search the multimedia side of a Dutch knowledge platform of cases."""
+    _setup_logging(verbose, debug)
+    ctx.obj = Context(config, data, debug)
+
+
+@cli.command()
+@click.argument("path", default="casearchive.toml", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: str, force: bool) -> None:
+    """Write a commented example configuration file."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise ConfigError(f"{target} exists; use --force to overwrite it")
+    target.write_text(EXAMPLE_CONFIG, encoding="utf-8")
+    click.echo(f"Wrote {target}. Set YOUTUBE_API_KEY (or youtube.key_file) before harvesting YouTube.")
+
+
+@cli.group()
+def harvest() -> None:
+    """Fetch raw material into the archive."""
+
+
+@harvest.command("youtube")
+@click.option("--channel", "channels", multiple=True, metavar="UC…|@handle|URL",
+              help="Channel to harvest (repeatable); default: the config's and those linked from case pages.")
+@click.option("--full", is_flag=True, help="Re-read every upload, not only the new ones.")
+@pass_ctx
+def harvest_youtube_cmd(obj: Context, channels: tuple[str, ...], full: bool) -> None:
+    """Harvest YouTube channels' video metadata (Data API v3, minimal quota)."""
+    from archive.harvest import harvest_youtube
+
+    with TerminalProgress("videos") as progress:
+        summary = harvest_youtube(obj.settings, channels, full=full, progress=progress)
+    rows = [[c.title or c.channel, c.channel, c.mode, c.new, c.changed, c.unchanged, c.deactivated,
+             "yes" if c.completed else "no"] for c in summary.channels]
+    print_table(["channel", "id", "pass", "new", "changed", "unchanged", "inactive", "done"], rows)
+    click.echo(f"Quota units spent: {sum(summary.units.values())} "
+               f"({', '.join(f'{m} {n}' for m, n in sorted(summary.units.items())) or 'none'})")
+    for failure in summary.failures:
+        click.echo(f"failed: {failure}", err=True)
+    if summary.stopped_by_quota:
+        click.echo("Stopped by the YouTube quota; the next run resumes where this one stopped.", err=True)
+    click.get_current_context().exit(summary.exit_code)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_ctx
+def status(obj: Context, fmt: str) -> None:
+    """Counts per kind, active and inactive videos, the last run and quota spent per day."""
+    from archive.status import collect_status
+
+    report = collect_status(obj.settings.data_dir)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Data directory: {report['data_dir']}")
+    if not report["archive"]:
+        click.echo("No archive yet: run `casearchive harvest …` or `casearchive demo`.")
+        return
+    print_table(["kind", "items"], [[k, v] for k, v in report["counts"].items()])
+    videos = report["videos"]
+    click.echo(f"Videos: {videos['active']} active, {videos['inactive']} inactive")
+    run = report["last_run"]
+    if run:
+        click.echo(f"Last run: {run['command']} at {run['finished_at']}, exit code {run['exit_code']}")
+    for day, units in sorted(report["quota_units_per_day"].items())[-7:]:
+        click.echo(f"Quota {day} (Pacific): {units['total']} units")
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """The console script's entry point."""
+    return cli.main(args=argv, prog_name="casearchive")
