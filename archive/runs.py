@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,9 @@ def save_run(data_dir: Path, command: str, summary: dict[str, Any], started_at: 
     finished = utc_now()
     record = {"command": command, "started_at": started_at, "finished_at": finished,
               "exit_code": exit_code, **summary}
-    stamp = started_at.replace(":", "").replace("-", "")
+    # Microseconds in the name keep runs of the same second in order when sorted by name.
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     path = Path(data_dir) / "runs" / f"{stamp}-{command.replace(' ', '-')}.json"
-    n = 1
-    while path.exists():
-        n += 1
-        path = path.with_name(f"{stamp}-{command.replace(' ', '-')}-{n}.json")
     atomic_write(path, json.dumps(record, indent=2, ensure_ascii=False).encode())
     return path
 

@@ -290,6 +290,8 @@ class YouTubeHarvester:
                 try:
                     self._harvest_channel(channel, full=full)
                 except (FetchError, NotFoundError) as exc:
+                    if strict and isinstance(exc, NotFoundError):
+                        raise
                     channel.error = str(exc)
                     summary.failures.append(f"{channel_id}: {exc}")
                     log.warning("[youtube] %s: %s", channel_id, exc)

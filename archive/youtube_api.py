@@ -74,6 +74,11 @@ def classify_http_error(exc: HttpError, method: str) -> Exception:
     return FetchError(text)
 
 
+def backoff_sleep(seconds: float) -> None:
+    """Wait between retries (a module function so that tests can replace it)."""
+    time.sleep(seconds)
+
+
 def _sleeping_request(sleep: Callable[[float], None]) -> type[HttpRequest]:
     """An HttpRequest whose retry backoff uses ``sleep`` (the library retries; tests need no wait)."""
 
@@ -96,7 +101,7 @@ class YouTubeApi:
         *,
         retries: int = 5,
         timeout: float = 30.0,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         register_secret(api_key)
         if not api_url.endswith("/"):
@@ -115,7 +120,7 @@ class YouTubeApi:
             cache_discovery=False,
             client_options={"api_endpoint": api_url},
             http=httplib2.Http(timeout=timeout),
-            requestBuilder=_sleeping_request(sleep),
+            requestBuilder=_sleeping_request(sleep or (lambda seconds: backoff_sleep(seconds))),
         )
 
     def call(self, resource: str, params: dict[str, Any]) -> ApiResponse:

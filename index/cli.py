@@ -43,8 +43,10 @@ def _setup_logging(verbose: int, debug: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(message)s" if debug else "%(message)s"))
     install_log_redaction(handler)
+    handler.set_name("casearchive")
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace only our own handler (a second invocation in one process must not stack them).
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != "casearchive"] + [handler]
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     root.setLevel(level)
     # The Google client logs every retry with the full URI; keep it at our level, redacted.

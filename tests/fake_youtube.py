@@ -132,6 +132,7 @@ class FakeYouTube:
         self.api_key = api_key
         self.channels: dict[str, FakeChannel] = {}
         self.units: Counter[str] = Counter()
+        self.hits: Counter[str] = Counter()  # every request, answered or refused
         self.quota_limit: int | None = None
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._failures: list[tuple[str | None, int]] = []
@@ -180,7 +181,7 @@ class FakeYouTube:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -203,6 +204,7 @@ class FakeYouTube:
         resource = parts.path.rstrip("/").rsplit("/", 1)[-1]
         method = f"{resource}.list"
         with self._lock:
+            self.hits[method] += 1
             if not parts.path.startswith("/youtube/v3/") or resource not in VALID_PARTS:
                 return 404, error_body(404, "notFound", "Not Found")
             for i, (only, status) in enumerate(self._failures):
