@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from archive.config import Settings, read_api_key
 from archive.errors import ConfigError
@@ -39,12 +39,17 @@ def harvest_youtube(
     full: bool = False,
     progress: Progress | None = None,
     sleep: Callable[[float], None] | None = None,
+    api_key: str | None = None,
+    http: Any = None,
 ) -> HarvestSummary:
-    """Harvest YouTube channels into the archive and save the run summary."""
+    """Harvest YouTube channels into the archive and save the run summary.
+
+    ``api_key`` and ``http`` (an httplib2-like transport) are for the offline demo's replay.
+    """
     started = utc_now()
     explicit = list(channels)
     channel_targets(settings, explicit, [])  # reject malformed input before anything else
-    key = read_api_key(settings)
+    key = api_key or read_api_key(settings)
     with open_store(settings.data_dir) as store:
         refs = channel_targets(settings, explicit, store.get_state(SITE_CHANNELS_STATE, []))
         if not refs:
@@ -53,8 +58,8 @@ def harvest_youtube(
                 "or harvest case pages that link channels first"
             )
         ledger = QuotaLedger(store)
-        extra = {"sleep": sleep} if sleep is not None else {}
-        api = YouTubeApi(key, settings.youtube.api_url, ledger, retries=settings.youtube.retries, **extra)
+        api = YouTubeApi(key, settings.youtube.api_url, ledger, retries=settings.youtube.retries,
+                         sleep=sleep, http=http)
         harvester = YouTubeHarvester(store, api, ledger, full_pass_every_days=settings.youtube.full_pass_every_days,
                                      progress=progress)
         summary = harvester.harvest(refs, full=full, strict=bool(explicit))

@@ -102,6 +102,7 @@ class YouTubeApi:
         retries: int = 5,
         timeout: float = 30.0,
         sleep: Callable[[float], None] | None = None,
+        http: Any = None,
     ) -> None:
         register_secret(api_key)
         if not api_url.endswith("/"):
@@ -119,7 +120,7 @@ class YouTubeApi:
             static_discovery=True,
             cache_discovery=False,
             client_options={"api_endpoint": api_url},
-            http=httplib2.Http(timeout=timeout),
+            http=http if http is not None else httplib2.Http(timeout=timeout),
             requestBuilder=_sleeping_request(sleep or (lambda seconds: backoff_sleep(seconds))),
         )
 

@@ -134,6 +134,22 @@ def harvest_youtube_cmd(obj: Context, channels: tuple[str, ...], full: bool) -> 
 
 
 @cli.command()
+@pass_ctx
+def demo(obj: Context) -> None:
+    """Run the whole job on the bundled SAMPLE data, offline (into ./demo-data unless --data)."""
+    from index.demo import run_demo
+
+    data_dir = Path(obj.data or "demo-data")
+    with TerminalProgress("items") as progress:
+        report = run_demo(data_dir, progress=progress)
+    click.echo(f"Demo archive (sample data) in {report.data_dir}/")
+    for name, step in report.steps:
+        totals = step.get("totals", {})
+        click.echo(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in totals.items() if v))
+    click.echo(f"Next: casearchive --data {report.data_dir} status")
+
+
+@cli.command()
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_ctx
 def status(obj: Context, fmt: str) -> None:
