@@ -174,6 +174,140 @@ def status(obj: Context, fmt: str) -> None:
         click.echo(f"Quota {day} (Pacific): {units['total']} units")
 
 
+@cli.command("index")
+@click.option("--rebuild", is_flag=True, help="Build from scratch instead of updating what changed.")
+@click.option("--taxonomy", type=click.Path(dir_okay=False, exists=True), help="Curated taxonomy TOML.")
+@pass_ctx
+def index_cmd(obj: Context, rebuild: bool, taxonomy: str | None) -> None:
+    """Build or update the search index from the archive (no network)."""
+    from index.service import build
+
+    with TerminalProgress("units") as progress:
+        report = build(obj.settings, rebuild=rebuild, taxonomy_path=Path(taxonomy) if taxonomy else None,
+                       progress=progress)
+    kind = "Rebuilt" if report.rebuilt else "Updated"
+    click.echo(f"{kind} the index ({report.reason}): {report.added} added, {report.updated} updated, "
+               f"{report.deleted} deleted, {report.unchanged} unchanged; {report.total} units, "
+               f"{report.links} links, {report.seconds:.1f} s")
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many results (paging).")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--inactive", is_flag=True, help="Include videos that are no longer available.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table",
+              show_default=True)
+@click.option("--taxonomy", type=click.Path(dir_okay=False, exists=True), help="Curated taxonomy TOML.")
+@pass_ctx
+def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: str, inactive: bool, fmt: str,
+           taxonomy: str | None) -> None:
+    """Search: words (all must match), "phrases", OR, NOT/-, prefix*, fuzzy~, field:value filters."""
+    from index import export
+    from index.search import SearchOptions
+    from index.service import search as run
+
+    options = SearchOptions(limit=limit, offset=offset, sort=sort, include_inactive=inactive)  # type: ignore[arg-type]
+    result = run(obj.settings, " ".join(query), options, Path(taxonomy) if taxonomy else None)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        click.echo({"csv": export.to_csv, "md": export.to_markdown, "table": export.to_text}[fmt](result), nl=False)
+
+
+@cli.group()
+def links() -> None:
+    """List link suggestions with their evidence; confirm or reject them."""
+
+
+@links.command("list")
+@click.option("--status", "status_", type=click.Choice(["all", "suggested", "confirmed", "rejected"]), default="all")
+@click.option("--source", help="Only links from this video:ID or case:slug.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_ctx
+def links_list(obj: Context, status_: str, source: str | None, fmt: str) -> None:
+    """Links of the live index, with confidence and evidence."""
+    from index.service import list_links
+
+    rows = list_links(obj.settings, status_, source)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    print_table(["source", "target", "conf.", "status", "evidence"],
+                [[r["source"], r["target"], r["confidence"], r["status"],
+                  "; ".join(f"{e['rule']}: {e['text']}" for e in r["evidence"])[:80]] for r in rows])
+
+
+@links.command("confirm")
+@click.argument("source")
+@click.argument("target")
+@click.option("--note", help="Why (kept with the decision).")
+@pass_ctx
+def links_confirm(obj: Context, source: str, target: str, note: str | None) -> None:
+    """Confirm a link (SOURCE video:ID or case:slug, TARGET case:/company:/theme:…)."""
+    from index.linking import decide
+
+    decide(obj.settings.data_dir, source, target, "confirmed", note)
+    click.echo(f"Confirmed {source} → {target}; it applies from the next `casearchive index`.")
+
+
+@links.command("reject")
+@click.argument("source")
+@click.argument("target")
+@click.option("--note", help="Why (kept with the decision).")
+@pass_ctx
+def links_reject(obj: Context, source: str, target: str, note: str | None) -> None:
+    """Reject a suggested link; it stays rejected through every rebuild."""
+    from index.linking import decide
+
+    decide(obj.settings.data_dir, source, target, "rejected", note)
+    click.echo(f"Rejected {source} → {target}; it applies from the next `casearchive index`.")
+
+
+@harvest.command("site")
+@click.option("--start", "starts", multiple=True, metavar="URL",
+              help="Listing page to crawl from (repeatable); default: the config's site.start_urls.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_ctx
+def harvest_site_cmd(obj: Context, starts: tuple[str, ...], fmt: str) -> None:
+    """Crawl the platform's case pages and their notes into the archive."""
+    from archive.cases import harvest_site
+    from index.case_view import print_site_summary
+
+    with TerminalProgress("items") as progress:
+        summary = harvest_site(obj.settings, starts, progress=progress)
+    click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False)) if fmt == "json" else print_site_summary(summary)
+    click.get_current_context().exit(summary.exit_code)
+
+
+@harvest.command("notes")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_ctx
+def harvest_notes_cmd(obj: Context, fmt: str) -> None:
+    """Fetch and read the notes (PDF, DOCX, HTML) that archived case pages link."""
+    from archive.cases import harvest_notes
+    from index.case_view import print_site_summary
+
+    with TerminalProgress("notes") as progress:
+        summary = harvest_notes(obj.settings, progress=progress)
+    click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False)) if fmt == "json" else print_site_summary(summary)
+    click.get_current_context().exit(summary.exit_code)
+
+
+@cli.command()
+@click.argument("item_id", metavar="ID")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_ctx
+def show(obj: Context, item_id: str, fmt: str) -> None:
+    """Show one archived case (by its slug) with everything parsed from it."""
+    from archive.cases import describe_case
+    from index.case_view import print_case
+
+    data = describe_case(obj.settings, item_id)
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False)) if fmt == "json" else print_case(data)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """The console script's entry point."""
     return cli.main(args=argv, prog_name="casearchive")

@@ -1,0 +1,240 @@
+"""Build the index from the archive: incremental by unit fingerprints, swapped in atomically.
+
+``<data>/index/`` holds generations ``gen-<stamp>/`` (a Whoosh index plus ``manifest.json`` and
+``links.json``) and a symlink ``current`` to the live one. A build writes a new generation
+beside the live one (an incremental build starts from hard links to the live segment files,
+which Whoosh never rewrites) and then replaces the symlink in one rename, so readers never see
+half an index and a crash at any point leaves the previous generation serving.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+import warnings
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from whoosh import index as whoosh_index
+
+from archive.errors import CaseArchiveError
+from archive.runs import atomic_write
+from archive.store import utc_now
+from index.linking import LinkSet
+from index.schema import SCHEMA_VERSION, Unit, build_schema
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, "int | None"], None]
+KEEP_GENERATIONS = 2
+
+
+class IndexMissing(CaseArchiveError):
+    """There is no index to search yet."""
+
+
+class IndexCorrupt(CaseArchiveError):
+    """The live index cannot be read; ``casearchive index --rebuild`` rebuilds it from the archive."""
+
+    exit_code = 1
+
+
+@dataclass
+class BuildReport:
+    """What a build did; ``touched`` = units added, updated or deleted."""
+
+    generation: str
+    built_at: str
+    rebuilt: bool
+    reason: str
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    total: int = 0
+    links: int = 0
+    seconds: float = 0.0
+    touched_ids: list[str] = field(default_factory=list)
+
+    @property
+    def touched(self) -> int:
+        return self.added + self.updated + self.deleted
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["touched_ids"] = data["touched_ids"][:50]
+        return data
+
+
+def index_root(data_dir: Path) -> Path:
+    """The folder of the index generations."""
+    return Path(data_dir) / "index"
+
+
+def current_generation(data_dir: Path) -> Path | None:
+    """The live generation's folder, or None when no index was ever published."""
+    link = index_root(data_dir) / "current"
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = link.resolve()
+    return target if target.is_dir() else None
+
+
+def read_manifest(generation: Path) -> dict[str, Any]:
+    """A generation's manifest (schema version, build time, unit fingerprints)."""
+    try:
+        return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexCorrupt(f"the index manifest in {generation} is unreadable: {exc}") from None
+
+
+def fingerprint(unit: Unit) -> str:
+    """A hash of everything a unit puts in the index."""
+    return hashlib.sha1(json.dumps(unit.to_fields(), sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _probe(generation: Path) -> str | None:
+    """Why Whoosh cannot read a generation, or None when it can."""
+    error = None
+    # Whoosh leaves the file of a damaged TOC open; it is closed (quietly) when the error goes.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            with whoosh_index.open_dir(str(generation)).reader() as reader:
+                reader.doc_count()
+        except Exception as exc:  # whatever a damaged index raises
+            error = f"{type(exc).__name__}: {exc}"
+        gc.collect()
+    return error
+
+
+def _hardlink_copy(source: Path, target: Path) -> None:
+    target.mkdir(parents=True)
+    for path in source.iterdir():
+        if path.name.endswith("_LOCK") or path.name in ("manifest.json", "links.json"):
+            continue
+        os.link(path, target / path.name)
+
+
+def _swap(root: Path, generation: Path) -> None:
+    tmp = root / f".current-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(generation.name, tmp)
+    os.replace(tmp, root / "current")
+
+
+def _cleanup(root: Path, live: Path) -> None:
+    """Remove generations beyond the newest few, and any half-built one a crash left."""
+    generations = sorted(p for p in root.glob("gen-*") if p.is_dir())
+    complete = [p.name for p in generations if (p / "manifest.json").exists()]
+    keep = {live.name, *complete[-KEEP_GENERATIONS:]}
+    for path in generations:
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _new_generation_name(root: Path) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return root / f"gen-{stamp}"
+
+
+def write_index(data_dir: Path, units: list[Unit], links: LinkSet, *, rebuild: bool = False,
+                progress: Progress | None = None, extra_manifest: dict[str, Any] | None = None) -> BuildReport:
+    """Publish a generation holding exactly ``units``, touching only what changed."""
+    started = time.monotonic()
+    root = index_root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    live = current_generation(data_dir)
+    old: dict[str, str] = {}
+    reason = "requested" if rebuild else ""
+    if live is None:
+        rebuild, reason = True, "no index yet"
+    elif not rebuild:
+        try:
+            manifest = read_manifest(live)
+            if manifest.get("schema_version") != SCHEMA_VERSION:
+                rebuild, reason = True, f"schema {manifest.get('schema_version')} → {SCHEMA_VERSION}"
+            elif (problem := _probe(live)) is not None:
+                raise IndexCorrupt(problem)
+            else:
+                old = manifest["units"]
+        except IndexCorrupt as exc:  # an unreadable index is rebuilt from the archive
+            log.warning("[index] the live index is unreadable (%s); rebuilding it from the archive", exc)
+            rebuild, reason = True, f"unreadable index: {exc}"
+    generation = _new_generation_name(root)
+    new = {u.id: fingerprint(u) for u in units}
+    report = BuildReport(generation=generation.name, built_at=utc_now(), rebuilt=rebuild, reason=reason or "incremental")
+    if rebuild:
+        generation.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(generation), build_schema())
+        changed = units
+    else:
+        assert live is not None
+        _hardlink_copy(live, generation)
+        ix = whoosh_index.open_dir(str(generation))
+        changed = [u for u in units if old.get(u.id) != new[u.id]]
+    removed = [uid for uid in old if uid not in new]
+    writer = ix.writer(limitmb=128)
+    try:
+        for uid in removed:
+            writer.delete_by_term("id", uid)
+        for n, unit in enumerate(changed, 1):
+            if unit.id in old:
+                writer.update_document(**unit.to_fields())
+            else:
+                writer.add_document(**unit.to_fields())
+            if progress and (n % 200 == 0 or n == len(changed)):
+                progress("index", n, len(changed))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    report.added = sum(1 for u in changed if u.id not in old)
+    report.updated = len(changed) - report.added
+    report.deleted = len(removed)
+    report.unchanged = len(units) - len(changed)
+    report.total = len(units)
+    report.touched_ids = [u.id for u in changed] + removed
+    link_rows = [l.to_dict() for l in links]
+    report.links = len(link_rows)
+    manifest = {"schema_version": SCHEMA_VERSION, "built_at": report.built_at, "units": new,
+                **(extra_manifest or {})}
+    atomic_write(generation / "links.json", json.dumps(link_rows, ensure_ascii=False).encode())
+    atomic_write(generation / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
+    _swap(root, generation)
+    _cleanup(root, generation)
+    report.seconds = round(time.monotonic() - started, 3)
+    return report
+
+
+def open_live(data_dir: Path) -> tuple[Any, dict[str, Any], Path]:
+    """The live Whoosh index, its manifest and folder; clear errors when missing or broken."""
+    live = current_generation(data_dir)
+    if live is None:
+        raise IndexMissing(f"no index in {data_dir}: run `casearchive index` (or `casearchive demo`)")
+    manifest = read_manifest(live)
+    try:
+        ix = whoosh_index.open_dir(str(live))
+    except Exception as exc:
+        raise IndexCorrupt(f"the index in {live} cannot be opened ({exc}); "
+                           "run `casearchive index --rebuild` to rebuild it from the archive") from None
+    return ix, manifest, live
+
+
+def read_links(data_dir: Path) -> list[dict[str, Any]]:
+    """Every link of the live index with its evidence."""
+    live = current_generation(data_dir)
+    if live is None:
+        raise IndexMissing(f"no index in {data_dir}: run `casearchive index`")
+    try:
+        return json.loads((live / "links.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexCorrupt(f"the links of the index are unreadable: {exc}") from None

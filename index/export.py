@@ -1,0 +1,88 @@
+"""Search results as CSV, Markdown and a terminal table; exports say what was searched and when."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+COLUMNS = ["rank", "kind", "title", "url", "start", "year", "case_ids", "companies", "themes", "score", "snippet"]
+
+
+def _cell(result: dict[str, Any], column: str, rank: int) -> str:
+    if column == "rank":
+        return str(rank)
+    value = result.get(column)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _header_lines(search: dict[str, Any]) -> list[str]:
+    parsed = search.get("parsed") or {}
+    shown = len(search["results"])
+    return [
+        f"query: {search['query']}",
+        f"filters: {', '.join(parsed.get('filters') or []) or 'none'}",
+        f"results: {search['total']} (this export: {shown}, from {search.get('offset', 0) + 1 if shown else 0}; "
+        f"sorted by {search.get('sort', 'relevance')})",
+        f"index built at: {search.get('index_built_at')}",
+    ]
+
+
+def to_csv(search: dict[str, Any]) -> str:
+    """CSV with ``#`` header lines naming the query, filters, count and index build time."""
+    out = io.StringIO()
+    for line in _header_lines(search):
+        out.write(f"# {line}\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
+        writer.writerow([_cell(result, c, rank) for c in COLUMNS])
+    return out.getvalue()
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(search: dict[str, Any]) -> str:
+    """A Markdown table with the same header facts, for citing in a report."""
+    lines = [f"- {line}" for line in _header_lines(search)] + [""]
+    columns = ["#", "kind", "title", "link", "year", "cases", "snippet"]
+    lines.append("| " + " | ".join(columns) + " |")
+    lines.append("|" + "---|" * len(columns))
+    for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
+        link = f"[{'▶ ' + str(result['start']) + ' s' if 'start' in result else 'open'}]({result['url']})"
+        lines.append("| " + " | ".join([
+            str(rank), result["kind"], _md(result["title"]), link, str(result.get("year") or ""),
+            _md(", ".join(result["case_ids"])), _md(result["snippet"])]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
+        else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def to_text(search: dict[str, Any]) -> str:
+    """What a person reads in a terminal: ranked results, moments, then facets."""
+    lines = [f"{search['total']} results for {search['query']!r} (index built {search.get('index_built_at')})", ""]
+    for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
+        when = f" {_clock(result['start'])}" if "start" in result else ""
+        flag = "" if result.get("active", True) else "  [niet meer beschikbaar]"
+        lines.append(f"{rank}. [{result['kind']}{when}] {result['title']}{flag}")
+        lines.append(f"   {result['url']}")
+        if result["case_ids"] or result["companies"]:
+            lines.append(f"   cases: {', '.join(result['case_ids']) or '-'}; companies: {', '.join(result['companies']) or '-'}")
+        lines.append(f"   {result['snippet']}")
+        for moment in result.get("moments", []):
+            lines.append(f"   ▶ {_clock(moment['start'])} {moment['url']}  {moment['snippet'][:100]}")
+        if result.get("more_moments"):
+            lines.append(f"   +{result['more_moments']} more moments")
+        lines.append("")
+    for name, counts in search["facets"].items():
+        if counts:
+            top = ", ".join(f"{value} ({count})" for value, count in list(counts.items())[:8])
+            lines.append(f"{name}: {top}")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,238 @@
+"""Links between videos, cases, companies and themes, each with its evidence and a confidence.
+
+Links come from explicit URLs (a case page links or embeds a video, or links its channel; a
+video description links a case) and from mentions of taxonomy names and aliases in titles,
+descriptions, transcripts and notes. People confirm or reject suggestions; those decisions live
+in ``<data>/curation/links.json`` and are applied at every build, so they survive rebuilds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Literal
+
+from archive.errors import InputError
+from archive.runs import atomic_write
+from archive.store import utc_now
+from index.taxonomy import Taxonomy, fold_name
+
+# A link counts for search filters and facets from this confidence on (or when confirmed).
+ACCEPT = 0.5
+CASE_URL = re.compile(r"/kennis/(?:kennisbank/)?([a-z0-9][a-z0-9-]*[a-z0-9])(?:/\d+)?/?(?=[\s?#\"'<)]|$)", re.I)
+
+Status = Literal["auto", "confirmed", "rejected"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a link was made: which rule, which field, which text, where."""
+
+    rule: str
+    field: str
+    text: str
+    position: int | None = None
+
+
+@dataclass
+class Link:
+    """A link from a video or case (``video:ID``/``case:slug``) to a case, company or theme."""
+
+    source: str
+    target: str
+    confidence: float
+    evidence: list[Evidence] = field(default_factory=list)
+    status: Status = "auto"
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == "confirmed" or (self.status == "auto" and self.confidence >= ACCEPT)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "target": self.target, "confidence": round(self.confidence, 2),
+                "status": self.status, "evidence": [asdict(e) for e in self.evidence]}
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    """What linking needs of a case."""
+
+    slug: str
+    title: str
+    companies: tuple[str, ...]
+    themes: tuple[str, ...]
+    video_ids: tuple[str, ...]
+    channels: tuple[str, ...]  # channel ids the case links (resolved)
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What linking needs of a video."""
+
+    id: str
+    channel_id: str
+    title: str
+    description: str
+    transcript: str = ""
+
+
+def mentions(text: str, names: Iterable[str], folded: str | None = None) -> list[tuple[str, int]]:
+    """Whole-word occurrences of any of the names in text: (matched text, offset).
+
+    ``folded`` is ``fold_name(text)`` when the caller already has it (it looks up many names).
+    """
+    found = []
+    folded = fold_name(text) if folded is None else folded
+    for name in names:
+        key = fold_name(name)
+        if len(key) < 3:
+            continue
+        for match in re.finditer(r"(?<!\w)" + re.escape(key) + r"(?!\w)", folded):
+            found.append((text[match.start():match.end()] if len(folded) == len(text) else name, match.start()))
+            break
+    return found
+
+
+class LinkSet:
+    """Links keyed by (source, target); adding evidence to a known pair keeps the best confidence."""
+
+    def __init__(self) -> None:
+        self._links: dict[tuple[str, str], Link] = {}
+
+    def add(self, source: str, target: str, confidence: float, evidence: Evidence) -> None:
+        link = self._links.setdefault((source, target), Link(source, target, 0.0))
+        link.confidence = max(link.confidence, confidence)
+        if evidence not in link.evidence:
+            link.evidence.append(evidence)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(sorted(self._links.values(), key=lambda l: (l.source, l.target)))
+
+    def get(self, source: str, target: str) -> Link | None:
+        return self._links.get((source, target))
+
+    def apply(self, decisions: dict[tuple[str, str], dict[str, Any]]) -> None:
+        """Apply people's decisions: a confirmation may add a link nothing suggested."""
+        for (source, target), decision in decisions.items():
+            link = self._links.get((source, target))
+            if link is None:
+                if decision["decision"] != "confirmed":
+                    continue
+                link = self._links[(source, target)] = Link(source, target, 1.0)
+                link.evidence.append(Evidence("curated", "curation", decision.get("note") or "added by a person"))
+            link.status = "confirmed" if decision["decision"] == "confirmed" else "rejected"
+
+    def targets(self, source: str, prefix: str) -> list[str]:
+        """The accepted targets of a source with a given prefix (``case:``, ``company:``…), names only."""
+        return sorted(l.target[len(prefix):] for l in self._links.values()
+                      if l.source == source and l.target.startswith(prefix) and l.accepted)
+
+
+def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
+             decisions: dict[tuple[str, str], dict[str, Any]] | None = None) -> LinkSet:
+    """Compute every link between the archive's cases and videos."""
+    links = LinkSet()
+    by_slug = {c.slug: c for c in cases}
+    channel_cases: dict[str, list[CaseInfo]] = {}
+    for case in cases:
+        for channel in case.channels:
+            channel_cases.setdefault(channel, []).append(case)
+        for company in case.companies:
+            links.add(f"case:{case.slug}", f"company:{taxonomy.canonical('company', company)}", 1.0,
+                      Evidence("case page", "companies", company))
+        for theme in case.themes:
+            links.add(f"case:{case.slug}", f"theme:{taxonomy.canonical('theme', theme)}", 1.0,
+                      Evidence("case page", "themes", theme))
+    company_names = {e.name: e.names() for e in taxonomy.entries("company")}
+    theme_names = {e.name: e.names() for e in taxonomy.entries("theme")}
+    video_ids = {v.id for v in videos}
+    for case in cases:
+        for video_id in case.video_ids:
+            if video_id in video_ids:
+                links.add(f"video:{video_id}", f"case:{case.slug}", 1.0,
+                          Evidence("case page links the video", "case page", f"/kennis/{case.slug}/"))
+    for video in videos:
+        source = f"video:{video.id}"
+        fields = {"title": video.title, "description": video.description, "transcript": video.transcript}
+        weights = {"title": 0.9, "description": 0.8, "transcript": 0.6}
+        named: set[str] = set()
+        for field_name, text in fields.items():
+            if not text:
+                continue
+            folded = fold_name(text)
+            for name, names in company_names.items():
+                for matched, pos in mentions(text, names, folded):
+                    named.add(name)
+                    links.add(source, f"company:{name}", weights[field_name],
+                              Evidence("name mentioned", field_name, matched, pos))
+            for name, names in theme_names.items():
+                for matched, pos in mentions(text, names, folded):
+                    links.add(source, f"theme:{name}", weights[field_name] - 0.1,
+                              Evidence("theme mentioned", field_name, matched, pos))
+        for match in CASE_URL.finditer(video.description):
+            slug = match.group(1).lower()
+            if slug in by_slug:
+                links.add(source, f"case:{slug}", 1.0,
+                          Evidence("description links the case", "description", match.group(0), match.start()))
+        for case in channel_cases.get(video.channel_id, []):
+            case_companies = {taxonomy.canonical("company", c) for c in case.companies}
+            shared = sorted(case_companies & named)
+            if shared:
+                links.add(source, f"case:{case.slug}", 0.8,
+                          Evidence("case links the channel; video names its company", "title/description",
+                                   ", ".join(shared)))
+            elif len(channel_cases[video.channel_id]) == 1:
+                links.add(source, f"case:{case.slug}", 0.4,
+                          Evidence("case links the channel", "channel", video.channel_id))
+    links.apply(decisions or {})
+    # A video linked to a case shares the case's themes (through the case, as evidence).
+    for link in list(links):
+        if link.source.startswith("video:") and link.target.startswith("case:") and link.accepted:
+            case = by_slug.get(link.target[5:])
+            for theme in case.themes if case else ():
+                links.add(link.source, f"theme:{taxonomy.canonical('theme', theme)}", link.confidence * 0.9,
+                          Evidence("via the linked case", "case", case.slug))
+    links.apply(decisions or {})
+    return links
+
+
+# -- curated decisions -----------------------------------------------------------------------
+
+
+def decisions_path(data_dir: Path) -> Path:
+    """Where people's link decisions are kept (outside the index, so rebuilds keep them)."""
+    return Path(data_dir) / "curation" / "links.json"
+
+
+def load_decisions(data_dir: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every confirmed or rejected link, keyed by (source, target)."""
+    path = decisions_path(data_dir)
+    if not path.exists():
+        return {}
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the link decisions {path}: {exc}") from None
+    return {(r["source"], r["target"]): r for r in rows}
+
+
+def _ref(text: str, kinds: tuple[str, ...]) -> str:
+    kind, sep, value = text.partition(":")
+    if not sep or kind not in kinds or not value.strip():
+        raise InputError(f"{text!r} is not a link end; write {' or '.join(k + ':…' for k in kinds)}")
+    return f"{kind}:{value.strip()}"
+
+
+def decide(data_dir: Path, source: str, target: str, decision: Literal["confirmed", "rejected"],
+           note: str | None = None) -> dict[str, Any]:
+    """Record a person's decision on a link; it applies from the next index build on."""
+    source = _ref(source, ("video", "case"))
+    target = _ref(target, ("case", "company", "theme"))
+    decisions = load_decisions(data_dir)
+    row = {"source": source, "target": target, "decision": decision, "at": utc_now(), "note": note}
+    decisions[(source, target)] = row
+    rows = sorted(decisions.values(), key=lambda r: (r["source"], r["target"]))
+    atomic_write(decisions_path(data_dir), json.dumps(rows, indent=2, ensure_ascii=False).encode())
+    return row

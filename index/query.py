@@ -1,0 +1,167 @@
+"""The query language (SPEC §5) on top of Whoosh's parser, with one-line errors for bad input.
+
+Words must all match (AND); ``"exact phrases"`` go to the unstemmed field; ``OR``, ``NOT`` and
+``-word``; ``prefix*``; ``fuzzy~`` (``~2`` for two edits); field filters ``company:``,
+``theme:``, ``case:``, ``sector:``, ``kind:``, ``year:``, ``lang:``, ``caption:``; year ranges
+``year:2012..2014``. Filter values are matched by name or alias through the taxonomy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin
+
+from archive.errors import InputError
+from index.analysis import fold
+from index.schema import FILTER_FIELDS, fold_label
+from index.taxonomy import Taxonomy
+
+MAX_QUERY = 500
+KINDS = {"case", "note", "video", "passage"}
+CAPTIONS = {"manual", "auto", "imported"}
+_TEXT_FIELDS = {"title", "content", "exact"}
+# A field filter: optional minus, name, colon, a quoted or bare value (outside quoted phrases).
+_FILTER = re.compile(r'(?<![\w"])(-?)([A-Za-z_]+):("[^"]*"|[^\s()"]+)')
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+class QueryError(InputError):
+    """A query that cannot be run, with what is wrong with it."""
+
+
+@dataclass
+class ParsedQuery:
+    """A query split into its full-text part and its filters, ready for Whoosh."""
+
+    text: str
+    filters: list[tuple[str, str, bool]] = field(default_factory=list)  # (name, value, negated)
+    query: Any = None
+
+    def describe(self) -> dict[str, Any]:
+        """The filters as people wrote them (for export headers)."""
+        return {"text": self.text, "filters": [f"{'-' if neg else ''}{name}:{value}" for name, value, neg in self.filters]}
+
+
+def _year_query(value: str) -> Any:
+    match = re.fullmatch(r"(\d{4})(?:(?:\.\.|-)(\d{4}))?", value)
+    if not match:
+        raise QueryError(f"year:{value} is not a year or a range (write year:2013 or year:2012..2014)")
+    low = int(match.group(1))
+    high = int(match.group(2) or low)
+    if high < low:
+        raise QueryError(f"year:{value} is an empty range (the first year is after the second)")
+    return wq.NumericRange("year", low, high)
+
+
+def _filter_query(name: str, value: str, taxonomy: Taxonomy) -> Any:
+    value = value.strip('"').strip()
+    if not value:
+        raise QueryError(f"{name}: needs a value")
+    if name == "year":
+        return _year_query(value)
+    if name == "kind" and value.lower() not in KINDS:
+        raise QueryError(f"kind:{value} is not a kind (case, note, video, passage)")
+    if name == "caption" and value.lower() not in CAPTIONS:
+        raise QueryError(f"caption:{value} is not a caption kind (manual, auto, imported)")
+    if name in ("company", "theme", "sector"):
+        value = taxonomy.canonical(name, value)
+    if name in ("kind", "caption", "lang", "active"):
+        return wq.Term(FILTER_FIELDS[name], value.lower())
+    return wq.Term(FILTER_FIELDS[name], fold_label(value))
+
+
+def _check_balance(text: str) -> None:
+    if text.count('"') % 2:
+        raise QueryError('unbalanced quote: every "phrase" needs its closing "')
+    depth = 0
+    for char in _QUOTED.sub("", text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            raise QueryError("a ')' closes nothing")
+    if depth:
+        raise QueryError("a '(' is never closed")
+
+
+def _rewrite_terms(text: str) -> str:
+    """Route phrases to the exact field; fold wildcard and fuzzy words (they skip the analyzer)."""
+    out, last = [], 0
+    for match in _QUOTED.finditer(text):
+        out.append(_fold_special(text[last:match.start()]))
+        prefix = text[max(0, match.start() - 1):match.start()]
+        out.append(match.group(0) if prefix == ":" else f"exact:{match.group(0)}")
+        last = match.end()
+    out.append(_fold_special(text[last:]))
+    return "".join(out)
+
+
+def _fold_special(chunk: str) -> str:
+    def one(word: str) -> str:
+        if "*" in word or "?" in word or "~" in word:
+            core = word.lstrip("-+(").split("*")[0].split("?")[0].split("~")[0]
+            if ("*" in word or "?" in word) and len(core.split(":")[-1]) < 2:
+                raise QueryError(f"{word}: a wildcard needs at least two letters before it")
+            return fold(word)
+        return word
+    return " ".join(one(w) for w in chunk.split(" "))
+
+
+def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
+    """Parse the query language into a Whoosh query, or raise QueryError saying what is wrong."""
+    text = " ".join(text.split())
+    if not text:
+        raise QueryError("the query is empty: give words, a \"phrase\" or a filter such as theme:…")
+    if len(text) > MAX_QUERY:
+        raise QueryError(f"the query is too long ({len(text)} characters; at most {MAX_QUERY})")
+    _check_balance(text)
+    parsed = ParsedQuery(text=text)
+    filters = []
+
+    def take(match: re.Match[str]) -> str:
+        negated, name, value = match.group(1) == "-", match.group(2).lower(), match.group(3)
+        if name in _TEXT_FIELDS:
+            return match.group(0)
+        if name not in FILTER_FIELDS:
+            known = ", ".join(sorted(k for k in FILTER_FIELDS if k != "active"))
+            raise QueryError(f"unknown field '{match.group(2)}:' (known: {known})")
+        parsed.filters.append((name, value.strip('"'), negated))
+        filters.append((_filter_query(name, value, taxonomy), negated))
+        return " "
+
+    rest = _FILTER.sub(take, text)
+    # Operators left dangling where filters were taken out ("x kind:a OR kind:b") mean nothing.
+    rest = re.sub(r"\b(?:AND|OR)(?:\s+(?:AND|OR|NOT))*\s*$|^\s*(?:AND|OR)\b", " ", rest.strip()).strip()
+    rest = re.sub(r"\b(AND|OR)\s+(?:AND|OR)\b", r"\1", rest)
+    # A bare operator left over (e.g. "OR" between two filters) means nothing on its own.
+    if rest and not re.fullmatch(r"(?:AND|OR|NOT|\s)+", rest):
+        parser = MultifieldParser(["title", "content"], schema, fieldboosts={"title": 2.0}, group=AndGroup)
+        parser.add_plugin(FuzzyTermPlugin())
+        parser.add_plugin(PlusMinusPlugin())
+        try:
+            text_query = parser.parse(_rewrite_terms(rest))
+        except QueryError:
+            raise
+        except Exception as exc:  # Whoosh rarely refuses, but never let it show a traceback
+            raise QueryError(f"cannot read the query: {exc}") from None
+        if text_query is wq.NullQuery or isinstance(text_query, type(wq.NullQuery)):
+            raise QueryError("the query has no searchable words (only stop words or operators?)")
+    elif not filters:
+        raise QueryError("the query has no words or filters")
+    else:
+        text_query = wq.Every()
+    # Values of the same filter are alternatives (kind:video kind:passage = either); different
+    # filters must all hold, as facets work.
+    by_name: dict[str, list[Any]] = {}
+    for (name, _value, neg), (q, _neg) in zip(parsed.filters, filters):
+        if not neg:
+            by_name.setdefault(name, []).append(q)
+    must = [text_query] + [qs[0] if len(qs) == 1 else wq.Or(qs) for qs in by_name.values()]
+    must_not = [q for q, neg in filters if neg]
+    combined: Any = wq.And(must) if len(must) > 1 else must[0]
+    if must_not:
+        combined = wq.AndNot(combined, wq.Or(must_not))
+    parsed.query = combined
+    return parsed

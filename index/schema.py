@@ -1,0 +1,112 @@
+"""The one Whoosh schema for every searchable unit: case, note page, video, transcript passage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import re
+
+from whoosh.analysis import CommaSeparatedTokenizer, Filter
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+from index.analysis import exact_analyzer, fold, stemmed_analyzer
+
+# Bump when the schema or the analysis changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 1
+
+# Query-language names (SPEC §5) → index fields.
+FILTER_FIELDS = {
+    "company": "companies", "theme": "themes", "case": "case_ids", "sector": "sectors",
+    "kind": "kind", "year": "year", "lang": "lang", "caption": "caption", "active": "active",
+}
+FACETS = ("theme", "company", "case", "sector", "year", "kind")
+
+
+def fold_label(text: str) -> str:
+    """A label's index form: folded, with hyphens and similar joiners read as spaces."""
+    return " ".join(re.sub(r"[-_/.]+", " ", fold(text)).split())
+
+
+class LabelFoldFilter(Filter):
+    """Fold label tokens with ``fold_label`` so "Alfa-Laval" and "alfa laval" are one value."""
+
+    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+        for token in tokens:
+            token.text = fold_label(token.text)
+            yield token
+
+
+def label_analyzer() -> Any:
+    """Comma-separated labels (companies, themes…), each one folded term."""
+    return CommaSeparatedTokenizer() | LabelFoldFilter()
+
+
+def build_schema() -> Schema:
+    """The schema; ``meta`` holds what results show (lists, urls, times) as one stored value."""
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        parent=ID(stored=True, sortable=True),
+        source=ID(stored=True),
+        title=TEXT(analyzer=stemmed_analyzer(), stored=True, field_boost=2.0),
+        content=TEXT(analyzer=stemmed_analyzer(), stored=True),
+        exact=TEXT(analyzer=exact_analyzer(), phrase=True),
+        case_ids=TEXT(analyzer=label_analyzer(), phrase=False),
+        companies=TEXT(analyzer=label_analyzer(), phrase=False),
+        themes=TEXT(analyzer=label_analyzer(), phrase=False),
+        sectors=TEXT(analyzer=label_analyzer(), phrase=False),
+        year=NUMERIC(int, bits=32, sortable=True),
+        date=ID(sortable=True),
+        lang=ID,
+        caption=ID,
+        active=ID,
+        meta=STORED,
+    )
+
+
+@dataclass
+class Unit:
+    """One searchable unit, independent of Whoosh: what the build writes and results return."""
+
+    id: str
+    kind: str  # case | note | video | passage
+    parent: str  # the group a result collapses into: case:<slug> or video:<id>
+    source: str  # the archive item it was made from (namespace:key)
+    title: str
+    content: str
+    url: str
+    case_ids: list[str] = field(default_factory=list)
+    companies: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)
+    year: int | None = None
+    date: str | None = None
+    lang: str | None = None
+    caption: str | None = None
+    active: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)  # video_id, start, page, thumbnail, cues…
+
+    def to_fields(self) -> dict[str, Any]:
+        """The Whoosh document of this unit."""
+        doc: dict[str, Any] = {
+            "id": self.id, "kind": self.kind, "parent": self.parent, "source": self.source,
+            "title": self.title, "content": self.content, "exact": f"{self.title}\n{self.content}",
+            "case_ids": ",".join(self.case_ids), "companies": ",".join(self.companies),
+            "themes": ",".join(self.themes), "sectors": ",".join(self.sectors),
+            "active": "true" if self.active else "false",
+            "date": self.date or "", "meta": self.meta(),
+        }
+        if self.year is not None:
+            doc["year"] = self.year
+        if self.lang:
+            doc["lang"] = self.lang
+        if self.caption:
+            doc["caption"] = self.caption
+        return doc
+
+    def meta(self) -> dict[str, Any]:
+        """The stored part a result is rendered from."""
+        return {"url": self.url, "case_ids": self.case_ids, "companies": self.companies, "themes": self.themes,
+                "sectors": self.sectors, "year": self.year, "date": self.date, "lang": self.lang,
+                "caption": self.caption, "active": self.active, **self.extra}

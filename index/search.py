@@ -1,0 +1,169 @@
+"""Search the live index: ranked, collapsed per video with its best moments, with facets."""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from whoosh import highlight
+from whoosh import query as wq
+
+from index.analysis import exact_analyzer, stemmed_analyzer
+from index.build import open_live
+from index.query import ParsedQuery, parse_query
+from index.schema import FACETS
+from index.taxonomy import Taxonomy
+
+MOMENTS = 3
+Sort = Literal["relevance", "date"]
+
+
+class _Marks(highlight.Formatter):
+    """Wrap matched words in a pair of markers (plain text) or <mark> (HTML, escaped)."""
+
+    def __init__(self, html_out: bool) -> None:
+        self.html_out = html_out
+        self.between = " … "
+
+    def _text(self, text: str) -> str:
+        return html.escape(text) if self.html_out else text
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        word = self._text(highlight.get_text(text, token, replace))
+        return f"<mark>{word}</mark>" if self.html_out else f"«{word}»"
+
+    def format_fragment(self, fragment: Any, replace: bool = False) -> str:
+        out, index = [], fragment.startchar
+        for token in fragment.matches:
+            if token.startchar < index:
+                continue
+            out.append(self._text(fragment.text[index:token.startchar]))
+            out.append(self.format_token(fragment.text, token, replace))
+            index = token.endchar
+        out.append(self._text(fragment.text[index:fragment.endchar]))
+        return "".join(out)
+
+
+def _terms(query: Any, fieldname: str) -> set[str]:
+    found = set()
+    for name, text in query.iter_all_terms():
+        if name == fieldname:
+            found.add(text.decode() if isinstance(text, bytes) else text)
+    return found
+
+
+def make_snippet(text: str, query: Any, html_out: bool = False) -> str:
+    """The best fragments of ``text`` with the query's words marked (stemmed or exact)."""
+    fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
+    for fieldname, analyzer in (("content", stemmed_analyzer()), ("exact", exact_analyzer())):
+        terms = _terms(query, fieldname) | (_terms(query, "title") if fieldname == "content" else set())
+        if terms:
+            # mode="index" makes the analyzer emit compound parts, so "roulatie" marks "taakroulatie".
+            marked = highlight.highlight(text, frozenset(terms), analyzer, fragmenter, _Marks(html_out), top=2,
+                                         mode="index")
+            if marked:
+                return " ".join(marked.split())
+    text = " ".join(text.split())
+    plain = text[:200] + ("…" if len(text) > 200 else "")
+    return html.escape(plain) if html_out else plain
+
+
+def cue_start(cues: list[list[Any]], query: Any) -> float | None:
+    """The start of the cue in which the query's words are said (the most of them; first on ties)."""
+    stems, words = _terms(query, "content") | _terms(query, "title"), _terms(query, "exact")
+    best, best_hits = None, 0
+    stem_an, exact_an = stemmed_analyzer(), exact_analyzer()
+    for i, (start, _end, text) in enumerate(cues):
+        tokens = {t.text for t in stem_an(text, mode="index")}
+        exact = [t.text for t in exact_an(text)]
+        hits = len(stems & tokens) + len(words & set(exact))
+        if words and exact and i + 1 < len(cues) and exact[-1] in words:
+            hits += 1  # a phrase that begins at the end of this cue and runs into the next
+        if hits > best_hits:
+            best, best_hits = float(start), hits
+    return best
+
+
+@dataclass
+class SearchOptions:
+    """How to search: paging, order, whether inactive videos show, HTML snippets."""
+
+    limit: int = 10
+    offset: int = 0
+    sort: Sort = "relevance"
+    include_inactive: bool = False
+    html: bool = False
+
+
+def _result(hit_fields: dict[str, Any], score: float, query: Any, options: SearchOptions) -> dict[str, Any]:
+    meta = hit_fields["meta"]
+    result: dict[str, Any] = {
+        "id": hit_fields["id"], "kind": hit_fields["kind"], "title": hit_fields.get("title", ""),
+        "snippet": make_snippet(hit_fields.get("content", ""), query, options.html), "url": meta["url"],
+        "score": round(score, 4), "case_ids": meta["case_ids"], "companies": meta["companies"],
+        "themes": meta["themes"], "sectors": meta["sectors"], "year": meta["year"], "date": meta.get("date"),
+        "active": meta["active"],
+    }
+    if "video_id" in meta:
+        result["video_id"] = meta["video_id"]
+        result["thumbnail"] = meta.get("thumbnail")
+    if hit_fields["kind"] == "passage":
+        start = cue_start(meta.get("cues") or [], query)
+        start = int(meta["start"] if start is None else start)
+        result.update(start=start, end=meta.get("end"), caption=meta.get("caption"),
+                      url=f"https://www.youtube.com/watch?v={meta['video_id']}&t={start}s")
+    if hit_fields["kind"] == "note":
+        result["page"] = meta.get("page")
+    if hit_fields["kind"] == "video":
+        result.update(duration=meta.get("duration"), channel_title=meta.get("channel_title"))
+        if not meta["active"]:
+            result["inactive_reason"] = meta.get("inactive_reason")
+    return result
+
+
+def run_search(data_dir: Path, text: str, taxonomy: Taxonomy, options: SearchOptions | None = None) -> dict[str, Any]:
+    """Search the live index; the object ``search --format json`` prints (SPEC §8)."""
+    options = options or SearchOptions()
+    ix, manifest, _ = open_live(data_dir)
+    parsed: ParsedQuery = parse_query(text, ix.schema, taxonomy)
+    mask = None if options.include_inactive else wq.Term("active", "false")
+    with ix.searcher() as searcher:
+        hits = searcher.search(parsed.query, limit=None, mask=mask, terms=True)
+        groups: dict[str, list[Any]] = {}
+        for hit in hits:
+            kind = hit["kind"]
+            key = hit["parent"] if kind in ("video", "passage") else hit["id"]
+            groups.setdefault(key, []).append(hit)
+        ordered = list(groups.values())
+        if options.sort == "date":
+            ordered.sort(key=lambda g: (g[0]["meta"].get("date") or ""), reverse=True)
+        facets: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
+        for group in ordered:
+            meta = group[0]["meta"]
+            for name, key in (("theme", "themes"), ("company", "companies"), ("case", "case_ids"),
+                              ("sector", "sectors")):
+                facets[name].update(set(meta[key]))
+            if meta.get("year") is not None:
+                facets["year"][str(meta["year"])] += 1
+            facets["kind"][group[0]["kind"]] += 1
+        results = []
+        for group in ordered[options.offset:options.offset + options.limit]:
+            top = group[0]
+            result = _result(top.fields(), top.score, parsed.query, options)
+            passages = [h for h in group[1:] if h["kind"] == "passage"]
+            result["moments"] = [_result(h.fields(), h.score, parsed.query, options) for h in passages[:MOMENTS]]
+            result["more_moments"] = max(0, len(passages) - MOMENTS)
+            results.append(result)
+    return {
+        "query": text,
+        "parsed": parsed.describe(),
+        "total": len(ordered),
+        "index_built_at": manifest.get("built_at"),
+        "sort": options.sort,
+        "offset": options.offset,
+        "results": results,
+        "facets": {name: dict(counter.most_common()) for name, counter in facets.items()},
+    }

@@ -1,0 +1,187 @@
+"""Turn what the archive holds (cases, notes, videos, transcripts) into linked searchable units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from archive.youtube import Video
+from index.linking import CaseInfo, LinkSet, VideoInfo, link_all, mentions
+from index.schema import Unit
+from index.taxonomy import Taxonomy, add_case_labels, fold_name
+
+WATCH = "https://www.youtube.com/watch?v={id}"
+
+
+@dataclass(frozen=True)
+class NotePage:
+    """One page of an attached note, with the cases that attach it."""
+
+    url: str
+    title: str
+    page: int
+    text: str
+    case_slugs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PassageInfo:
+    """A transcript passage: its time span, text and cues ``(start, end, text)``."""
+
+    start: float
+    end: float
+    text: str
+    cues: tuple[tuple[float, float, str], ...]
+
+
+@dataclass(frozen=True)
+class TranscriptInfo:
+    """A video's transcript in one language, as passages."""
+
+    video_id: str
+    language: str
+    kind: str  # manual | auto | imported
+    passages: tuple[PassageInfo, ...]
+
+
+@dataclass
+class Sources:
+    """Everything the index is built from, read from the archive (never the network)."""
+
+    cases: list[Any] = field(default_factory=list)  # archive.case_parser.Case
+    notes: list[NotePage] = field(default_factory=list)
+    videos: list[Video] = field(default_factory=list)
+    inactive: dict[str, dict[str, Any]] = field(default_factory=dict)
+    channel_of_case_link: dict[str, str] = field(default_factory=dict)  # handle/url → channel id
+    transcripts: list[TranscriptInfo] = field(default_factory=list)
+
+
+def _year(date: str | None) -> int | None:
+    return int(date[:4]) if date and date[:4].isdigit() else None
+
+
+def _case_channels(case: Any, resolve: dict[str, str]) -> tuple[str, ...]:
+    channels = []
+    for link in getattr(case, "youtube", ()):
+        if link.kind == "channel":
+            channel_id = link.id if link.id.startswith("UC") else resolve.get(link.id.lower())
+            if channel_id:
+                channels.append(channel_id)
+    return tuple(channels)
+
+
+def make_units(sources: Sources, taxonomy: Taxonomy,
+               decisions: dict[tuple[str, str], dict[str, Any]] | None = None) -> tuple[list[Unit], LinkSet]:
+    """Every unit with its links (cases, companies, themes, sector, year, kind, language, active)."""
+    for case in sources.cases:
+        add_case_labels(taxonomy, case.themes, case.sectors, case.companies)
+    transcript_text: dict[str, str] = {}
+    for transcript in sources.transcripts:
+        transcript_text[transcript.video_id] = " ".join(p.text for p in transcript.passages)
+    case_infos = [CaseInfo(slug=c.id, title=c.title, companies=tuple(c.companies), themes=tuple(c.themes),
+                           video_ids=tuple(l.id for l in c.youtube if l.kind == "video"),
+                           channels=_case_channels(c, sources.channel_of_case_link)) for c in sources.cases]
+    video_infos = [VideoInfo(v.id, v.channel_id, v.title, f"{v.description}\n{' '.join(v.tags)}",
+                             transcript_text.get(v.id, "")) for v in sources.videos]
+    links = link_all(case_infos, video_infos, taxonomy, decisions)
+    sectors_of_case = {c.id: [taxonomy.canonical("sector", s) for s in c.sectors] for c in sources.cases}
+    units: list[Unit] = []
+    for case in sources.cases:
+        units.append(_case_unit(case, links, taxonomy))
+    for note in sources.notes:
+        units.append(_note_unit(note, links, taxonomy, sectors_of_case))
+    video_units: dict[str, Unit] = {}
+    for video in sources.videos:
+        unit = _video_unit(video, links, sources.inactive, sectors_of_case, taxonomy)
+        video_units[video.id] = unit
+        units.append(unit)
+    for transcript in sources.transcripts:
+        parent = video_units.get(transcript.video_id)
+        for n, passage in enumerate(transcript.passages):
+            units.append(_passage_unit(transcript, n, passage, parent, taxonomy))
+    return units, links
+
+
+def _case_unit(case: Any, links: LinkSet, taxonomy: Taxonomy) -> Unit:
+    source = f"case:{case.id}"
+    parts = [case.intro] + [
+        "\n".join(filter(None, [section.heading] + [b.text for b in section.blocks])) for section in case.sections]
+    return Unit(
+        id=source, kind="case", parent=source, source=f"site.case:{case.id}", title=case.title,
+        content="\n\n".join(p for p in parts if p), url=case.url, case_ids=[case.id],
+        companies=links.targets(source, "company:"), themes=links.targets(source, "theme:"),
+        sectors=sorted({taxonomy.canonical("sector", s) for s in case.sectors}), year=case.year,
+        date=case.date or (f"{case.year}" if case.year else None), lang=case.language,
+        extra={"sources": list(case.sources), "keywords": list(case.keywords),
+               "sections": [s.heading for s in case.sections if s.heading],
+               "attachments": [{"url": a.url, "text": a.text, "type": a.type} for a in case.attachments],
+               "youtube": [{"kind": l.kind, "id": l.id, "url": l.url} for l in case.youtube]},
+    )
+
+
+def _named(text: str, taxonomy: Taxonomy, kind: str) -> list[str]:
+    folded = fold_name(text)
+    return [e.name for e in taxonomy.entries(kind) if mentions(text, e.names(), folded)]
+
+
+def _note_unit(note: NotePage, links: LinkSet, taxonomy: Taxonomy, sectors_of_case: dict[str, list[str]]) -> Unit:
+    parent = f"case:{note.case_slugs[0]}" if note.case_slugs else f"note:{note.url}"
+    case_companies = {c for slug in note.case_slugs for c in links.targets(f"case:{slug}", "company:")}
+    themes = {t for slug in note.case_slugs for t in links.targets(f"case:{slug}", "theme:")}
+    return Unit(
+        id=f"note:{note.url}#page={note.page}", kind="note", parent=parent, source=f"site.note:{note.url}",
+        title=f"{note.title} (p. {note.page})", content=note.text, url=f"{note.url}#page={note.page}",
+        case_ids=list(note.case_slugs), companies=sorted(case_companies | set(_named(note.text, taxonomy, "company"))),
+        themes=sorted(themes), sectors=sorted({s for slug in note.case_slugs for s in sectors_of_case.get(slug, [])}),
+        extra={"page": note.page, "note_url": note.url},
+    )
+
+
+def _video_unit(video: Video, links: LinkSet, inactive: dict[str, dict[str, Any]],
+                sectors_of_case: dict[str, list[str]], taxonomy: Taxonomy) -> Unit:
+    source = f"video:{video.id}"
+    case_ids = links.targets(source, "case:")
+    companies = links.targets(source, "company:")
+    sectors = {s for slug in case_ids for s in sectors_of_case.get(slug, [])}
+    sectors |= {e.sector for c in companies if (e := taxonomy.lookup("company", c)) and e.sector}
+    gone = inactive.get(video.id)
+    return Unit(
+        id=source, kind="video", parent=source, source=f"youtube.video:{video.id}", title=video.title,
+        content="\n".join(filter(None, [video.description, " ".join(video.tags)])),
+        url=WATCH.format(id=video.id), case_ids=case_ids, companies=companies,
+        themes=links.targets(source, "theme:"), sectors=sorted(sectors), year=_year(video.published_at),
+        date=(video.published_at or "")[:10] or None, lang=(video.language or "").split("-")[0] or None,
+        active=gone is None,
+        extra={"video_id": video.id, "thumbnail": video.thumbnail, "duration": video.duration,
+               "channel_id": video.channel_id, "channel_title": video.channel_title,
+               "published_at": video.published_at, "live": video.live,
+               "inactive_reason": gone.get("reason") if gone else None,
+               "inactive_since": gone.get("since") if gone else None},
+    )
+
+
+def _passage_unit(transcript: TranscriptInfo, n: int, passage: PassageInfo, video: Unit | None,
+                  taxonomy: Taxonomy) -> Unit:
+    start = int(passage.start)
+    own = _named(passage.text, taxonomy, "company")
+    return Unit(
+        id=f"passage:{transcript.video_id}:{transcript.language}:{n}", kind="passage",
+        parent=f"video:{transcript.video_id}", source=f"transcript:{transcript.video_id}",
+        title=video.title if video else transcript.video_id, content=passage.text,
+        url=f"{WATCH.format(id=transcript.video_id)}&t={start}s",
+        case_ids=list(video.case_ids) if video else [],
+        companies=sorted(set(video.companies if video else []) | set(own)),
+        themes=list(video.themes) if video else [], sectors=list(video.sectors) if video else [],
+        year=video.year if video else None, date=video.date if video else None, lang=transcript.language,
+        caption=transcript.kind, active=video.active if video else True,
+        extra={"video_id": transcript.video_id, "start": passage.start, "end": passage.end,
+               "cues": [list(c) for c in passage.cues], "thumbnail": video.extra.get("thumbnail") if video else None},
+    )
+
+
+def iter_units_by_source(units: Iterable[Unit]) -> dict[str, list[Unit]]:
+    """Units grouped by the archive item they come from."""
+    grouped: dict[str, list[Unit]] = {}
+    for unit in units:
+        grouped.setdefault(unit.source, []).append(unit)
+    return grouped
