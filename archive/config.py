@@ -47,6 +47,9 @@ class TranscriptSettings:
     languages: tuple[str, ...] = ("nl", "en")
     online: bool = False
     folder: str | None = None
+    corrections: str | None = None
+    online_budget: int = 50
+    online_delay: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,14 @@ full_pass_every_days = 7
 languages = ["nl", "en"]
 # Folder of caption files named <videoId>.<lang>.vtt or .srt (e.g. from YouTube Studio).
 # folder = "captions"
-# The online provider uses an undocumented YouTube endpoint (youtube-transcript-api); it is
-# off unless you enable it and accept YouTube's terms for your use.
+# Auto-caption misspellings fixed at every reindex (TOML: "wrong" = "right"); the archive keeps
+# the raw text. Example: "alpha laval" = "Alfa Laval".
+# corrections = "corrections.toml"
+# The online provider (youtube-transcript-api) uses an undocumented YouTube endpoint, not the
+# Data API; YouTube may block it or change it without notice, and using it may not agree with
+# YouTube's terms of service. It is off unless you enable it and accept that for your use.
 online = false
+# At most this many videos are asked online per run, this many seconds apart.
+online_budget = 50
+online_delay = 2.0
 '''

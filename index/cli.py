@@ -133,6 +133,25 @@ def harvest_youtube_cmd(obj: Context, channels: tuple[str, ...], full: bool) -> 
     click.get_current_context().exit(summary.exit_code)
 
 
+@harvest.command("transcripts")
+@click.option("--from", "folder", type=click.Path(file_okay=False), metavar="DIR",
+              help="Folder of caption files <videoId>.<lang>.vtt|srt (default: transcripts.folder).")
+@pass_ctx
+def harvest_transcripts_cmd(obj: Context, folder: str | None) -> None:
+    """Import caption files, and run the online provider if the config enables it."""
+    from archive.transcripts import harvest_transcripts
+
+    with TerminalProgress("videos") as progress:
+        summary = harvest_transcripts(obj.settings, folder, progress=progress)
+    totals = summary.to_dict()["totals"]
+    print_table(["files", "new", "changed", "unchanged", "failed"], [list(totals.values())])
+    print_table(["outcome", "count"], sorted(summary.outcomes.items()))
+    click.echo(f"Online provider: {summary.online}")
+    for failure in summary.failures:
+        click.echo(f"failed: {failure}", err=True)
+    click.get_current_context().exit(summary.exit_code)
+
+
 @cli.command()
 @pass_ctx
 def demo(obj: Context) -> None:

@@ -1,0 +1,349 @@
+"""Transcripts: pluggable providers into the archive, and the archive's transcripts for the index.
+
+Providers answer one question — *what captions does this video have in these languages?* —
+with ``ProviderResult``s: a raw caption body to archive, or an outcome that explains why there
+is none ("disabled", "blocked", "wrong language", "malformed file", …). Two providers exist:
+
+- ``LocalFileProvider``: caption files named ``<videoId>.<lang>.vtt|srt`` in a folder (from
+  YouTube Studio, yt-dlp, a subtitler). Kind "imported", or "auto" when the file has YouTube
+  auto-captions' rolling lines and word timing tags.
+- ``OnlineProvider`` (``archive/transcript_online.py``): youtube-transcript-api, opt-in.
+
+Raw bodies go to namespace ``transcript.raw`` under ``<videoId>.<lang>.<kind>`` with their
+provenance in ``meta`` (video_id, language, kind, provider, format, source); the latest outcome
+per video and provider is kept in state ``transcripts/outcome/<videoId>`` for the report.
+
+The index reads them back with ``load_transcripts(store, corrections)``: cleaned, corrected,
+cut into passages — with no network.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
+
+from archive.captions import CONTENT_TYPES, CaptionError, Corrections, load_corrections, parse_captions, read_cues
+from archive.config import Settings
+from archive.errors import EXIT_OK, EXIT_PARTIAL, ArchiveCorrupt, ConfigError
+from archive.passages import Passage, build_passages
+from archive.runs import save_run
+from archive.store import ArchiveStore, Version, open_store, utc_now
+from archive.youtube import NS_AVAILABILITY, NS_VIDEO, Progress
+
+log = logging.getLogger(__name__)
+
+NS_RAW = "transcript.raw"
+OUTCOME_STATE = "transcripts/outcome/"
+
+# Outcomes a provider reports for a video (the report shows them as the reason for a gap).
+FOUND = "found"
+NO_CAPTIONS = "no captions"
+DISABLED = "disabled"
+PROVIDER_OFF = "provider off"
+BLOCKED = "blocked"
+WRONG_LANGUAGE = "wrong language"
+UNAVAILABLE = "unavailable"
+MALFORMED = "malformed file"
+EMPTY = "empty file"
+FAILED = "failed"
+# Outcomes that make the run "done, but some items failed" (exit code 1).
+FAILURES = frozenset({MALFORMED, EMPTY, BLOCKED, FAILED})
+# The preferred kind when a video has several transcripts in one language.
+KIND_RANK = {"manual": 0, "imported": 1, "auto": 2}
+
+_FILE_NAME = re.compile(r"^(?P<video>[A-Za-z0-9_-]+)\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)\.(?P<ext>vtt|srt)$",
+                        re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ProviderResult:
+    """One answer of a provider for a video: a caption body (outcome "found") or why there is none."""
+
+    video_id: str
+    outcome: str
+    provider: str
+    language: str | None = None
+    kind: str | None = None
+    body: bytes | None = None
+    format: str | None = None
+    source: str | None = None
+    detail: str | None = None
+
+
+class TranscriptProvider(Protocol):
+    """A source of captions: given a video id and preferred languages, its results."""
+
+    name: str
+
+    def fetch(self, video_id: str, languages: Sequence[str]) -> list[ProviderResult]:
+        """Every caption track this provider has for the video (or one outcome saying why none)."""
+        ...
+
+
+class LocalFileProvider:
+    """Caption files ``<videoId>.<lang>.vtt|srt`` in one folder."""
+
+    name = "local"
+
+    def __init__(self, folder: Path) -> None:
+        if not folder.is_dir():
+            raise ConfigError(f"caption folder not found: {folder}")
+        self.folder = folder
+        self.files: dict[str, list[tuple[str, Path]]] = {}
+        self.misnamed: list[Path] = []
+        for path in sorted(folder.iterdir()):
+            if not path.is_file() or path.suffix.lower() not in (".vtt", ".srt"):
+                continue
+            match = _FILE_NAME.match(path.name)
+            if match is None:
+                self.misnamed.append(path)
+            else:
+                self.files.setdefault(match["video"], []).append((match["lang"], path))
+
+    def video_ids(self) -> list[str]:
+        """The video ids that have caption files in the folder."""
+        return sorted(self.files)
+
+    def fetch(self, video_id: str, languages: Sequence[str]) -> list[ProviderResult]:
+        """Read and check every caption file of one video; malformed ones become outcomes."""
+        results = []
+        for lang, path in self.files.get(video_id, []):
+            fmt = path.suffix.lower().lstrip(".")
+            base = {"video_id": video_id, "provider": self.name, "language": lang, "format": fmt,
+                    "source": path.name}
+            try:
+                body = path.read_bytes()
+                caption = parse_captions(body, fmt)
+            except CaptionError as exc:
+                results.append(ProviderResult(outcome=EMPTY if exc.empty else MALFORMED, detail=str(exc), **base))
+                continue
+            except OSError as exc:
+                results.append(ProviderResult(outcome=FAILED, detail=exc.strerror, **base))
+                continue
+            if languages and lang.split("-")[0].lower() not in languages:
+                log.info("[transcripts] %s: %s is in %s, not a configured language; archived anyway",
+                         video_id, path.name, lang)
+            results.append(ProviderResult(outcome=FOUND, kind=caption.kind_hint or "imported", body=body, **base))
+        return results
+
+
+# -- harvesting -------------------------------------------------------------------------------
+
+
+@dataclass
+class TranscriptSummary:
+    """What a transcript harvest did; ``exit_code`` follows SPEC §8."""
+
+    files: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    online: str = "off"
+    outcomes: Counter[str] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+    unknown_videos: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_PARTIAL if self.failures else EXIT_OK
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form for the run summary."""
+        return {
+            "source": "transcripts",
+            "totals": {"files": self.files, "new": self.new, "changed": self.changed,
+                       "unchanged": self.unchanged, "failed": self.failed},
+            "outcomes": dict(sorted(self.outcomes.items())),
+            "online": self.online,
+            "failures": list(self.failures),
+            "unknown_videos": list(self.unknown_videos),
+        }
+
+
+def record_result(store: ArchiveStore, result: ProviderResult, summary: TranscriptSummary) -> None:
+    """Archive a found caption body raw (with provenance) or log the outcome; count it."""
+    vid = result.video_id
+    summary.outcomes[result.outcome] += 1
+    if result.outcome == FOUND and result.body is not None and result.format and result.language and result.kind:
+        meta = {"video_id": vid, "language": result.language, "kind": result.kind, "provider": result.provider,
+                "format": result.format, "source": result.source}
+        put = store.put(NS_RAW, f"{vid}.{result.language}.{result.kind}", result.body,
+                        url=result.source if result.provider != LocalFileProvider.name else None,
+                        content_type=CONTENT_TYPES[result.format], meta=meta)
+        setattr(summary, put.status, getattr(summary, put.status) + 1)
+        log.info("[transcripts] %s: %s %s transcript (%s) %s", vid, result.language, result.kind,
+                 result.provider, put.status)
+    else:
+        store.record_fetch(NS_RAW, vid, status=None, outcome=result.outcome, detail=result.detail)
+        what = f"{result.source}: " if result.source else ""
+        if result.outcome in FAILURES:
+            summary.failed += 1
+            summary.failures.append(f"{vid}: {what}{result.outcome} ({result.detail})")
+            log.warning("[transcripts] %s: %s%s (%s)", vid, what, result.outcome, result.detail)
+        else:
+            log.info("[transcripts] %s: %s%s", vid, what, result.outcome)
+    outcomes = store.get_state(OUTCOME_STATE + vid, {})
+    outcomes[result.provider] = {"outcome": result.outcome, "detail": result.detail, "language": result.language,
+                                 "kind": result.kind, "at": utc_now()}
+    store.set_state(OUTCOME_STATE + vid, outcomes)
+
+
+def _resolve(settings: Settings, path: str | Path) -> Path:
+    """A path from the config is relative to the config file's folder; a flag's to the cwd."""
+    path = Path(path).expanduser()
+    if not path.is_absolute() and settings.config_file is not None:
+        return settings.config_file.parent / path
+    return path
+
+
+def corrections_path(settings: Settings) -> Path | None:
+    """The correction list the settings name, resolved (or None)."""
+    return _resolve(settings, settings.transcripts.corrections) if settings.transcripts.corrections else None
+
+
+def harvest_local(store: ArchiveStore, provider: LocalFileProvider, languages: Sequence[str],
+                  summary: TranscriptSummary, progress: Progress | None = None) -> None:
+    """Import every caption file of a folder; a bad file is reported and the others go on."""
+    for path in provider.misnamed:
+        summary.files += 1
+        summary.failed += 1
+        summary.outcomes[MALFORMED] += 1
+        summary.failures.append(f"{path.name}: name is not <videoId>.<lang>.vtt|srt")
+        log.warning("[transcripts] %s: skipped, the name is not <videoId>.<lang>.vtt|srt", path.name)
+    ids = provider.video_ids()
+    for n, video_id in enumerate(ids, 1):
+        if store.latest(NS_VIDEO, video_id) is None:
+            summary.unknown_videos.append(video_id)
+            log.warning("[transcripts] %s: not a harvested video (yet); its captions are archived anyway", video_id)
+        for result in provider.fetch(video_id, languages):
+            summary.files += 1
+            record_result(store, result, summary)
+        if progress:
+            progress("caption files", n, len(ids))
+
+
+def harvest_transcripts(
+    settings: Settings,
+    folder: str | Path | None = None,
+    progress: Progress | None = None,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    session: Any = None,
+) -> TranscriptSummary:
+    """Import caption files (``folder`` or ``transcripts.folder``) and, when enabled, run the
+    online provider; save the run summary. ``session`` is a requests.Session for the online one."""
+    started = utc_now()
+    config = settings.transcripts
+    source = Path(folder).expanduser() if folder is not None else (
+        _resolve(settings, config.folder) if config.folder else None)
+    if source is None and not config.online:
+        raise ConfigError("no caption folder (--from DIR or transcripts.folder) and the online provider is off "
+                          "(transcripts.online = true)")
+    local = LocalFileProvider(source) if source is not None else None
+    load_corrections(corrections_path(settings))  # a broken correction list is a usage error now, not at reindex
+    summary = TranscriptSummary()
+    languages = tuple(lang.lower() for lang in config.languages)
+    with open_store(settings.data_dir) as store:
+        if local is not None:
+            harvest_local(store, local, languages, summary, progress)
+        if config.online:
+            from archive.transcript_online import OnlineProvider, harvest_online
+
+            online = OnlineProvider(session=session, sleep=sleep, delay=config.online_delay)
+            summary.online = harvest_online(store, online, languages, config.online_budget, summary, progress)
+    save_run(settings.data_dir, "harvest transcripts", summary.to_dict(), started, summary.exit_code)
+    return summary
+
+
+# -- reading back for the index ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """One video's transcript in one language, as the index sees it.
+
+    ``passages`` are cleaned, corrected and sentence-aligned; ``kind`` is manual, auto or
+    imported; ``provider`` is "local" or "youtube-transcript-api"; ``fetched_at`` is when the
+    raw captions were archived; ``key``/``version``/``seq`` name the archived raw item.
+    """
+
+    video_id: str
+    language: str
+    kind: str
+    provider: str
+    fetched_at: str
+    source: str | None
+    key: str
+    version: int
+    seq: int
+    passages: tuple[Passage, ...]
+
+    @property
+    def id(self) -> str:
+        """``<videoId>.<lang>``: one transcript per video and language is indexed."""
+        return f"{self.video_id}.{self.language}"
+
+    def passage_id(self, n: int) -> str:
+        """A stable id for the n-th passage (0-based) of this transcript."""
+        return f"{self.id}#{n}"
+
+
+def preferred_versions(store: ArchiveStore) -> list[Version]:
+    """The latest raw transcript of each video and language, of the best kind (manual > imported > auto)."""
+    best: dict[tuple[str, str], Version] = {}
+    for version in store.iter_latest(NS_RAW):
+        ident = (version.meta.get("video_id", ""), version.meta.get("language", ""))
+        held = best.get(ident)
+        if held is None or KIND_RANK.get(version.meta.get("kind", ""), 9) < KIND_RANK.get(held.meta.get("kind", ""), 9):
+            best[ident] = version
+    return sorted(best.values(), key=lambda v: v.key)
+
+
+def load_transcripts(store: ArchiveStore, corrections: Corrections | None = None,
+                     since_seq: int = 0) -> Iterator[Transcript]:
+    """Every video's transcripts (one per language, the best kind), parsed into passages.
+
+    Parsing runs here, at every reindex, so a changed correction list or cleaning rule applies
+    to the whole archive; ``since_seq`` limits the output to raw items archived after it (when
+    the correction list changed, pass 0). A transcript that no longer parses is skipped with a
+    warning.
+    """
+    for version in preferred_versions(store):
+        if version.seq <= since_seq:
+            continue
+        meta = version.meta
+        try:
+            cues = read_cues(store.read(version), meta["format"], corrections)
+        except (CaptionError, ArchiveCorrupt, KeyError) as exc:
+            log.warning("[transcripts] %s: archived %s cannot be read: %s", meta.get("video_id"), version.key, exc)
+            continue
+        yield Transcript(video_id=meta["video_id"], language=meta["language"], kind=meta["kind"],
+                         provider=meta.get("provider", "local"), fetched_at=version.fetched_at,
+                         source=meta.get("source"), key=version.key, version=version.version, seq=version.seq,
+                         passages=tuple(build_passages(cues)))
+
+
+def transcript_gaps(store: ArchiveStore, settings: Settings) -> dict[str, str]:
+    """Videos without a transcript, each with why: the last recorded outcome, or "provider off"."""
+    have = {key.split(".", 1)[0] for key in store.keys(NS_RAW)}
+    gaps = {}
+    for video_id in store.keys(NS_VIDEO):
+        if video_id in have:
+            continue
+        availability = store.latest(NS_AVAILABILITY, video_id)
+        if availability is not None and not store.read_json(availability).get("active", True):
+            gaps[video_id] = "inactive"
+            continue
+        outcomes: Mapping[str, Mapping[str, Any]] = store.get_state(OUTCOME_STATE + video_id, {})
+        latest = max(outcomes.values(), key=lambda o: o.get("at", ""), default=None)
+        if latest is not None:
+            gaps[video_id] = latest["outcome"]
+        else:
+            gaps[video_id] = "not fetched yet" if settings.transcripts.online else PROVIDER_OFF
+    return gaps
