@@ -261,3 +261,11 @@ def test_sample_captions_are_two_to_five_minutes_and_in_bounds() -> None:
         cues = read_cues(path.read_bytes(), path.suffix[1:])
         assert 110 <= cues[-1].end <= 300, path.name
         assert all(p.duration <= HARD_MAX for p in build_passages(cues)), path.name
+
+
+def test_a_rolling_line_that_grows_word_by_word_is_kept_once() -> None:
+    vtt = ("WEBVTT\n\n"
+           "00:00:01.000 --> 00:00:02.000\nik<00:00:01.500><c> werk</c>\n\n"
+           "00:00:02.000 --> 00:00:03.000\nik werk bij<00:00:02.500><c> Neways</c>\n\n"
+           "00:00:03.000 --> 00:00:04.000\nik werk bij Neways\nin<00:00:03.500><c> Son</c>\n")
+    assert read_cues(vtt.encode(), "vtt") == [Cue(1.0, 3.0, "ik werk bij Neways"), Cue(3.0, 4.0, "in Son")]
