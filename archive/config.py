@@ -203,7 +203,9 @@ start_urls = ["https://www.kennisbanksocialeinnovatie.nl/kennis/"]
 delay = 1.0
 retries = 3
 timeout = 30.0
-# CSS selectors for a platform whose markup differs from the default guesses:
+# CSS selectors for a platform whose markup differs from the default guesses (all optional):
+# title, body, year (the year element), boilerplate (extra elements to drop, comma-separated),
+# case_links (links to cases on a listing page), next_page (pagination links).
 # [site.selectors]
 # title = "h1.case-title"
 # body = "article .content"

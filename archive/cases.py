@@ -1,0 +1,180 @@
+"""Library entry points for the platform: harvest its cases and notes, read them back, describe one.
+
+The CLI commands ``harvest site``, ``harvest notes`` and ``show`` call these; an indexer reads
+the archive with ``iter_cases`` and ``iter_notes``, which parse the stored raw bytes offline.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+import requests
+
+from archive.case_parser import Case, check_selectors, parse_case
+from archive.config import Settings
+from archive.errors import ConfigError, NotFoundError
+from archive.harvest import SITE_CHANNELS_STATE
+from archive.http import PoliteClient
+from archive.notes import Note, parse_note
+from archive.runs import save_run
+from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE, Progress, SiteCrawler, SiteSummary
+from archive.site_urls import case_aliases, case_id_from_url, check_start_url, same_host
+from archive.store import ArchiveStore, Version, open_store, utc_now
+
+log = logging.getLogger(__name__)
+
+STATE_NOTES = "site/notes"
+KnownNames = Mapping[str, Sequence[str]] | Sequence[str] | None
+
+
+def iter_cases(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
+               known_companies: KnownNames = None) -> Iterator[tuple[Version, Case]]:
+    """Every archived case page (its newest version), parsed."""
+    for version in store.iter_latest(NS_PAGE):
+        if version.meta.get("kind") == "case":
+            yield version, parse_case(store.read(version), version.key, selectors, known_companies)
+
+
+def iter_notes(store: ArchiveStore) -> Iterator[tuple[Version, Note]]:
+    """Every archived attachment (its newest version), parsed into text per page or a failure."""
+    for version in store.iter_latest(NS_ATTACHMENT):
+        yield version, parse_note(store.read(version), version.key, version.content_type)
+
+
+def update_site_channels(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
+                         parsed: Mapping[str, Case] | None = None) -> list[str]:
+    """Record the channels linked from archived case pages for the YouTube harvest; return them.
+
+    ``parsed`` holds cases this run already parsed (by URL), so they are not parsed twice.
+    """
+    parsed = parsed or {}
+    channels: set[str] = set()
+    for version in store.iter_latest(NS_PAGE):
+        if version.meta.get("kind") == "case":
+            case = parsed.get(version.key) or parse_case(store.read(version), version.key, selectors)
+            channels.update(case.channels)
+    store.set_state(SITE_CHANNELS_STATE, sorted(channels))
+    return sorted(channels)
+
+
+def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary) -> None:
+    """Parse the archived attachments at ``urls``, count them and remember each one's outcome."""
+    outcomes = store.get_state(STATE_NOTES, {})
+    for url in urls:
+        version = store.latest(NS_ATTACHMENT, url)
+        if version is None:
+            continue  # its fetch failed, and is already counted as such
+        note = parse_note(store.read(version), url, version.content_type)
+        outcomes[url] = {"status": note.status, "reason": note.reason, "pages": len(note.pages),
+                         "type": note.type, "sha256": version.sha256, "checked_at": utc_now()}
+        if note.status == "ok":
+            summary.notes_read += 1
+        else:
+            summary.notes_failed += 1
+            log.warning("[site] %s: note not read: %s", url, note.reason)
+            summary.failures.append(f"{url}: note not read: {note.reason}")
+    store.set_state(STATE_NOTES, outcomes)
+
+
+def _client(settings: Settings, sleep: Callable[[float], None] | None,
+            clock: Callable[[], float] | None, session: requests.Session | None = None) -> PoliteClient:
+    site = settings.site
+    return PoliteClient(site.user_agent, delay=site.delay, retries=site.retries, timeout=site.timeout,
+                        session=session, sleep=sleep or time.sleep, clock=clock or time.monotonic)
+
+
+def harvest_site(
+    settings: Settings,
+    start_urls: Sequence[str] = (),
+    *,
+    known_companies: KnownNames = None,
+    progress: Progress | None = None,
+    sleep: Callable[[float], None] | None = None,
+    clock: Callable[[], float] | None = None,
+    session: requests.Session | None = None,
+) -> SiteSummary:
+    """Crawl case pages and their notes from the start URLs (or the config's); save the run.
+
+    ``session`` is a ``requests.Session`` to fetch through (the offline demo mounts a local one).
+    """
+    starts = [check_start_url(url) for url in (start_urls or settings.site.start_urls)]
+    if not starts:
+        raise ConfigError("no start URLs: pass --start URL or set site.start_urls in the config")
+    check_selectors(settings.site.selectors)
+    started = utc_now()
+    with open_store(settings.data_dir) as store:
+        crawler = SiteCrawler(store, _client(settings, sleep, clock, session), selectors=settings.site.selectors,
+                              known_companies=known_companies, progress=progress)
+        try:
+            attachments = crawler.crawl(starts)
+            crawler.fetch_attachments(attachments)
+        finally:
+            crawler.close()
+        summary = crawler.summary
+        read_notes(store, attachments, summary)
+        summary.channels = update_site_channels(store, settings.site.selectors, crawler.cases)
+    save_run(settings.data_dir, "harvest site", summary.to_dict(), started, summary.exit_code)
+    return summary
+
+
+def harvest_notes(
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    sleep: Callable[[float], None] | None = None,
+    clock: Callable[[], float] | None = None,
+) -> SiteSummary:
+    """Fetch (conditionally) and read the notes that archived case pages link; save the run."""
+    started = utc_now()
+    with open_store(settings.data_dir) as store:
+        urls = list(dict.fromkeys(a.url for version, case in iter_cases(store, settings.site.selectors)
+                                  for a in case.attachments if same_host(a.url, version.key)))
+        crawler = SiteCrawler(store, _client(settings, sleep, clock), selectors=settings.site.selectors,
+                              progress=progress)
+        try:
+            crawler.fetch_attachments(urls)
+        finally:
+            crawler.close()
+        summary = crawler.summary
+        read_notes(store, urls, summary)
+    save_run(settings.data_dir, "harvest notes", summary.to_dict(), started, summary.exit_code)
+    return summary
+
+
+def find_case(store: ArchiveStore, case_id: str, selectors: Mapping[str, str] | None = None,
+              known_companies: KnownNames = None) -> tuple[Version, Case]:
+    """The archived case with this id (slug), old-layout numeric id or URL; NotFoundError if none."""
+    wanted = case_id.strip()
+    for version in store.iter_latest(NS_PAGE):
+        key = version.key
+        if version.meta.get("kind") == "case" and wanted in (key, case_id_from_url(key), *case_aliases(key)):
+            return version, parse_case(store.read(version), key, selectors, known_companies)
+    raise NotFoundError(f"no archived case with id {case_id!r} (run `casearchive harvest site` first?)")
+
+
+def describe_case(settings: Settings, case_id: str, *, known_companies: KnownNames = None) -> dict[str, Any]:
+    """One case as a JSON-ready dict: every parsed field, its notes and its archive history."""
+    if not (Path(settings.data_dir) / "archive" / "catalog.sqlite").exists():
+        raise NotFoundError(f"no archive in {settings.data_dir} (run `casearchive harvest site` first)")
+    with open_store(settings.data_dir) as store:
+        version, case = find_case(store, case_id, settings.site.selectors, known_companies)
+        notes = []
+        for attachment in case.attachments:
+            stored = store.latest(NS_ATTACHMENT, attachment.url)
+            note = parse_note(store.read(stored), attachment.url, stored.content_type) if stored else None
+            notes.append({"url": attachment.url, "text": attachment.text, "type": attachment.type,
+                          "archived": stored is not None,
+                          "status": note.status if note else "not fetched",
+                          "reason": note.reason if note else None,
+                          "pages": len(note.pages) if note else 0})
+        return {
+            "kind": "case",
+            **case.to_dict(),
+            "notes": notes,
+            "archive": {"versions": len(store.history(NS_PAGE, version.key)), "fetched_at": version.fetched_at,
+                        "sha256": version.sha256, "last_fetch": store.last_fetch(NS_PAGE, version.key),
+                        "gone": store.get_state(STATE_GONE, {}).get(version.key)},
+        }

@@ -1,0 +1,215 @@
+"""Attached notes (PDF, DOCX, HTML) as text per page: pure parsing, no I/O.
+
+PDF text comes from pypdf page by page, so a search hit can link to ``…pdf#page=N``. Text is
+NFKC-normalised (the ligatures ﬁ, ﬂ become fi, fl; ĳ becomes ij) and line-end hyphenation is
+joined where the joined word is a word of the same document ("werkdruk-⏎vermindering"), while
+real hyphens stay ("HR-⏎managers", "werkgevers-⏎en werknemers"). Encrypted, scanned (no text
+layer) and corrupt files come back as a failed ``Note`` with the reason; nothing raises.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+import zipfile
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from typing import Any, Iterator, Literal
+from xml.etree import ElementTree
+
+from archive.page_text import drop_boilerplate, norm, soup_of
+from archive.site_urls import attachment_type
+
+_HYPHENATED = re.compile(r"(\w+)([-\u00ad\u2010])[ \t]*\n\s*(\w+)")
+_WORD = re.compile(r"\w+(?:-\w+)*")
+_ELIDED = {"en", "of", "tot", "and", "or", "to"}
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_XML_BYTES = 50_000_000
+
+
+@dataclass(frozen=True)
+class NotePage:
+    """The text of one page (a DOCX or HTML note is one page)."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """An attachment's text per page, or why it could not be read."""
+
+    url: str
+    type: str
+    status: Literal["ok", "failed"]
+    pages: tuple[NotePage, ...] = ()
+    reason: str | None = None
+    title: str | None = None
+
+    @property
+    def text(self) -> str:
+        """All pages' text, separated by blank lines."""
+        return "\n\n".join(page.text for page in self.pages if page.text)
+
+    def page_url(self, number: int) -> str:
+        """A deep link to one page (``#page=N`` for PDFs, the note itself otherwise)."""
+        return f"{self.url}#page={number}" if self.type == "pdf" else self.url
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+def _failed(url: str, kind: str, reason: str) -> Note:
+    return Note(url, kind, "failed", reason=reason)
+
+
+def clean_text(text: str, vocabulary: set[str] | None = None) -> str:
+    """NFKC-normalise, join line-end hyphenation where the joined word is a word, tidy spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    vocabulary = vocabulary if vocabulary is not None else words_of(text)
+
+    def join(match: re.Match[str]) -> str:
+        left, hyphen, right = match.groups()
+        if hyphen == "\u00ad":
+            return left + right
+        if right.lower() in _ELIDED:  # "werkgevers-⏎en werknemers": an elided compound
+            return f"{left}- {right}"
+        if left[-1].isupper() or left[-1].isdigit() or right[0].isupper():  # "HR-managers", "A4-formaat"
+            return f"{left}-{right}"
+        if (left + right).lower() in vocabulary or f"{left}-{right}".lower() not in vocabulary:
+            return left + right
+        return f"{left}-{right}"
+
+    text = _HYPHENATED.sub(join, text)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def words_of(text: str) -> set[str]:
+    """The lower-cased words of a text that are not split across a line end."""
+    unbroken = _HYPHENATED.sub(" ", unicodedata.normalize("NFKC", text))
+    return {w.lower() for w in _WORD.findall(unbroken)}
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs damage ("EOF marker not found") as warnings; our failure reason says it better."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _read_pdf(body: bytes) -> tuple[list[str], str | None] | str:
+    """The pages' raw text and the title, or the reason the PDF cannot be read."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        with _quiet_pypdf():
+            reader = PdfReader(io.BytesIO(body), strict=False)
+            if reader.is_encrypted:
+                try:
+                    opened = reader.decrypt("")
+                except (PyPdfError, NotImplementedError) as exc:
+                    return f"encrypted PDF that cannot be opened: {exc}"
+                if not opened:
+                    return "encrypted PDF: a password is needed to read it"
+            raw = [page.extract_text() or "" for page in reader.pages]
+            title = reader.metadata.title if reader.metadata else None
+    # pypdf raises a wide variety of errors on damaged files (PdfReadError, struct, zlib, key,
+    # recursion errors); each means "this file cannot be read", which is what we record.
+    except Exception as exc:
+        return f"corrupt PDF: {type(exc).__name__}: {exc}"
+    return raw, str(title) if title else None
+
+
+def parse_pdf(body: bytes, url: str) -> Note:
+    """A PDF's text per page; failed with a reason when encrypted, scanned or corrupt."""
+    if b"%PDF-" not in body[:1024]:
+        start = body[:20].decode("latin-1", errors="replace").strip()
+        return _failed(url, "pdf", f"not a PDF (the file starts with {start!r})")
+    read = _read_pdf(body)
+    if isinstance(read, str):
+        return _failed(url, "pdf", read)
+    raw, title = read
+    if not raw:
+        return _failed(url, "pdf", "corrupt PDF: it has no pages")
+    if not any(text.strip() for text in raw):
+        return _failed(url, "pdf", f"no text layer in {len(raw)} page(s) (a scan?); OCR is not supported")
+    vocabulary = words_of("\n".join(raw))
+    pages = tuple(NotePage(n, clean_text(text, vocabulary)) for n, text in enumerate(raw, 1))
+    return Note(url, "pdf", "ok", pages, title=title)
+
+
+def parse_docx(body: bytes, url: str) -> Note:
+    """A Word document's paragraphs as one page."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            info = archive.getinfo("word/document.xml")
+            if info.file_size > MAX_XML_BYTES:
+                return _failed(url, "docx", "document.xml is too large")
+            xml = archive.read(info)
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        return _failed(url, "docx", f"corrupt DOCX: {exc}")
+    if b"<!ENTITY" in xml:
+        return _failed(url, "docx", "DOCX declares XML entities; refused")
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as exc:
+        return _failed(url, "docx", f"corrupt DOCX: {exc}")
+    paragraphs = []
+    for para in root.iter(f"{_W}p"):
+        parts = []
+        for node in para.iter():
+            if node.tag == f"{_W}t":
+                parts.append(node.text or "")
+            elif node.tag in (f"{_W}tab", f"{_W}br"):
+                parts.append(" ")
+        paragraphs.append("".join(parts))
+    text = clean_text("\n".join(paragraphs))
+    if not text:
+        return _failed(url, "docx", "the document has no text")
+    return Note(url, "docx", "ok", (NotePage(1, text),))
+
+
+def parse_html_note(body: bytes, url: str) -> Note:
+    """An HTML attachment's text (without site chrome) as one page."""
+    soup = soup_of(body)
+    title = norm(soup.title.get_text(" ")) if soup.title else None
+    drop_boilerplate(soup)
+    root = soup.body or soup
+    text = clean_text("\n".join(norm(line) for line in root.get_text("\n").splitlines()))
+    if not text:
+        return _failed(url, "html", "the page has no text")
+    return Note(url, "html", "ok", (NotePage(1, text),), title=title or None)
+
+
+def note_type(url: str, content_type: str | None, body: bytes) -> str:
+    """The type of an attachment from its bytes, its URL and its content type."""
+    by_url = attachment_type(url)
+    if body[:1024].lstrip().startswith(b"%PDF-") or by_url == "pdf" or content_type == "application/pdf":
+        return "pdf"
+    if by_url == "docx" or (body[:4] == b"PK\x03\x04" and (content_type or "").endswith("wordprocessingml.document")):
+        return "docx"
+    if by_url == "html" or content_type in ("text/html", "application/xhtml+xml"):
+        return "html"
+    return by_url or "unknown"
+
+
+def parse_note(body: bytes, url: str, content_type: str | None = None) -> Note:
+    """Parse an attachment of any supported type; unsupported types come back failed."""
+    kind = note_type(url, content_type, body)
+    if kind == "pdf":
+        return parse_pdf(body, url)
+    if kind == "docx":
+        return parse_docx(body, url)
+    if kind == "html":
+        return parse_html_note(body, url)
+    return _failed(url, kind, f"unsupported attachment type {kind!r}")

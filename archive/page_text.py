@@ -1,0 +1,281 @@
+"""HTML helpers shared by the page parsers: decoding, boilerplate, label lines, links."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Iterable, Literal
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
+
+from archive.site_urls import attachment_type, normalise_url, same_host
+from archive.youtube_refs import parse_youtube_url
+
+BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "td", "th",
+    "tbody", "thead", "blockquote", "pre", "figure", "figcaption", "header", "footer", "main", "aside",
+    "h1", "h2", "h3", "h4", "h5", "h6", "fieldset", "br", "hr", "address", "details", "summary",
+})
+INLINE_LABEL_TAGS = frozenset({"strong", "b", "span", "em", "i", "label", "small"})
+# Site chrome that is never part of a case, whatever the theme calls it: by tag, by ARIA role,
+# by id or class (substring), and the page-level header and footer.
+BOILERPLATE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "form", "nav", "aside"})
+BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo"})
+BOILERPLATE_IDS = frozenset({"masthead", "header", "footer", "colophon", "comments"})
+BOILERPLATE_NAMES = re.compile(
+    r"cookie|consent|share|sharing|social-|related|sidebar|widget|newsletter|comments|skip-link|pagination|"
+    r"breadcrumb|popup|modal|rating|waardering|language|lang-switch|site-header|site-footer", re.I)
+# Headings of the old layout's side blocks and of share/related blocks.
+META_HEADINGS = frozenset({
+    "kenmerken", "downloads", "delen", "acties", "waardering", "deel dit artikel", "deel deze pagina",
+    "gerelateerde cases", "gerelateerde artikelen", "lees ook", "meer cases", "share", "share this",
+    "related", "related cases", "terug naar overzicht",
+})
+_LABELS = (
+    ("themes", r"thema[’'`´]?s|thema|themes?"),
+    ("sectors", r"sectoren|sectors?"),
+    ("sources", r"bronnen|bron|sources?"),
+    ("keywords", r"steekwoorden|steekwoord|trefwoorden|keywords?"),
+    ("author", r"auteurs?|authors?"),
+    ("published", r"datum van publicatie|publicatiedatum|date of publication|published"),
+    ("posted", r"datum van plaatsen"),
+)
+LABEL = re.compile(r"^\s*(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _LABELS) + r")\s*(?P<colon>:)?", re.I)
+ENGLISH_LABEL = re.compile(r"^(themes?|sources?)$", re.I)
+_SPLIT = re.compile(r"\s*[,;|]\s*")
+_YOUTUBE_TEXT = re.compile(r"https?://(?:www\.|m\.)?(?:youtube\.com|youtu\.be|youtube-nocookie\.com)/[^\s<>\"')]+")
+
+
+@dataclass(frozen=True)
+class YouTubeLink:
+    """A YouTube reference on a page, normalised: channel (UC… or @handle), video or playlist id."""
+
+    kind: Literal["channel", "video", "playlist"]
+    id: str
+    url: str
+    start: int | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A linked document (the case's "bijlage"): where it is, what the link says, what type."""
+
+    url: str
+    text: str
+    type: str
+    same_host: bool
+
+
+def norm(text: str) -> str:
+    """Collapse whitespace (including no-break spaces) and drop soft hyphens."""
+    return " ".join(text.replace("\xad", "").split())
+
+
+def decode_html(body: bytes | str) -> str:
+    """Bytes of a page as text: UTF-8, else the declared charset, else Windows-1252."""
+    if isinstance(body, str):
+        return body
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = re.search(rb"charset=[\"']?([\w-]+)", body[:2048])
+    for encoding in ([declared.group(1).decode("ascii")] if declared else []) + ["cp1252"]:
+        try:
+            return body.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return body.decode("utf-8", errors="replace")
+
+
+def soup_of(body: bytes | str) -> BeautifulSoup:
+    """Parse HTML with the standard library parser, which copes with unclosed tags."""
+    with warnings.catch_warnings():
+        # A near-empty body makes bs4 warn that it "looks like a URL"; a broken page is still parsed.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(decode_html(body), "html.parser")
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    return soup
+
+
+def _protects_content(tag: Tag) -> bool:
+    return tag.find(["h1", "main", "article"]) is not None or tag.name in ("main", "article")
+
+
+def is_boilerplate(tag: Tag) -> bool:
+    """Whether an element is site chrome by its tag, role, id or class."""
+    if tag.name in BOILERPLATE_TAGS or tag.get("role") in BOILERPLATE_ROLES:
+        return True
+    if tag.name in ("header", "footer") and tag.parent is not None and tag.parent.name == "body":
+        return True
+    ident = str(tag.get("id") or "")
+    names = " ".join(tag.get("class") or [])
+    return ident.lower() in BOILERPLATE_IDS or bool(BOILERPLATE_NAMES.search(f"{ident} {names}"))
+
+
+def drop_boilerplate(soup: BeautifulSoup, extra: str | None = None) -> None:
+    """Remove site chrome (navigation, banners, share buttons, sidebars) in place."""
+    for tag in [t for t in soup.find_all(True) if is_boilerplate(t)]:
+        # A theme may call the wrapper of the whole content "sidebar-content" or put the h1 in a
+        # banner; the built-in rules never remove the content itself.
+        if not tag.decomposed and not _protects_content(tag):
+            tag.decompose()
+    if extra:
+        for tag in soup.select(extra):  # configured selectors are taken at their word
+            if not tag.decomposed:
+                tag.decompose()
+
+
+def _is_heading_like(tag: Tag) -> bool:
+    return tag.name in ("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "dt", "legend") or (
+        tag.name in ("p", "div", "span") and not tag.find(list(BLOCK_TAGS)))
+
+
+def drop_meta_blocks(soup: BeautifulSoup) -> list[str]:
+    """Remove blocks headed "Kenmerken", "Downloads", "Delen"…; return the headings found."""
+    found = []
+    for tag in soup.find_all(_is_heading_like):
+        if tag.decomposed or norm(tag.get_text(" ")).rstrip(":").lower() not in META_HEADINGS:
+            continue
+        found.append(norm(tag.get_text(" ")).rstrip(":").lower())
+        parent = tag.parent
+        if (parent is not None and parent.name not in ("body", "main", "article", "[document]")
+                and parent.find(_is_heading_like) is tag and not _protects_content(parent)):
+            parent.decompose()
+            continue
+        for sibling in list(tag.find_next_siblings()):
+            if sibling.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                break
+            sibling.decompose()
+        tag.decompose()
+    return found
+
+
+def _pieces(nodes: Iterable[object]) -> list[str]:
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, Tag):
+            if node.name == "a":
+                out.append(norm(node.get_text(" ")))
+            elif node.find("a"):
+                out.extend(_pieces(node.children))
+            else:
+                out.extend(_SPLIT.split(norm(node.get_text(" "))))
+        elif isinstance(node, NavigableString):
+            out.extend(_SPLIT.split(norm(str(node))))
+    return [p.strip(" .–-") for p in out if p.strip(" .–-")]
+
+
+def _line_after(anchor: Tag | NavigableString) -> list[object]:
+    nodes = []
+    for sibling in anchor.next_siblings:
+        if isinstance(sibling, Tag) and (sibling.name in BLOCK_TAGS or LABEL.match(sibling.get_text())
+                                         and ":" in sibling.get_text()):
+            break
+        if isinstance(sibling, NavigableString) and LABEL.match(str(sibling)) and ":" in str(sibling):
+            break
+        nodes.append(sibling)
+    return nodes
+
+
+def _remove(nodes: Iterable[object]) -> None:
+    for node in nodes:
+        if isinstance(node, Tag):
+            node.decompose()
+        elif isinstance(node, NavigableString):
+            node.extract()
+
+
+def _drop_empty(container: Tag | None) -> None:
+    while container is not None and container.name not in ("body", "[document]") and not norm(
+            container.get_text()) and not container.find(["img", "iframe"]):
+        parent = container.parent
+        container.decompose()
+        container = parent
+
+
+def label_values(soup: BeautifulSoup) -> dict[str, list[str]]:
+    """Read and remove the label lines: ``{"themes": [...], "sectors": [...], ...}``.
+
+    The key ``english`` is present when the labels are the English ones (Themes:, Source:).
+    """
+    values: dict[str, list[str]] = {}
+    for node in list(soup.find_all(string=LABEL)):
+        if node.parent is None or getattr(node.parent, "decomposed", False):
+            continue
+        text = str(node)
+        match = LABEL.match(text)
+        if match is None:
+            continue
+        key = next(k for k, _ in _LABELS if match.group(k))
+        parent = node.parent
+        term = parent if parent.name in ("dt", "th") else parent.find_parent(["dt", "th"])
+        remainder = text[match.end():]
+        if term is not None:
+            value_el = term.find_next_sibling(["dd", "td"])
+            found = _pieces([value_el]) if value_el else []
+            _remove([term, value_el])
+        elif not match.group("colon"):
+            continue
+        elif len(remainder) > 200:
+            continue  # a sentence that happens to start with "Bron:", not a label line
+        else:
+            anchor = parent if parent.name in INLINE_LABEL_TAGS and norm(parent.get_text()) == norm(text) else node
+            nodes = _line_after(anchor)
+            found = _pieces([NavigableString(remainder), *nodes])
+            container = anchor.parent
+            if not found and container is not None and norm(container.get_text(" ")) == norm(text):
+                # "<div class=label>Thema’s:</div><div class=value>…</div>": the value is the next element.
+                following = container.find_next_sibling()
+                if following is not None:
+                    found, nodes = _pieces([following]), [following]
+            _remove([anchor, *nodes])
+            _drop_empty(container)
+        values.setdefault(key, []).extend(v for v in found if v not in values.get(key, []))
+        if ENGLISH_LABEL.match(match.group(key)):
+            values["english"] = ["yes"]
+    return values
+
+
+def _link(url: str, base: str) -> str | None:
+    url = url.strip()
+    if not url or url.startswith(("mailto:", "javascript:", "tel:", "#")):
+        return None
+    return urljoin(base, url)
+
+
+def find_youtube_links(soup: BeautifulSoup, base: str) -> tuple[YouTubeLink, ...]:
+    """Every YouTube channel, video and playlist the page links, embeds or writes out."""
+    found: dict[tuple[str, str, int | None], YouTubeLink] = {}
+
+    def add(url: str, text: str) -> None:
+        ref = parse_youtube_url(url)
+        if ref is not None and (ref.kind, ref.value, ref.start) not in found:
+            found[(ref.kind, ref.value, ref.start)] = YouTubeLink(ref.kind, ref.value, url, ref.start, text)
+
+    for tag in soup.find_all(["a", "iframe", "embed", "source", "object"]):
+        raw = tag.get("href") or tag.get("src") or tag.get("data-src") or tag.get("data")
+        url = _link(str(raw), base) if raw else None
+        if url:
+            add(url, norm(tag.get_text(" ")) if tag.name == "a" else tag.name)
+    for match in _YOUTUBE_TEXT.finditer(soup.get_text(" ")):
+        add(match.group(0).rstrip(".,;:"), "")
+    return tuple(found.values())
+
+
+def find_attachments(soup: BeautifulSoup, base: str) -> tuple[Attachment, ...]:
+    """Every linked document (PDF, DOCX, an HTML file in an uploads folder), once each."""
+    found: dict[str, Attachment] = {}
+    for tag in soup.find_all("a", href=True):
+        url = _link(str(tag["href"]), base)
+        if not url or urlsplit(url).scheme not in ("http", "https"):
+            continue
+        kind = attachment_type(url)
+        url = normalise_url(url)
+        if kind and url not in found:
+            found[url] = Attachment(url, norm(tag.get_text(" ")), kind, same_host(url, base))
+    return tuple(found.values())

@@ -1,0 +1,256 @@
+"""The platform crawler: listing pages → case pages → their attachments, raw into the archive.
+
+Within each start URL's host and path prefix it follows the listing's pagination and the case
+links in the listing's main content; attachments linked from case pages are fetched from the
+same host wherever they live. robots.txt is fetched through the same polite client, a
+Disallow is never requested, and every response is stored raw before it is parsed. Case pages
+seen on an earlier run are checked again (one conditional request), so a page that disappears
+is recorded as gone. A failing item is a warning and a counted failure; the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Sequence
+from urllib.parse import urljoin, urlsplit
+
+from archive.case_parser import Case, parse_case
+from archive.errors import EXIT_OK, EXIT_PARTIAL, FetchError
+from archive.http import PoliteClient, RobotsPolicy, disallow_all, host_of, parse_robots
+from archive.page_text import drop_boilerplate, soup_of
+from archive.site_urls import NOT_CASES, attachment_type, in_scope, is_pagination, normalise_url, same_host
+from archive.store import ArchiveStore, utc_now
+
+log = logging.getLogger(__name__)
+
+NS_PAGE = "site.page"
+NS_ATTACHMENT = "site.attachment"
+NS_ROBOTS = "site.robots"
+STATE_GONE = "site/gone"
+
+Progress = Callable[[str, int, "int | None"], None]
+
+
+@dataclass
+class SiteSummary:
+    """What a site or notes harvest did, per kind of item, with the failures listed."""
+
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    notes_read: int = 0
+    notes_failed: int = 0
+    robots_skipped: list[str] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    requests: int = 0
+
+    def count(self, kind: str, outcome: str) -> None:
+        """Count one item of ``kind`` (listing, case, attachment) with its outcome."""
+        self.counts.setdefault(kind, Counter())[outcome] += 1
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything worked, 1 when some items failed."""
+        return EXIT_PARTIAL if self.failures else EXIT_OK
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary for the run log and ``--format json``."""
+        return {
+            "counts": {kind: dict(counter) for kind, counter in self.counts.items()},
+            "notes": {"read": self.notes_read, "failed": self.notes_failed},
+            "robots_skipped": self.robots_skipped,
+            "channels": self.channels,
+            "failures": self.failures,
+            "warnings": self.warnings,
+            "requests": self.requests,
+        }
+
+
+@dataclass(frozen=True)
+class ListingLinks:
+    """What a listing page links to: more listing pages and case pages."""
+
+    pages: tuple[str, ...]
+    cases: tuple[str, ...]
+
+
+def parse_listing(html: bytes, url: str, start_url: str, selectors: Mapping[str, str] | None = None) -> ListingLinks:
+    """The pagination and case links of a listing page, within the start URL's scope."""
+    selectors = selectors or {}
+    soup = soup_of(html)
+    pages: dict[str, None] = {}
+    for tag in soup.select(selectors.get("next_page") or "a[href]"):
+        href = normalise_url(urljoin(url, str(tag.get("href", ""))))
+        classes = " ".join(tag.get("class") or [])
+        rel = " ".join(tag.get("rel") or [])
+        if in_scope(href, start_url) and (is_pagination(href) or "page-numbers" in classes
+                                           or rel in ("next", "prev") or selectors.get("next_page")):
+            pages[href] = None
+    drop_boilerplate(soup, selectors.get("boilerplate"))
+    cases: dict[str, None] = {}
+    for tag in soup.select(selectors.get("case_links") or "a[href]"):
+        href = normalise_url(urljoin(url, str(tag.get("href", ""))))
+        if (in_scope(href, start_url) and href not in pages and href not in (url, start_url)
+                and not is_pagination(href) and not NOT_CASES.search(urlsplit(href).path)
+                and attachment_type(href) is None):
+            cases[href] = None
+    return ListingLinks(tuple(pages), tuple(cases))
+
+
+class SiteCrawler:
+    """Fetches listing pages, case pages and attachments into the archive, politely."""
+
+    def __init__(
+        self,
+        store: ArchiveStore,
+        client: PoliteClient,
+        *,
+        selectors: Mapping[str, str] | None = None,
+        known_companies: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.selectors = dict(selectors or {})
+        self.known_companies = known_companies
+        self.progress = progress or (lambda label, done, total: None)
+        self.summary = SiteSummary()
+        self._robots: dict[str, RobotsPolicy] = {}
+        self.cases: dict[str, Case] = {}
+
+    # -- politeness -------------------------------------------------------------------------
+
+    def robots(self, url: str) -> RobotsPolicy:
+        """The robots.txt policy of a URL's host, fetched once per run (conditionally)."""
+        host = host_of(url)
+        if host not in self._robots:
+            robots_url = host + "/robots.txt"
+            latest = self.store.latest(NS_ROBOTS, host)
+            try:
+                response = self.client.get(robots_url, **_validators(latest))
+            except FetchError as exc:
+                self._fail(robots_url, f"robots.txt unreachable, not crawling {host}: {exc}")
+                policy = disallow_all(self.client.user_agent)
+            else:
+                if response.status == 304 and latest is not None:
+                    text: str | None = self.store.read(latest).decode("utf-8", errors="replace")
+                elif response.status == 200:
+                    self.store.put(NS_ROBOTS, host, response.body, url=robots_url, status=200,
+                                   content_type=response.content_type, meta=response.validators)
+                    text = response.body.decode("utf-8", errors="replace")
+                else:
+                    text = None  # 4xx: no robots.txt, everything allowed (RFC 9309)
+                policy = parse_robots(text, self.client.user_agent)
+            self.client.set_crawl_delay(host, policy.crawl_delay)
+            self._robots[host] = policy
+        return self._robots[host]
+
+    # -- fetching ---------------------------------------------------------------------------
+
+    def _fail(self, url: str, reason: str) -> None:
+        log.warning("[site] %s: %s", url, reason)
+        self.summary.failures.append(f"{url}: {reason}")
+
+    def fetch(self, url: str, namespace: str, kind: str) -> bytes | None:
+        """Fetch one URL into the archive (conditional GET); its bytes, or None if it failed."""
+        if not self.robots(url).allowed(url):
+            log.info("[site] %s: disallowed by robots.txt, skipped", url)
+            self.summary.robots_skipped.append(url)
+            self.summary.count(kind, "skipped")
+            return None
+        latest = self.store.latest(namespace, url)
+        try:
+            response = self.client.get(url, **_validators(latest))
+        except FetchError as exc:
+            self.store.record_fetch(namespace, url, status=None, outcome="failed", detail=str(exc))
+            self.summary.count(kind, "failed")
+            self._fail(url, str(exc))
+            return None
+        if response.status == 304 and latest is not None:
+            self.store.record_fetch(namespace, url, status=304, outcome="not-modified")
+            self.summary.count(kind, "unchanged")
+            return self.store.read(latest)
+        if response.status in (404, 410):
+            self.store.record_fetch(namespace, url, status=response.status, outcome="gone")
+            self.summary.count(kind, "gone" if latest is not None else "failed")
+            self._mark_gone(url, response.status)
+            self._fail(url, f"HTTP {response.status}: " + (
+                "the page has disappeared (its archived versions are kept)" if latest else "dead link"))
+            return None
+        if response.status != 200:
+            self.store.record_fetch(namespace, url, status=response.status, outcome="failed")
+            self.summary.count(kind, "failed")
+            self._fail(url, f"HTTP {response.status}")
+            return None
+        meta = {"kind": kind, **response.validators}
+        if response.url != url:
+            meta["final_url"] = response.url
+        put = self.store.put(namespace, url, response.body, url=url, status=200,
+                             content_type=response.content_type, meta=meta)
+        self.summary.count(kind, put.status)
+        gone = self.store.get_state(STATE_GONE, {})
+        if gone.pop(url, None) is not None:
+            self.store.set_state(STATE_GONE, gone)  # it came back
+        return response.body
+
+    def _mark_gone(self, url: str, status: int) -> None:
+        gone = self.store.get_state(STATE_GONE, {})
+        if url not in gone:
+            gone[url] = {"status": status, "since": utc_now()}
+            self.store.set_state(STATE_GONE, gone)
+
+    # -- crawling ---------------------------------------------------------------------------
+
+    def crawl(self, start_urls: Iterable[str]) -> list[str]:
+        """Crawl listing and case pages from the start URLs; return the attachment URLs found."""
+        starts = list(start_urls)
+        case_urls: dict[str, None] = {}
+        for start in starts:
+            queue, seen = [start], {start}
+            while queue:
+                url = queue.pop(0)
+                self.progress("listing pages", len(seen) - len(queue), None)
+                body = self.fetch(url, NS_PAGE, "listing")
+                if body is None:
+                    continue
+                links = parse_listing(body, url, start, self.selectors)
+                for page in links.pages:
+                    if page not in seen:
+                        seen.add(page)
+                        queue.append(page)
+                case_urls.update(dict.fromkeys(links.cases))
+        # Cases archived earlier but no longer listed: one conditional request tells if they are gone.
+        for key in self.store.keys(NS_PAGE):
+            latest = self.store.latest(NS_PAGE, key)
+            if latest and latest.meta.get("kind") == "case" and any(in_scope(key, s) for s in starts):
+                case_urls.setdefault(key, None)
+        attachments: dict[str, None] = {}
+        for done, url in enumerate(case_urls, 1):
+            self.progress("case pages", done, len(case_urls))
+            body = self.fetch(url, NS_PAGE, "case")
+            if body is None:
+                continue
+            case = self.cases[url] = parse_case(body, url, self.selectors, self.known_companies)
+            for warning in case.warnings:
+                log.warning("[site] %s: %s", url, warning)
+                self.summary.warnings.append(f"{url}: {warning}")
+            attachments.update(dict.fromkeys(a.url for a in case.attachments if same_host(a.url, url)))
+        return list(attachments)
+
+    def fetch_attachments(self, urls: Sequence[str]) -> None:
+        """Fetch attachments into the archive (conditional GET, robots.txt honoured)."""
+        for done, url in enumerate(urls, 1):
+            self.progress("attachments", done, len(urls))
+            self.fetch(url, NS_ATTACHMENT, "attachment")
+
+    def close(self) -> None:
+        """Close the HTTP client and count its requests."""
+        self.summary.requests = self.client.requests
+        self.client.close()
+
+
+def _validators(latest: Any) -> dict[str, str | None]:
+    meta = latest.meta if latest is not None else {}
+    return {"etag": meta.get("etag"), "last_modified": meta.get("last_modified")}

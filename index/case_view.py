@@ -1,0 +1,58 @@
+"""Terminal output of the platform commands: the harvest summary and one case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from archive.site import SiteSummary
+from index.output import print_table
+
+OUTCOMES = ("new", "changed", "unchanged", "failed", "gone", "skipped")
+
+
+def print_site_summary(summary: SiteSummary) -> None:
+    """The end summary of ``harvest site`` / ``harvest notes``: counts, notes, channels, problems."""
+    rows = [[kind, *(summary.counts[kind].get(o, 0) for o in OUTCOMES)] for kind in summary.counts]
+    print_table(["items", *OUTCOMES], rows)
+    click.echo(f"Notes: {summary.notes_read} read, {summary.notes_failed} failed. "
+               f"Requests: {summary.requests}.")
+    if summary.channels:
+        click.echo(f"Channels linked from case pages: {', '.join(summary.channels)}")
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for failure in summary.failures:
+        click.echo(f"failed: {failure}", err=True)
+
+
+def _join(values: Any) -> str:
+    return ", ".join(str(v) for v in values) if values else "-"
+
+
+def print_case(case: dict[str, Any]) -> None:
+    """One case for people: its fields as a table, then its links, notes and body text."""
+    fields = [
+        ["id", case["id"]], ["title", case["title"]], ["url", case["url"]],
+        ["year", case["year"] or "-"], ["date", case["date"] or "-"], ["language", case["language"]],
+        ["layout", case["layout"]], ["themes", _join(case["themes"])], ["sectors", _join(case["sectors"])],
+        ["sources", _join(case["sources"])], ["keywords", _join(case["keywords"])],
+        ["companies", _join(case["companies"])], ["organisations", _join(case["organisations"])],
+        ["archived", f"{case['archive']['versions']} version(s), last {case['archive']['fetched_at']}"],
+    ]
+    if case["archive"].get("gone"):
+        fields.append(["gone", f"HTTP {case['archive']['gone']['status']} since {case['archive']['gone']['since']}"])
+    print_table(["field", "value"], fields)
+    if case["youtube"]:
+        click.echo("")
+        print_table(["youtube", "id", "start", "url"],
+                    [[y["kind"], y["id"], y["start"] if y["start"] is not None else "", y["url"]]
+                     for y in case["youtube"]])
+    if case["notes"]:
+        click.echo("")
+        print_table(["note", "type", "status", "pages", "reason"],
+                    [[n["url"], n["type"], n["status"], n["pages"], n["reason"] or ""] for n in case["notes"]])
+    for warning in case["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo("")
+    click.echo(case["text"])
