@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # A Retry-After longer than this is not waited for: the item fails and the next run tries again.
 MAX_RETRY_AFTER = 300.0
+MAX_BYTES = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -119,11 +120,13 @@ class PoliteClient:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        max_bytes: int = MAX_BYTES,
     ) -> None:
         self.user_agent = user_agent
         self.delay = delay
         self.retries = retries
         self.timeout = timeout
+        self.max_bytes = max_bytes
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = user_agent
         self._sleep = sleep
@@ -152,6 +155,16 @@ class PoliteClient:
         if wait > 0:
             self._sleep(wait)
 
+    def _body(self, raw: requests.Response) -> bytes:
+        """The response body, refused when it is larger than ``max_bytes`` (a video, a dump)."""
+        chunks, size = [], 0
+        for chunk in raw.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise FetchError(f"{raw.url}: larger than {self.max_bytes // 1_000_000} MB, not archived")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
         """GET a URL politely; 2xx, 304 and 4xx come back, 5xx/429/network errors are retried.
 
@@ -170,14 +183,14 @@ class PoliteClient:
             retry_after: float | None = None
             try:
                 self.requests += 1
-                raw = self.session.get(url, headers=headers, timeout=self.timeout, allow_redirects=True)
+                with self.session.get(url, headers=headers, timeout=self.timeout, allow_redirects=True,
+                                      stream=True) as raw:
+                    if raw.status_code not in RETRY_STATUSES:
+                        return Response(raw.url or url, raw.status_code, self._body(raw), dict(raw.headers))
+                    problem = f"HTTP {raw.status_code}"
+                    retry_after = parse_retry_after(raw.headers.get("Retry-After"))
             except requests.RequestException as exc:
                 problem = f"{type(exc).__name__}: {exc}"
-            else:
-                if raw.status_code not in RETRY_STATUSES:
-                    return Response(raw.url or url, raw.status_code, raw.content, dict(raw.headers))
-                problem = f"HTTP {raw.status_code}"
-                retry_after = parse_retry_after(raw.headers.get("Retry-After"))
             finally:
                 self._last_at[host] = self._clock()
                 self._next_at[host] = self._last_at[host] + self.delay_for(host)

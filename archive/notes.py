@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Iterator, Literal
 from xml.etree import ElementTree
 
-from archive.page_text import drop_boilerplate, norm, soup_of
+from archive.page_text import decode_html, drop_boilerplate, norm, soup_of
 from archive.site_urls import attachment_type
 
 _HYPHENATED = re.compile(r"(\w+)([-\u00ad\u2010])[ \t]*\n\s*(\w+)")
@@ -212,4 +212,7 @@ def parse_note(body: bytes, url: str, content_type: str | None = None) -> Note:
         return parse_docx(body, url)
     if kind == "html":
         return parse_html_note(body, url)
+    if kind == "txt":
+        text = clean_text(decode_html(body))
+        return Note(url, "txt", "ok", (NotePage(1, text),)) if text else _failed(url, "txt", "the file is empty")
     return _failed(url, kind, f"unsupported attachment type {kind!r}")

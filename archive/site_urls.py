@@ -78,6 +78,6 @@ def attachment_type(url: str) -> str | None:
     ext = path.rsplit(".", 1)[-1] if "." in posixpath.basename(path) else ""
     if ext in DOCUMENT_TYPES:
         return DOCUMENT_TYPES[ext]
-    if any(folder in path for folder in ATTACHMENT_FOLDERS):
-        return "html" if ext in ("html", "htm", "") else ext
-    return None
+    if ext in ("html", "htm", "") and any(folder in path for folder in ATTACHMENT_FOLDERS):
+        return "html"
+    return None  # a page, or a file that is no note (an image, a video)

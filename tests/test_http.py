@@ -111,3 +111,11 @@ def test_robots_rules_and_crawl_delay() -> None:
     assert not policy.allowed("https://example.org/kennis/concept-werkgeluk/")
     assert parse_robots(None, UA).allowed("https://example.org/anything")
     assert parse_robots(None, UA).crawl_delay is None
+
+
+def test_a_response_larger_than_the_limit_is_refused(server: SamplePlatformServer) -> None:
+    http = client(FakeClock(), delay=0.0, max_bytes=1000)
+    with pytest.raises(FetchError, match="larger than"):
+        http.get(server.url + "/kennis/")
+    assert http.get(server.url + "/robots.txt").status == 200
+    http.close()

@@ -101,3 +101,8 @@ def test_html_attachment_is_read_without_markup() -> None:
 def test_unsupported_types_are_failed_not_raised() -> None:
     result = parse_note(b"\xd0\xcf\x11\xe0", URL + "oud.doc")
     assert result.status == "failed" and result.reason == "unsupported attachment type 'doc'"
+
+
+def test_plain_text_attachment_is_one_page() -> None:
+    result = parse_note("Verslag van de ﬁnale bĳeenkomst".encode(), URL + "verslag.txt")
+    assert result.status == "ok" and result.pages[0].text == "Verslag van de finale bijeenkomst"
