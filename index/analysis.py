@@ -112,6 +112,10 @@ def stem(word: str) -> str:
     # beside "huis"; a Dutch word never ends in v or z, so restoring f and s conflates them.
     if len(stemmed) > 2 and stemmed[-1] in "vz" and stemmed[-2] not in "vz":
         stemmed = stemmed[:-1] + ("f" if stemmed[-1] == "v" else "s")
+    # Adjectives in -isch(e) belong with their noun in -ie: ergonomische maatregelen are about
+    # ergonomie, economische groei about economie (Snowball leaves "ergonomisch" beside "ergonomie").
+    if len(stemmed) > 6 and stemmed.endswith("isch"):
+        stemmed = stemmed[:-4] + "ie"
     return stemmed
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,10 @@ class CaseArchiveGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Error: interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader (e.g. `| head`) left; say nothing more and keep Python from complaining.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except Exception as exc:  # a bug: say so plainly, the traceback only on request
             obj = ctx.find_object(Context)
             if obj is not None and obj.debug:
@@ -156,16 +161,21 @@ def harvest_transcripts_cmd(obj: Context, folder: str | None) -> None:
 @pass_ctx
 def demo(obj: Context) -> None:
     """Run the whole job on the bundled SAMPLE data, offline (into ./demo-data unless --data)."""
-    from index.demo import run_demo
+    from index.demo import run_demo, step_line
+    from index.export import to_text
 
     data_dir = Path(obj.data or "demo-data")
     with TerminalProgress("items") as progress:
         report = run_demo(data_dir, progress=progress)
-    click.echo(f"Demo archive (sample data) in {report.data_dir}/")
+    click.echo(f"Built a demo archive and index from the SAMPLE data in {report.data_dir}/")
     for name, step in report.steps:
-        totals = step.get("totals", {})
-        click.echo(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in totals.items() if v))
-    click.echo(f"Next: casearchive --data {report.data_dir} status")
+        click.echo(f"  {step_line(name, step)}")
+    for result in report.searches:
+        click.echo("\n$ casearchive --data " + f"{report.data_dir} search --limit 2 '{result['query']}'")
+        click.echo(to_text({**result, "results": result["results"][:2]}).split("\n\ntheme:")[0].rstrip())
+    click.echo(f"\nTry your own: casearchive --data {report.data_dir} search 'zelfroosteren'"
+               f"\n              casearchive --data {report.data_dir} show duurzaam-meedoen-in-de-metalektro"
+               f"\n              casearchive --data {report.data_dir} report")
 
 
 @cli.command()
@@ -233,6 +243,31 @@ def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: 
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         click.echo({"csv": export.to_csv, "md": export.to_markdown, "table": export.to_text}[fmt](result), nl=False)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_ctx
+def report(obj: Context, fmt: str) -> None:
+    """Coverage and gaps: unlinked videos, cases without video, missing transcripts, last runs."""
+    from index.report import coverage_report
+
+    data = coverage_report(obj.settings)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Index built {data['index_built_at']}: " + ", ".join(f"{v} {k}" for k, v in data["counts"].items()))
+    for title, key, columns in [("Videos linked to no case", "videos_without_case", ["id", "title", "active"]),
+                                ("Cases with no video", "cases_without_video", ["id", "title"]),
+                                ("Videos without a transcript", "videos_without_transcript", ["id", "reason", "title"]),
+                                ("Weak link suggestions (confirm or reject)", "weak_suggestions",
+                                 ["source", "target", "confidence"])]:
+        click.echo(f"\n{title}: {len(data[key])}")
+        if data[key]:
+            print_table(columns, [[row[c] for c in columns] for row in data[key]])
+    click.echo("\nLast runs:")
+    print_table(["command", "finished", "exit"], [[r["command"], r["finished_at"], r["exit_code"]]
+                                                 for r in data["last_runs"]])
 
 
 @cli.group()

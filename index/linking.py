@@ -183,7 +183,8 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
                 links.add(source, f"case:{case.slug}", 0.8,
                           Evidence("case links the channel; video names its company", "title/description",
                                    ", ".join(shared)))
-            elif len(channel_cases[video.channel_id]) == 1:
+            elif len(channel_cases[video.channel_id]) == 1 and not links.targets(source, "case:"):
+                # Only a suggestion, and only for a video that no stronger evidence places elsewhere.
                 links.add(source, f"case:{case.slug}", 0.4,
                           Evidence("case links the channel", "channel", video.channel_id))
     links.apply(decisions or {})

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from archive.cases import describe_case
 from archive.config import Settings
-from index.build import BuildReport, Progress, read_links, write_index
+from archive.errors import NotFoundError
+from archive.store import open_store
+from archive.transcripts import load_transcripts
+from archive.youtube import NS_AVAILABILITY, NS_VIDEO, parse_video
+from archive.youtube_refs import VIDEO_ID
+from index.build import BuildReport, Progress, current_generation, read_links, write_index
 from index.linking import load_decisions
 from index.search import SearchOptions, run_search
 from index.sources import load_sources
@@ -23,7 +30,7 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
           progress: Progress | None = None) -> BuildReport:
     """Build or update the index from the archive."""
     taxonomy = taxonomy_for(settings, taxonomy_path)
-    sources = load_sources(settings)
+    sources = load_sources(settings, taxonomy)
     units, links = make_units(sources, taxonomy, load_decisions(settings.data_dir))
     return write_index(settings.data_dir, units, links, rebuild=rebuild, progress=progress)
 
@@ -40,3 +47,38 @@ def list_links(settings: Settings, status: str = "all", source: str | None = Non
     wanted = {"suggested": "auto"}.get(status, status)
     return [row for row in read_links(settings.data_dir)
             if (status == "all" or row["status"] == wanted) and (source is None or row["source"] == source)]
+
+
+def describe(settings: Settings, item_id: str) -> dict[str, Any]:
+    """One case (slug) or video (``video:ID`` or the bare id) with its links and their evidence."""
+    links = read_links(settings.data_dir) if current_generation(settings.data_dir) else []
+    text = item_id.strip()
+    video_id = text[6:] if text.startswith("video:") else text if VIDEO_ID.match(text) else None
+    if video_id is not None:
+        data = describe_video(settings, video_id)
+        source = f"video:{video_id}"
+    else:
+        data = describe_case(settings, text.removeprefix("case:"))
+        source = f"case:{data['id']}"
+    data["links"] = [l for l in links if l["source"] == source]
+    data["linked_from"] = [l for l in links if l["target"] == source]
+    return data
+
+
+def describe_video(settings: Settings, video_id: str) -> dict[str, Any]:
+    """A video's archived metadata, versions, availability and transcripts."""
+    with open_store(settings.data_dir) as store:
+        history = store.history(NS_VIDEO, video_id)
+        if not history:
+            raise NotFoundError(f"no archived video with id {video_id!r} (run `casearchive harvest youtube`?)")
+        video = parse_video(store.read_json(history[-1]))
+        availability = store.latest(NS_AVAILABILITY, video_id)
+        state = store.read_json(availability) if availability else {"active": True}
+        transcripts = [{"language": t.language, "kind": t.kind, "provider": t.provider, "fetched_at": t.fetched_at,
+                        "passages": len(t.passages)} for t in load_transcripts(store) if t.video_id == video_id]
+        versions = [{"version": v.version, "fetched_at": v.fetched_at,
+                     "title": parse_video(store.read_json(v)).title} for v in history]
+    return {"kind": "video", **asdict(video), "url": f"https://www.youtube.com/watch?v={video_id}",
+            "active": state.get("active", True), "inactive_reason": state.get("reason"),
+            "inactive_since": None if state.get("active", True) else state.get("since"),
+            "versions": versions, "transcripts": transcripts}

@@ -3,24 +3,45 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
+from archive.cases import iter_cases, iter_notes
 from archive.config import Settings
+from archive.captions import load_corrections
 from archive.status import inactive_videos
+from archive.transcripts import corrections_path, load_transcripts
 from archive.store import open_store
 from archive.youtube import NS_VIDEO, parse_video
-from index.units import Sources
+from index.taxonomy import Taxonomy
+from index.units import NotePage, Sources
 
 log = logging.getLogger(__name__)
 
 
-def load_sources(settings: Settings) -> Sources:
+def load_sources(settings: Settings, taxonomy: Taxonomy) -> Sources:
     """Parse the latest version of every archived case, note, video and transcript."""
     sources = Sources()
+    known = {e.name: e.names() for e in taxonomy.entries("company")}
     with open_store(settings.data_dir) as store:
+        for _version, case in iter_cases(store, settings.site.selectors, known or None):
+            sources.cases.append(case)
+        attached: dict[str, list[tuple[str, str]]] = {}
+        for case in sources.cases:
+            for attachment in case.attachments:
+                attached.setdefault(attachment.url, []).append((case.id, attachment.text))
+        for _version, note in iter_notes(store):
+            if note.status != "ok":
+                continue
+            cases = attached.get(note.url, [])
+            title = note.title or (cases[0][1] if cases and cases[0][1] else note.url.rsplit("/", 1)[-1])
+            for page in note.pages:
+                if page.text.strip():
+                    sources.notes.append(NotePage(url=note.url, title=title, page=page.number, text=page.text,
+                                                  case_slugs=tuple(dict.fromkeys(slug for slug, _ in cases))))
         for version in store.iter_latest(NS_VIDEO):
             sources.videos.append(parse_video(store.read_json(version)))
         sources.inactive = inactive_videos(store)
+        corrections = load_corrections(corrections_path(settings))
+        sources.transcripts = list(load_transcripts(store, corrections))
         sources.channel_of_case_link = {
             name.split("/", 2)[2].split(":", 1)[1]: store.get_state(name)
             for name in store.state_names("youtube/resolve/")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from archive.passages import Passage
+from archive.transcripts import Transcript
 from archive.youtube import Video
 from index.linking import CaseInfo, LinkSet, VideoInfo, link_all, mentions
 from index.schema import Unit
@@ -24,26 +26,6 @@ class NotePage:
     case_slugs: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PassageInfo:
-    """A transcript passage: its time span, text and cues ``(start, end, text)``."""
-
-    start: float
-    end: float
-    text: str
-    cues: tuple[tuple[float, float, str], ...]
-
-
-@dataclass(frozen=True)
-class TranscriptInfo:
-    """A video's transcript in one language, as passages."""
-
-    video_id: str
-    language: str
-    kind: str  # manual | auto | imported
-    passages: tuple[PassageInfo, ...]
-
-
 @dataclass
 class Sources:
     """Everything the index is built from, read from the archive (never the network)."""
@@ -53,7 +35,7 @@ class Sources:
     videos: list[Video] = field(default_factory=list)
     inactive: dict[str, dict[str, Any]] = field(default_factory=dict)
     channel_of_case_link: dict[str, str] = field(default_factory=dict)  # handle/url → channel id
-    transcripts: list[TranscriptInfo] = field(default_factory=list)
+    transcripts: list[Transcript] = field(default_factory=list)
 
 
 def _year(date: str | None) -> int | None:
@@ -160,7 +142,7 @@ def _video_unit(video: Video, links: LinkSet, inactive: dict[str, dict[str, Any]
     )
 
 
-def _passage_unit(transcript: TranscriptInfo, n: int, passage: PassageInfo, video: Unit | None,
+def _passage_unit(transcript: Transcript, n: int, passage: Passage, video: Unit | None,
                   taxonomy: Taxonomy) -> Unit:
     start = int(passage.start)
     own = _named(passage.text, taxonomy, "company")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from tests.fake_youtube import FakeChannel, FakeVideo, FakeYouTube
 
-CASE_URL = "https://www.kennisbanksocialeinnovatie.nl/kennis/{slug}/"
+# The demo serves the sample platform under this clearly invented host (see index/demo.py).
+CASE_URL = "https://kennisbank.example/kennis/{slug}/"
 SEED_SLUG = "duurzaam-meedoen-in-de-metalektro"
 
 
@@ -77,7 +78,45 @@ def platform_channel() -> FakeChannel:
     channel = FakeChannel(
         "UCPtYgjmUhBel31iEl2hpChY", "Kennisbank Sociale Innovatie", handle="@kennisbanksocialeinnovatie",
         description="Video's bij de cases van de Kennisbank Sociale Innovatie.")
-    channel.videos = []
+    def case(slug: str) -> str:
+        return f"\n\nLees de case op de Kennisbank: {CASE_URL.format(slug=slug)}"
+
+    channel.videos = [
+        FakeVideo("wL9dK3sF7hB", "Webinar: zelforganisatie in het mkb (live)", live="upcoming",
+                  published_at="2026-12-10T15:00:00Z", description="Binnenkort live: ervaringen met zelforganisatie."),
+        FakeVideo("BKqFYY_kv5Z", "Kinderopvang Het Speelkwartier: samen leren in het team",
+                  "Pedagogisch medewerkers van Kinderopvang Het Speelkwartier bespreken elke maand een lastige "
+                  "situatie uit de groep: teamleren op de werkvloer." + case("teamleren-in-de-kinderopvang"),
+                  published_at="2017-05-16T10:00:00Z", duration="PT3M40S", tags=["teamleren", "kinderopvang"]),
+        FakeVideo("UMFxFkM_R5K", "Ziekenhuis Oostervaart: verpleegkundigen roosteren zelf",
+                  "Op de afdeling interne geneeskunde van Ziekenhuis Oostervaart maken verpleegkundigen hun eigen "
+                  "rooster. Minder ruilen, meer zeggenschap.", published_at="2016-09-08T12:00:00Z",
+                  duration="PT4M05S", tags=["zelfroosteren", "zorg"]),
+        FakeVideo("Jr3J1TWDtkw", "Noordhaven Logistiek: slimmer werken in het distributiecentrum",
+                  "Orderpickers van Noordhaven Logistiek verdelen het werk zelf per zone. De teamleider coacht.",
+                  published_at="2015-10-01T09:00:00Z", duration="PT5M30S", tags=["slimmer werken", "logistiek"]),
+        FakeVideo("yVmihA_2O76", "Zorggroep Lindenhove: werkdruk omlaag in de thuiszorg",
+                  "Wijkteams van Zorggroep Lindenhove plannen hun eigen cliëntbezoeken. Minder werkdruk, minder "
+                  "verzuim." + case("werkdrukvermindering-in-de-thuiszorg"), published_at="2015-03-19T11:00:00Z",
+                  duration="PT6M12S", tags=["werkdruk", "thuiszorg"]),
+        FakeVideo("5KXSc7Tvo_h", "Vloerenfabriek Oostwold: minder klachten door ergonomie",
+                  "Tilhulpen en werkplekaanpassingen bij Vloerenfabriek Oostwold: het verzuim door rugklachten "
+                  "halveerde.", published_at="2014-06-25T14:00:00Z", duration="PT3M15S", language=None),
+        FakeVideo("gCfrL1spNxn", "Kuipers Verpakkingen: taakroulatie op de productielijn",
+                  "Operators van Kuipers Verpakkingen wisselen elke twee uur van taak. Zo blijft het werk "
+                  "afwisselend en worden eenzijdige belasting en klachten voorkomen.",
+                  published_at="2014-02-11T10:30:00Z", duration="PT4M44S", tags=["taakroulatie", "verpakkingen"]),
+        FakeVideo("RS_6ilI8ihN", "Drukkerij Veenstra: het nieuwe functioneringsgesprek",
+                  "Geen jaarlijks afrekengesprek meer: bij Drukkerij Veenstra voeren leidinggevende en medewerker "
+                  "elk kwartaal een kort ontwikkelgesprek." + case("functioneringsgesprekken-nieuwe-stijl-bij-drukkerij-veenstra"),
+                  published_at="2013-10-03T13:00:00Z", duration="PT3M58S", tags=["functioneringsgesprek"]),
+        FakeVideo("jp1vRt-1fjO", "Bouwbedrijf Hendriks: leren op de bouwplaats",
+                  "Leerlingen en ervaren timmerlieden van Bouwbedrijf Hendriks werken in duo's: leren op de "
+                  "werkvloer.", published_at="2012-04-12T08:45:00Z", duration="PT2M50S", tags=["leren", "bouw"]),
+        FakeVideo("pX4nV8cQ2tA", "Wat is sociale innovatie? Een korte uitleg",
+                  "Sociale innovatie is vernieuwing in de arbeidsorganisatie en het beter benutten van talent.",
+                  published_at="2012-01-20T10:00:00Z", duration="PT1M55S", tags=["sociale innovatie"]),
+    ]
     return channel
 
 

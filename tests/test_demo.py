@@ -8,31 +8,69 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from archive.config import Settings
 from archive.status import collect_status
 from archive.youtube_replay import ReplayHttp, ReplayMismatch
 from index.cli import cli
 from index.demo import sample_root
+from index.service import search
 from scripts.record_sample_youtube import record
 
 RECORDING = sample_root() / "youtube" / "recording.json"
 
 
-def test_demo_builds_an_archive_from_the_sample_data(tmp_path: Path) -> None:
-    target = tmp_path / "demo"
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("demo") / "demo-data"
     result = CliRunner().invoke(cli, ["--data", str(target), "demo"])
     assert result.exit_code == 0, result.output
-    assert "sample data" in result.stdout and "youtube: new 7" in result.stdout
-    status = collect_status(target)
-    assert status["counts"] == {"channels": 2, "videos": 7}
+    assert "SAMPLE data" in result.stdout
+    assert "youtube: 17 videos from 2 channels" in result.stdout
+    assert "transcripts: files 4, new 4" in result.stdout
+    return target
+
+
+def find(demo_dir: Path, query: str) -> dict:
+    return search(Settings(data_dir=demo_dir), query)
+
+
+def test_demo_archives_every_sample_source(demo_dir: Path) -> None:
+    status = collect_status(demo_dir)
+    assert status["counts"] == {"channels": 2, "videos": 17}
     assert status["videos"]["inactive"] == 1  # the sample's private upload
-    assert (target / "SAMPLE-DATA.txt").is_file()
+    assert (demo_dir / "SAMPLE-DATA.txt").is_file()
 
 
-def test_demo_runs_again_from_scratch(tmp_path: Path) -> None:
-    target = tmp_path / "demo"
-    for _ in range(2):
-        assert CliRunner().invoke(cli, ["--data", str(target), "demo"]).exit_code == 0
-    assert collect_status(target)["counts"]["videos"] == 7
+@pytest.mark.parametrize("query", ["taakroulatie", "ergonomie", "functioneringsgesprek", "Burgerhout",
+                                   'theme:"Duurzame inzetbaarheid"', "year:2013"])
+def test_the_seed_case_is_found_by_the_words_researchers_use(demo_dir: Path, query: str) -> None:
+    result = find(demo_dir, f"{query} kind:case")
+    assert "case:duurzaam-meedoen-in-de-metalektro" in [r["id"] for r in result["results"]]
+
+
+def test_the_seed_case_is_linked_to_its_channel_videos_that_name_its_companies(demo_dir: Path) -> None:
+    result = find(demo_dir, "case:duurzaam-meedoen-in-de-metalektro kind:video")
+    titles = {r["video_id"]: r["title"] for r in result["results"]}
+    for video_id, company in [("ZhyiA4uoRgn", "Alfa Laval"), ("VOqg6YYZYn9", "Neways"), ("atmUdjAWtGS", "Photonis"),
+                              ("U8po-799Nks", "Burgerhout"), ("nRH9ucAUsdM", "BSB Staalbouw")]:
+        assert company in titles[video_id]
+    assert all(r["case_ids"] == ["duurzaam-meedoen-in-de-metalektro"] for r in result["results"])
+
+
+def test_something_said_only_in_a_caption_returns_that_moment(demo_dir: Path) -> None:
+    result = find(demo_dir, '"minder last van mijn rug"')
+    (hit,) = result["results"]
+    assert hit["kind"] == "passage" and hit["video_id"] == "ZhyiA4uoRgn"
+    assert hit["url"] == f"https://www.youtube.com/watch?v=ZhyiA4uoRgn&t={hit['start']}s"
+    recording = (sample_root() / "captions" / "ZhyiA4uoRgn.nl.vtt").read_text(encoding="utf-8")
+    cue = next(block for block in recording.split("\n\n") if "minder last van mijn rug" in block)
+    minutes, seconds = cue.split(" --> ")[0].strip().split("\n")[-1].split(":")[-2:]
+    assert hit["start"] == int(minutes) * 60 + int(float(seconds))
+
+
+def test_demo_runs_again_from_scratch(demo_dir: Path) -> None:
+    assert CliRunner().invoke(cli, ["--data", str(demo_dir), "demo"]).exit_code == 0
+    assert collect_status(demo_dir)["counts"]["videos"] == 17
 
 
 def test_demo_refuses_a_directory_with_real_data(tmp_path: Path) -> None:

@@ -1,0 +1,52 @@
+"""Coverage and gaps: unlinked videos, cases without video, missing transcripts, recent changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archive.config import Settings
+from archive.runs import list_runs
+from archive.store import open_store
+from archive.transcripts import transcript_gaps
+from index.build import open_live, read_links
+
+
+def _titles(settings: Settings, kind: str) -> dict[str, dict[str, Any]]:
+    ix, _manifest, _ = open_live(settings.data_dir)
+    with ix.searcher() as searcher:
+        return {doc["id"]: {"title": doc.get("title", ""), "active": doc["meta"].get("active", True)}
+                for doc in searcher.documents(kind=kind)}
+
+
+def coverage_report(settings: Settings) -> dict[str, Any]:
+    """What the archive and index cover, and where the gaps are (JSON-ready)."""
+    _ix, manifest, _ = open_live(settings.data_dir)
+    videos = _titles(settings, "video")
+    cases = _titles(settings, "case")
+    accepted = [l for l in read_links(settings.data_dir)
+                if l["status"] == "confirmed" or (l["status"] == "auto" and l["confidence"] >= 0.5)]
+    linked_videos = {l["source"] for l in accepted if l["source"].startswith("video:") and l["target"].startswith("case:")}
+    cases_with_video = {l["target"] for l in accepted if l["source"].startswith("video:") and l["target"].startswith("case:")}
+    suggestions = [l for l in read_links(settings.data_dir) if l["status"] == "auto" and l["confidence"] < 0.5]
+    with open_store(settings.data_dir) as store:
+        gaps = transcript_gaps(store, settings)
+    runs = list_runs(settings.data_dir)
+    latest: dict[str, dict[str, Any]] = {}
+    for run in runs:
+        latest[run["command"]] = run
+    changes = [{"command": command, "finished_at": run.get("finished_at"), "exit_code": run.get("exit_code"),
+                "totals": run.get("totals", {})} for command, run in sorted(latest.items())]
+    return {
+        "index_built_at": manifest.get("built_at"),
+        "counts": {"cases": len(cases), "videos": len(videos), "units": len(manifest.get("units", {})),
+                   "links": len(accepted), "suggestions": len(suggestions)},
+        "videos_without_case": [{"id": vid[6:], "title": info["title"], "active": info["active"]}
+                                for vid, info in sorted(videos.items()) if vid not in linked_videos],
+        "cases_without_video": [{"id": cid[5:], "title": info["title"]}
+                                for cid, info in sorted(cases.items()) if cid not in cases_with_video],
+        "videos_without_transcript": [{"id": vid, "title": videos.get(f"video:{vid}", {}).get("title", ""),
+                                       "reason": reason} for vid, reason in sorted(gaps.items())],
+        "weak_suggestions": [{"source": l["source"], "target": l["target"], "confidence": l["confidence"]}
+                             for l in suggestions],
+        "last_runs": changes,
+    }
