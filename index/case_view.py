@@ -56,3 +56,33 @@ def print_case(case: dict[str, Any]) -> None:
         click.echo(f"warning: {warning}", err=True)
     click.echo("")
     click.echo(case["text"])
+
+
+def print_links(item: dict[str, Any]) -> None:
+    """A case's or video's links with their confidence, status and evidence."""
+    rows = [[l["target"], l["confidence"], l["status"],
+             "; ".join(f"{e['rule']} ({e['field']}: {e['text']})" for e in l["evidence"])]
+            for l in item.get("links", [])]
+    rows += [[f"← {l['source']}", l["confidence"], l["status"],
+              "; ".join(f"{e['rule']} ({e['field']}: {e['text']})" for e in l["evidence"])]
+             for l in item.get("linked_from", [])]
+    click.echo("")
+    if rows:
+        print_table(["link", "conf.", "status", "evidence"], rows)
+    else:
+        click.echo("No links (is the index built? run `casearchive index`).")
+
+
+def print_video(video: dict[str, Any]) -> None:
+    """One video for people: metadata, availability, versions and transcripts."""
+    state = "active" if video["active"] else f"inactive since {video['inactive_since']} ({video['inactive_reason']})"
+    print_table(["field", "value"], [
+        ["id", video["id"]], ["title", video["title"]], ["url", video["url"]],
+        ["channel", f"{video['channel_title']} ({video['channel_id']})"], ["published", video["published_at"] or "-"],
+        ["duration", f"{video['duration']} s" if video["duration"] is not None else "-"],
+        ["language", video["language"] or "-"], ["tags", _join(video["tags"])], ["state", state],
+        ["versions", _join(f"{v['version']}: {v['title']} ({v['fetched_at']})" for v in video["versions"])],
+        ["transcripts", _join(f"{t['language']} {t['kind']} ({t['passages']} passages)" for t in video["transcripts"])],
+    ])
+    click.echo("")
+    click.echo(video["description"])

@@ -354,12 +354,16 @@ def harvest_notes_cmd(obj: Context, fmt: str) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_ctx
 def show(obj: Context, item_id: str, fmt: str) -> None:
-    """Show one archived case (by its slug) with everything parsed from it."""
-    from archive.cases import describe_case
-    from index.case_view import print_case
+    """Show one case (its slug) or video (its id) with its links and their evidence."""
+    from index.case_view import print_case, print_links, print_video
+    from index.service import describe
 
-    data = describe_case(obj.settings, item_id)
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False)) if fmt == "json" else print_case(data)
+    data = describe(obj.settings, item_id)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    (print_video if data["kind"] == "video" else print_case)(data)
+    print_links(data)
 
 
 def main(argv: list[str] | None = None) -> Any:

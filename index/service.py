@@ -54,12 +54,19 @@ def describe(settings: Settings, item_id: str) -> dict[str, Any]:
     links = read_links(settings.data_dir) if current_generation(settings.data_dir) else []
     text = item_id.strip()
     video_id = text[6:] if text.startswith("video:") else text if VIDEO_ID.match(text) else None
+    data: dict[str, Any] | None = None
     if video_id is not None:
-        data = describe_video(settings, video_id)
-        source = f"video:{video_id}"
-    else:
-        data = describe_case(settings, text.removeprefix("case:"))
-        source = f"case:{data['id']}"
+        try:
+            data = describe_video(settings, video_id)
+        except NotFoundError:
+            if text.startswith("video:"):
+                raise
+    if data is None:
+        try:
+            data = describe_case(settings, text.removeprefix("case:"))
+        except NotFoundError:
+            raise NotFoundError(f"no archived case or video with id {text!r}") from None
+    source = f"{data['kind']}:{data['id']}"
     data["links"] = [l for l in links if l["source"] == source]
     data["linked_from"] = [l for l in links if l["target"] == source]
     return data

@@ -1,0 +1,132 @@
+"""The index over a real harvested archive: incremental touches, curated links, show and report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cases import harvest_site
+from archive.config import Settings
+from archive.sample_server import SamplePlatformServer, sample_platform_dir
+from index.cli import cli
+from index.service import build, search
+
+SEED = "duurzaam-meedoen-in-de-metalektro"
+
+
+def run(data_dir: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--data", str(data_dir), *args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("e2e") / "demo-data"
+    assert CliRunner().invoke(cli, ["--data", str(target), "demo"]).exit_code == 0
+    return target
+
+
+def test_one_changed_case_page_touches_only_that_cases_unit(tmp_path: Path, data_dir: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(sample_platform_dir(), site)
+    settings = Settings(data_dir=data_dir)
+    settings = replace(settings, site=replace(settings.site, delay=0.0))
+    with SamplePlatformServer(root=site) as server:
+        harvest_site(settings, [f"{server.url}/kennis/"], sleep=lambda s: None)
+        first = build(settings)
+        page = site / "kennis" / "zelfroosteren-in-het-ziekenhuis" / "index.html"
+        page.write_text(page.read_text(encoding="utf-8").replace(
+            "<h2>Ervaringen</h2>", "<p>Update 2017: ook de afdeling cardiologie roostert nu zelf.</p>\n"
+            "<h2>Ervaringen</h2>", 1), encoding="utf-8")
+        harvest_site(settings, [f"{server.url}/kennis/"], sleep=lambda s: None)
+    second = build(settings)
+    assert first.total == second.total and second.rebuilt is False
+    assert second.touched_ids == ["case:zelfroosteren-in-het-ziekenhuis"]
+    assert (second.updated, second.added, second.deleted) == (1, 0, 0)
+    hits = search(settings, "cardiologie")["results"]
+    assert [h["id"] for h in hits] == ["case:zelfroosteren-in-het-ziekenhuis"]
+
+
+def test_a_rejected_link_stays_rejected_after_a_rebuild(demo: Path) -> None:
+    code, _ = run(demo, "links", "reject", "video:ZhyiA4uoRgn", f"case:{SEED}", "--note", "test")
+    assert code == 0
+    assert run(demo, "index", "--rebuild")[0] == 0
+    code, out = run(demo, "links", "list", "--status", "rejected", "--format", "json")
+    rows = json.loads(out)
+    assert [(r["source"], r["target"]) for r in rows] == [("video:ZhyiA4uoRgn", f"case:{SEED}")]
+    result = search(Settings(data_dir=demo), f"case:{SEED} kind:video")
+    assert "ZhyiA4uoRgn" not in {r.get("video_id") for r in result["results"]}
+    run(demo, "links", "confirm", "video:ZhyiA4uoRgn", f"case:{SEED}")
+    run(demo, "index")
+    result = search(Settings(data_dir=demo), f"case:{SEED} kind:video")
+    assert "ZhyiA4uoRgn" in {r.get("video_id") for r in result["results"]}
+
+
+def test_show_gives_a_video_with_links_and_evidence(demo: Path) -> None:
+    code, out = run(demo, "show", "VOqg6YYZYn9", "--format", "json")
+    assert code == 0
+    video = json.loads(out)
+    assert video["kind"] == "video" and video["title"].startswith("Neways")
+    targets = {l["target"]: l for l in video["links"]}
+    assert targets[f"case:{SEED}"]["evidence"][0]["text"] == "Neways"
+    assert targets["company:Neways"]["evidence"][0]["field"] == "title"
+    assert video["transcripts"] and video["transcripts"][0]["language"] == "nl"
+
+
+def test_show_gives_a_case_with_the_videos_linked_to_it(demo: Path) -> None:
+    code, out = run(demo, "show", SEED, "--format", "json")
+    case = json.loads(out)
+    assert case["kind"] == "case" and len(case["companies"]) == 5
+    assert {l["source"] for l in case["linked_from"]} >= {"video:VOqg6YYZYn9", "video:U8po-799Nks"}
+
+
+def test_show_an_unknown_id_is_a_clear_error(demo: Path) -> None:
+    code, out = run(demo, "show", "bestaatniet")
+    assert code == 2 and "no archived case or video with id 'bestaatniet'" in out
+
+
+def test_report_lists_the_gaps(demo: Path) -> None:
+    code, out = run(demo, "report", "--format", "json")
+    report = json.loads(out)
+    assert {v["id"] for v in report["videos_without_case"]} == {"pX4nV8cQ2tA", "wL9dK3sF7hB"}
+    assert "generatiepact-bij-transportbedrijf-van-wijk" in {c["id"] for c in report["cases_without_video"]}
+    gaps = {v["id"]: v["reason"] for v in report["videos_without_transcript"]}
+    assert "ZhyiA4uoRgn" not in gaps and gaps["atmUdjAWtGS"] == "provider off"
+    assert {r["command"] for r in report["last_runs"]} >= {"harvest site", "harvest youtube"}
+
+
+def test_search_json_follows_the_contract(demo: Path) -> None:
+    code, out = run(demo, "search", "taakroulatie", "--format", "json", "--limit", "50")
+    result = json.loads(out)
+    assert set(result) >= {"query", "total", "index_built_at", "results", "facets"}
+    assert set(result["facets"]) == {"theme", "company", "case", "sector", "year", "kind"}
+    for hit in result["results"]:
+        assert set(hit) >= {"id", "kind", "title", "snippet", "url", "score", "case_ids", "companies", "themes", "year"}
+        assert hit["kind"] in {"case", "note", "video", "passage"}
+        if hit["kind"] in ("video", "passage"):
+            assert hit["video_id"]
+        if hit["kind"] == "passage":
+            assert hit["url"].endswith(f"&t={hit['start']}s")
+        if hit["kind"] == "note":
+            assert "#page=" in hit["url"]
+
+
+def test_csv_and_markdown_exports_say_what_was_searched(demo: Path) -> None:
+    code, out = run(demo, "search", "ergonomie", "company:Burgerhout", "--format", "csv")
+    assert code == 0
+    header = out.splitlines()[:4]
+    assert header[0] == "# query: ergonomie company:Burgerhout"
+    assert header[1] == "# filters: company:Burgerhout"
+    assert header[2].startswith("# results: ") and header[3].startswith("# index built at: 20")
+    code, out = run(demo, "search", "ergonomie", "--format", "md")
+    assert out.startswith("- query: ergonomie\n") and "| # | kind | title |" in out
+
+
+def test_a_malformed_query_exits_2_with_one_line(demo: Path) -> None:
+    code, out = run(demo, "search", '"taakroulatie')
+    assert code == 2 and "Error: unbalanced quote" in out and "Traceback" not in out
