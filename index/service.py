@@ -61,9 +61,11 @@ def describe(settings: Settings, item_id: str) -> dict[str, Any]:
         except NotFoundError:
             if text.startswith("video:"):
                 raise
-    if data is None:
+    if data is None and video_id is None:
+        data = describe_case(settings, text.removeprefix("case:"))
+    elif data is None:
         try:
-            data = describe_case(settings, text.removeprefix("case:"))
+            data = describe_case(settings, text)
         except NotFoundError:
             raise NotFoundError(f"no archived case or video with id {text!r}") from None
     source = f"{data['kind']}:{data['id']}"
