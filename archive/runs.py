@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from archive.store import utc_now
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file through a temporary file and a rename, so readers never see half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from archive.store import atomic_write, utc_now
 
 
 def save_run(data_dir: Path, command: str, summary: dict[str, Any], started_at: str, exit_code: int) -> Path:

@@ -121,6 +121,22 @@ def _row_to_version(row: sqlite3.Row) -> Version:
     )
 
 
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a file through a temporary file and a rename, so readers never see half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
 def _fsync_dir(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -174,22 +190,9 @@ class ArchiveStore:
 
     def _write_blob(self, body: bytes, sha256: str) -> None:
         path = self._blob_path(sha256)
-        if path.exists():
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as raw:
-                # mtime=0 keeps the gzip bytes a pure function of the content.
-                with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-                    gz.write(body)
-                raw.flush()
-                os.fsync(raw.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _fsync_dir(path.parent)
+        if not path.exists():
+            # mtime=0 keeps the gzip bytes a pure function of the content.
+            atomic_write(path, gzip.compress(body, mtime=0))
 
     def read(self, version: Version) -> bytes:
         """The raw bytes of a version, checked against its sha256."""

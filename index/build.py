@@ -25,8 +25,7 @@ from typing import Any, Callable
 from whoosh import index as whoosh_index
 
 from archive.errors import CaseArchiveError
-from archive.runs import atomic_write
-from archive.store import utc_now
+from archive.store import atomic_write, utc_now
 from index.linking import LinkSet
 from index.schema import SCHEMA_VERSION, Unit, build_schema
 

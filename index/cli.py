@@ -293,30 +293,21 @@ def links_list(obj: Context, status_: str, source: str | None, fmt: str) -> None
                   "; ".join(f"{e['rule']}: {e['text']}" for e in r["evidence"])[:80]] for r in rows])
 
 
-@links.command("confirm")
-@click.argument("source")
-@click.argument("target")
-@click.option("--note", help="Why (kept with the decision).")
-@pass_ctx
-def links_confirm(obj: Context, source: str, target: str, note: str | None) -> None:
-    """Confirm a link (SOURCE video:ID or case:slug, TARGET case:/company:/theme:…)."""
-    from index.linking import decide
+def _decision_command(decision: str, verb: str, help_text: str) -> None:
+    @links.command(verb, help=help_text)
+    @click.argument("source")
+    @click.argument("target")
+    @click.option("--note", help="Why (kept with the decision).")
+    @pass_ctx
+    def command(obj: Context, source: str, target: str, note: str | None) -> None:
+        from index.linking import decide
 
-    decide(obj.settings.data_dir, source, target, "confirmed", note)
-    click.echo(f"Confirmed {source} → {target}; it applies from the next `casearchive index`.")
+        decide(obj.settings.data_dir, source, target, decision, note)  # type: ignore[arg-type]
+        click.echo(f"{decision.capitalize()} {source} → {target}; it applies from the next `casearchive index`.")
 
 
-@links.command("reject")
-@click.argument("source")
-@click.argument("target")
-@click.option("--note", help="Why (kept with the decision).")
-@pass_ctx
-def links_reject(obj: Context, source: str, target: str, note: str | None) -> None:
-    """Reject a suggested link; it stays rejected through every rebuild."""
-    from index.linking import decide
-
-    decide(obj.settings.data_dir, source, target, "rejected", note)
-    click.echo(f"Rejected {source} → {target}; it applies from the next `casearchive index`.")
+_decision_command("confirmed", "confirm", "Confirm a link (SOURCE video:ID or case:slug, TARGET case:/company:/theme:…).")
+_decision_command("rejected", "reject", "Reject a suggested link; it stays rejected through every rebuild.")
 
 
 @harvest.command("site")

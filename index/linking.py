@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Literal
 
 from archive.errors import InputError
-from archive.runs import atomic_write
-from archive.store import utc_now
+from archive.store import atomic_write, utc_now
 from index.taxonomy import Taxonomy, fold_name
 
 # A link counts for search filters and facets from this confidence on (or when confirmed).
