@@ -15,7 +15,7 @@ def _titles(settings: Settings, kind: str) -> dict[str, dict[str, Any]]:
     ix, _manifest, _ = open_live(settings.data_dir)
     with ix.searcher() as searcher:
         return {doc["id"]: {"title": doc.get("title", ""), "active": doc["meta"].get("active", True)}
-                for doc in searcher.documents(kind=kind)}
+                for doc in searcher.documents(kind=kind) if doc["id"] == doc["parent"]}
 
 
 def coverage_report(settings: Settings) -> dict[str, Any]:

@@ -117,6 +117,10 @@ def _result(hit_fields: dict[str, Any], score: float, query: Any, options: Searc
                       url=f"https://www.youtube.com/watch?v={meta['video_id']}&t={start}s")
     if hit_fields["kind"] == "note":
         result["page"] = meta.get("page")
+    if hit_fields["kind"] == "case":
+        result["id"] = hit_fields["parent"]
+        if meta.get("section"):
+            result["section"] = meta["section"]
     if hit_fields["kind"] == "video":
         result.update(duration=meta.get("duration"), channel_title=meta.get("channel_title"))
         if not meta["active"]:
@@ -134,8 +138,8 @@ def run_search(data_dir: Path, text: str, taxonomy: Taxonomy, options: SearchOpt
         hits = searcher.search(parsed.query, limit=None, mask=mask, terms=True)
         groups: dict[str, list[Any]] = {}
         for hit in hits:
-            kind = hit["kind"]
-            key = hit["parent"] if kind in ("video", "passage") else hit["id"]
+            # A video collapses with its passages, a case with its sections; note pages stand alone.
+            key = hit["parent"] if hit["kind"] != "note" else hit["id"]
             groups.setdefault(key, []).append(hit)
         ordered = list(groups.values())
         if options.sort == "date":

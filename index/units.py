@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from archive.passages import Passage
@@ -69,7 +69,9 @@ def make_units(sources: Sources, taxonomy: Taxonomy,
     sectors_of_case = {c.id: [taxonomy.canonical("sector", s) for s in c.sectors] for c in sources.cases}
     units: list[Unit] = []
     for case in sources.cases:
-        units.append(_case_unit(case, links, taxonomy))
+        whole = _case_unit(case, links, taxonomy)
+        units.append(whole)
+        units.extend(_section_units(case, whole))
     for note in sources.notes:
         units.append(_note_unit(note, links, taxonomy, sectors_of_case))
     video_units: dict[str, Unit] = {}
@@ -99,6 +101,18 @@ def _case_unit(case: Any, links: LinkSet, taxonomy: Taxonomy) -> Unit:
                "attachments": [{"url": a.url, "text": a.text, "type": a.type} for a in case.attachments],
                "youtube": [{"kind": l.kind, "id": l.id, "url": l.url} for l in case.youtube]},
     )
+
+
+def _section_units(case: Any, whole: Unit) -> list[Unit]:
+    """One unit per headed section, so a hit can name the section where the words are."""
+    units = []
+    for n, section in enumerate(case.sections, 1):
+        text = "\n".join(b.text for b in section.blocks if b.text)
+        if not section.heading or not text:
+            continue
+        units.append(replace(whole, id=f"{whole.id}#{n}", content=f"{section.heading}\n{text}",
+                             extra={"section": section.heading, "section_index": n}))
+    return units
 
 
 def _named(text: str, taxonomy: Taxonomy, kind: str) -> list[str]:

@@ -46,8 +46,11 @@ def test_one_changed_case_page_touches_only_that_cases_unit(tmp_path: Path, data
         harvest_site(settings, [f"{server.url}/kennis/"], sleep=lambda s: None)
     second = build(settings)
     assert first.total == second.total and second.rebuilt is False
-    assert second.touched_ids == ["case:zelfroosteren-in-het-ziekenhuis"]
-    assert (second.updated, second.added, second.deleted) == (1, 0, 0)
+    # The case's whole-text unit and the one section that changed; no other unit of it or of anything else.
+    case = "case:zelfroosteren-in-het-ziekenhuis"
+    assert sorted(second.touched_ids) == [case, f"{case}#1"]
+    assert (second.updated, second.added, second.deleted) == (2, 0, 0)
+    assert f"{case}#2" in first.touched_ids  # the "Ervaringen" section exists, and was left alone
     hits = search(settings, "cardiologie")["results"]
     assert [h["id"] for h in hits] == ["case:zelfroosteren-in-het-ziekenhuis"]
 
@@ -130,3 +133,10 @@ def test_csv_and_markdown_exports_say_what_was_searched(demo: Path) -> None:
 def test_a_malformed_query_exits_2_with_one_line(demo: Path) -> None:
     code, out = run(demo, "search", '"taakroulatie')
     assert code == 2 and "Error: unbalanced quote" in out and "Traceback" not in out
+
+
+def test_a_case_hit_names_the_section_where_the_words_are(demo: Path) -> None:
+    result = search(Settings(data_dir=demo), '"lager verzuim" kind:case')
+    (hit,) = [r for r in result["results"] if r["id"] == f"case:{SEED}"]
+    assert hit["section"] == "Resultaten" and "«lager» «verzuim»" in hit["snippet"]
+    assert [r["id"] for r in result["results"]].count(f"case:{SEED}") == 1  # one result per case
