@@ -71,7 +71,8 @@ def to_text(search: dict[str, Any]) -> str:
     for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
         when = f" {_clock(result['start'])}" if "start" in result else ""
         flag = "" if result.get("active", True) else "  [niet meer beschikbaar]"
-        lines.append(f"{rank}. [{result['kind']}{when}] {result['title']}{flag}")
+        section = f" — {result['section']}" if result.get("section") else ""
+        lines.append(f"{rank}. [{result['kind']}{when}] {result['title']}{section}{flag}")
         lines.append(f"   {result['url']}")
         if result["case_ids"] or result["companies"]:
             lines.append(f"   cases: {', '.join(result['case_ids']) or '-'}; companies: {', '.join(result['companies']) or '-'}")
