@@ -26,6 +26,8 @@ class YouTubeSettings:
     key_file: str | None = None
     retries: int = 5
     full_pass_every_days: int = 7
+    refresh_days: int = 30
+    refresh_budget: int = 2
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,11 @@ retries = 5
 # An incremental run stops at the first known upload; every N days a full pass re-reads the
 # whole uploads list to notice deleted and privated videos.
 full_pass_every_days = 7
+# Besides new uploads, every run re-checks the metadata of the videos checked longest ago, so
+# each is refreshed at least every refresh_days days without a quota spike: at most
+# refresh_budget videos.list calls (50 videos, 1 unit each) a run. 0 turns re-checks off.
+refresh_days = 30
+refresh_budget = 2
 
 [transcripts]
 # Preferred caption languages, in order.

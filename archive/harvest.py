@@ -61,7 +61,8 @@ def harvest_youtube(
         api = YouTubeApi(key, settings.youtube.api_url, ledger, retries=settings.youtube.retries,
                          sleep=sleep, http=http)
         harvester = YouTubeHarvester(store, api, ledger, full_pass_every_days=settings.youtube.full_pass_every_days,
-                                     progress=progress)
+                                     refresh_days=settings.youtube.refresh_days,
+                                     refresh_budget=settings.youtube.refresh_budget, progress=progress)
         summary = harvester.harvest(refs, full=full, strict=bool(explicit))
     save_run(settings.data_dir, "harvest youtube", summary.to_dict(), started, summary.exit_code)
     return summary

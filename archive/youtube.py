@@ -23,6 +23,7 @@ from archive.errors import EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA, FetchError, NotFou
 from archive.quota import QuotaLedger
 from archive.store import ArchiveStore, utc_now
 from archive.youtube_api import ApiResponse, YouTubeApi
+from archive.youtube_refresh import plan_refresh
 from archive.youtube_refs import ChannelRef
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,7 @@ class ChannelSummary:
     deactivated: int = 0
     reactivated: int = 0
     failed: int = 0
+    refreshed: int = 0
     completed: bool = False
     error: str | None = None
 
@@ -169,7 +171,8 @@ class HarvestSummary:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form for the run summary."""
-        totals = {k: self.total(k) for k in ("new", "changed", "unchanged", "deactivated", "reactivated", "failed")}
+        totals = {k: self.total(k) for k in ("new", "changed", "unchanged", "deactivated", "reactivated", "failed",
+                                               "refreshed")}
         return {
             "source": "youtube",
             "channels": [asdict(c) for c in self.channels],
@@ -194,12 +197,16 @@ class YouTubeHarvester:
         ledger: QuotaLedger,
         *,
         full_pass_every_days: int = 7,
+        refresh_days: int = 30,
+        refresh_budget: int = 0,
         progress: Progress | None = None,
     ) -> None:
         self.store = store
         self.api = api
         self.ledger = ledger
         self.full_pass_every = timedelta(days=full_pass_every_days)
+        self.refresh_after = timedelta(days=refresh_days)
+        self.refresh_budget = refresh_budget  # videos.list calls a run may spend on re-checks
         self.progress = progress or (lambda label, done, total: None)
         self._fetched: set[str] = set()  # channels whose resource this run already fetched
 
@@ -295,12 +302,25 @@ class YouTubeHarvester:
                     channel.error = str(exc)
                     summary.failures.append(f"{channel_id}: {exc}")
                     log.warning("[youtube] %s: %s", channel_id, exc)
+            if self.refresh_budget > 0:
+                self._refresh(summary)
         except QuotaExceeded as exc:
             summary.stopped_by_quota = True
             summary.failures.append(str(exc))
             log.warning("[youtube] quota exceeded; the next run resumes here: %s", exc)
         summary.units = dict(self.ledger.run)
         return summary
+
+    def _refresh(self, summary: HarvestSummary) -> None:
+        """Re-check the stalest known videos: at most ``refresh_budget`` batches of 50 a run."""
+        done = {c.channel: c for c in summary.channels if c.completed}
+        states = {cid: state for cid in done if (state := self._state(cid)) is not None}
+        cutoff = (datetime.now(timezone.utc) - self.refresh_after).replace(microsecond=0)
+        for channel_id, ids in plan_refresh(states, cutoff.isoformat().replace("+00:00", "Z"),
+                                            self.refresh_budget, PAGE_SIZE):
+            log.info("[youtube] %s: re-checking %d videos not checked since %s", channel_id, len(ids), cutoff.date())
+            self._fetch_videos(states[channel_id], ids, done[channel_id])
+            done[channel_id].refreshed += len(ids)
 
     def _full_pass_due(self, state: dict[str, Any] | None) -> bool:
         if not state or not state.get("full_pass_at"):
@@ -398,6 +418,10 @@ class YouTubeHarvester:
         for video_id in ids:
             if video_id not in returned:
                 self._set_availability(state, video_id, False, "unavailable", summary)
+        checked = utc_now()  # when each video's metadata was last asked for (the refresh budget's clock)
+        for video_id in ids:
+            if video_id in state["known"]:
+                state["known"][video_id]["checked_at"] = checked
         run = state.get("pass")
         if run:
             done = set(ids)

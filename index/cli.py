@@ -360,3 +360,44 @@ def show(obj: Context, item_id: str, fmt: str) -> None:
 def main(argv: list[str] | None = None) -> Any:
     """The console script's entry point."""
     return cli.main(args=argv, prog_name="casearchive")
+
+
+@cli.command()
+@click.option("--taxonomy", type=click.Path(dir_okay=False, exists=True), help="Curated taxonomy TOML.")
+@click.option("--full", is_flag=True, help="YouTube: re-read every upload, not only the new ones.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_ctx
+def update(obj: Context, taxonomy: str | None, full: bool, fmt: str) -> None:
+    """The scheduled job: every harvester, then the incremental index, as one locked run."""
+    from index.update import run_update, summary_lines
+
+    with TerminalProgress("items") as progress:
+        report = run_update(obj.settings, taxonomy_path=Path(taxonomy) if taxonomy else None, full=full,
+                            progress=progress)
+    click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if fmt == "json"
+               else "\n".join(summary_lines(report)))
+    click.get_current_context().exit(report.exit_code)
+
+
+@cli.command("export-archive")
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_ctx
+def export_archive_cmd(obj: Context, file: str) -> None:
+    """Write the archive, curated decisions and run summaries to a verified .tar.gz."""
+    from archive.backup import export_archive
+
+    report = export_archive(obj.settings.data_dir, Path(file))
+    click.echo(f"Exported {report.versions} archived versions in {report.files} files to {report.path} "
+               f"({report.bytes / 1e6:.1f} MB).")
+
+
+@cli.command("import-archive")
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_ctx
+def import_archive_cmd(obj: Context, file: str) -> None:
+    """Restore an export into an empty data directory (every file checked against its manifest)."""
+    from archive.backup import import_archive
+
+    report = import_archive(obj.settings.data_dir, Path(file))
+    click.echo(f"Imported {report.versions} archived versions ({report.files} files, checksums verified) into "
+               f"{obj.settings.data_dir}. Build the index with `casearchive index`.")

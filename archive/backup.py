@@ -1,0 +1,247 @@
+"""Backup and restore: the archive, curated decisions and run summaries as one verified tarball.
+
+``export_archive`` copies the catalog with SQLite's online backup API (a consistent snapshot even
+while a harvest writes), then adds exactly the blobs that snapshot references (blobs are written
+before their catalog rows, so all of them exist), ``curation/`` and ``runs/``. The first member,
+``manifest.json``, lists every other member with its size and sha256. ``import_archive``
+unpacks into a staging folder, checks every member against the manifest (nothing missing,
+nothing extra, no path outside the folder, every byte as listed) and the catalog's integrity,
+and only then moves the result into place. The index is not exported: it is rebuilt from the
+archive with ``casearchive index``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+
+from archive.errors import ArchiveCorrupt, InputError, NotFoundError
+from archive.lock import acquire_lock
+from archive.store import utc_now
+
+log = logging.getLogger(__name__)
+
+FORMAT = "casearchive-export"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+EXTRA_FOLDERS = ("curation", "runs")
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    """What an export or import moved."""
+
+    path: Path
+    files: int
+    bytes: int
+    versions: int
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _snapshot_catalog(catalog: Path, target: Path) -> None:
+    """A consistent single-file copy of the live catalog through SQLite's backup API."""
+    source = sqlite3.connect(catalog, timeout=30)
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+    finally:
+        copy.close()
+        source.close()
+
+
+def _referenced_blobs(catalog: Path) -> list[str]:
+    db = sqlite3.connect(catalog)
+    try:
+        return [row[0] for row in db.execute("SELECT DISTINCT sha256 FROM versions ORDER BY sha256")]
+    finally:
+        db.close()
+
+
+def _count_versions(catalog: Path) -> int:
+    db = sqlite3.connect(catalog)
+    try:
+        return int(db.execute("SELECT COUNT(*) FROM versions").fetchone()[0])
+    finally:
+        db.close()
+
+
+def export_archive(data_dir: Path, target: Path) -> BackupReport:
+    """Write the archive, ``curation/`` and ``runs/`` of ``data_dir`` to a .tar.gz at ``target``."""
+    data_dir, target = Path(data_dir), Path(target)
+    catalog = data_dir / "archive" / "catalog.sqlite"
+    if not catalog.exists():
+        raise NotFoundError(f"no archive in {data_dir} to export")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # The work folder sits beside the target, so the finished tarball arrives by one rename.
+    with tempfile.TemporaryDirectory(prefix=".export-", dir=target.parent) as tmp:
+        snapshot = Path(tmp) / "catalog.sqlite"
+        _snapshot_catalog(catalog, snapshot)
+        members: dict[str, Path] = {"archive/catalog.sqlite": snapshot}
+        for sha in _referenced_blobs(snapshot):
+            blob = data_dir / "archive" / "blobs" / sha[:2] / f"{sha}.gz"
+            if not blob.is_file():
+                raise ArchiveCorrupt(f"archive blob {blob.name} is missing; the archive is damaged, not exported")
+            members[f"archive/blobs/{sha[:2]}/{sha}.gz"] = blob
+        for folder in EXTRA_FOLDERS:
+            for path in sorted((data_dir / folder).rglob("*")):
+                if path.is_file() and not path.name.startswith(".tmp-"):
+                    members[path.relative_to(data_dir).as_posix()] = path
+        files = {name: {"sha256": _sha256_file(path), "size": path.stat().st_size} for name, path in members.items()}
+        manifest = {"format": FORMAT, "version": FORMAT_VERSION, "created_at": utc_now(),
+                    "versions": _count_versions(snapshot), "files": files}
+        partial = Path(tmp) / "export.tar.gz"
+        with tarfile.open(partial, "w:gz") as tar:
+            _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+            for name, path in members.items():
+                with path.open("rb") as handle:
+                    info = tar.gettarinfo(fileobj=handle, arcname=name)
+                    info.uid = info.gid = 0
+                    info.uname = info.gname = ""
+                    info.mode = 0o644
+                    tar.addfile(info, handle)
+        os.replace(partial, target)  # never a half tarball under the target's name
+    return BackupReport(target, len(files), target.stat().st_size, manifest["versions"])
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode = len(data), 0o644
+    tar.addfile(info, io.BytesIO(data))
+
+
+def _safe_name(name: str) -> str:
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise InputError(f"refusing a member outside the data directory: {name!r}")
+    return path.as_posix()
+
+
+def _read_manifest(tar: tarfile.TarFile, source: Path) -> tuple[dict[str, Any], tarfile.TarInfo]:
+    first = tar.next()
+    if first is None or first.name != MANIFEST or not first.isfile():
+        raise InputError(f"{source} is not a casearchive export (it does not start with {MANIFEST})")
+    handle = tar.extractfile(first)
+    assert handle is not None
+    try:
+        manifest = json.loads(handle.read())
+    except ValueError:
+        raise InputError(f"{source}: the manifest is not valid JSON") from None
+    if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
+        raise InputError(f"{source} is not a casearchive export (format {manifest.get('format')!r})")
+    if manifest.get("version") != FORMAT_VERSION:
+        raise InputError(f"{source}: export format version {manifest.get('version')} is not supported")
+    return manifest, first
+
+
+def _copy_checked(handle: BinaryIO, target: Path, expected: dict[str, Any], name: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    with target.open("wb") as out:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    if size != expected.get("size") or digest.hexdigest() != expected.get("sha256"):
+        raise InputError(f"{name} does not match its checksum in the manifest: the export was changed or damaged")
+
+
+def _unpack(source: Path, staging: Path) -> dict[str, Any]:
+    """Unpack and verify every member into ``staging``; the manifest, or InputError."""
+    try:
+        with tarfile.open(source, "r:gz") as tar:
+            manifest, first = _read_manifest(tar, source)
+            expected: dict[str, dict[str, Any]] = manifest["files"]
+            seen: set[str] = set()
+            for member in tar:
+                if member is first:
+                    continue
+                name = _safe_name(member.name)
+                if name not in expected or name in seen:
+                    raise InputError(f"{source}: unexpected member {name!r} (not in the manifest)")
+                if not member.isfile():
+                    raise InputError(f"{source}: member {name!r} is not a regular file")
+                handle = tar.extractfile(member)
+                assert handle is not None
+                _copy_checked(handle, staging / name, expected[name], name)
+                seen.add(name)
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise InputError(f"{source} is truncated or not a casearchive export ({type(exc).__name__}: {exc})") from None
+    missing = sorted(set(expected) - seen)
+    if missing:
+        raise InputError(f"{source} is truncated: {len(missing)} files of the manifest are missing "
+                         f"(first: {missing[0]})")
+    return manifest
+
+
+def _check_catalog(staging: Path) -> None:
+    catalog = staging / "archive" / "catalog.sqlite"
+    try:
+        db = sqlite3.connect(catalog)
+        try:
+            status = db.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"the exported catalog is not a readable database: {exc}") from None
+    if status != "ok":
+        raise InputError(f"the exported catalog fails its integrity check: {status}")
+    for sha in _referenced_blobs(catalog):
+        if not (staging / "archive" / "blobs" / sha[:2] / f"{sha}.gz").is_file():
+            raise InputError(f"the export lacks blob {sha[:12]}… that its catalog references")
+
+
+def import_archive(data_dir: Path, source: Path) -> BackupReport:
+    """Restore an export into ``data_dir``, which must not hold an archive yet."""
+    data_dir, source = Path(data_dir), Path(source)
+    if not source.is_file():
+        raise NotFoundError(f"no export file {source}")
+    if (data_dir / "archive" / "catalog.sqlite").exists():
+        raise InputError(f"{data_dir} already holds an archive; import into a new or empty data directory")
+    for folder in ("curation",):
+        if (data_dir / folder).exists() and any((data_dir / folder).iterdir()):
+            raise InputError(f"{data_dir / folder} is not empty; import into a new or empty data directory")
+    with acquire_lock(data_dir, "import-archive"):
+        staging = Path(tempfile.mkdtemp(prefix=".import-", dir=data_dir))
+        try:
+            manifest = _unpack(source, staging)
+            _check_catalog(staging)
+            # Verified: move into place (renames within the data directory).
+            for name in ("archive", *EXTRA_FOLDERS):
+                unpacked = staging / name
+                if not unpacked.exists():
+                    continue
+                final = data_dir / name
+                if not final.exists() or not any(final.iterdir()):
+                    shutil.rmtree(final, ignore_errors=True)
+                    os.replace(unpacked, final)
+                    continue
+                for path in sorted(unpacked.rglob("*")):  # runs/ may already hold files: add, never replace
+                    dest = final / path.relative_to(unpacked)
+                    if path.is_file() and not dest.exists():
+                        dest.parent.mkdir(parents=True, exist_ok=True)
+                        os.replace(path, dest)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    files = manifest["files"]
+    log.info("[backup] imported %d files from %s", len(files), source)
+    return BackupReport(source, len(files), sum(f["size"] for f in files.values()), int(manifest.get("versions", 0)))

@@ -1,0 +1,317 @@
+"""``casearchive update``, the scheduled job: every harvester, then the incremental index, as one run.
+
+Site → notes → YouTube (the config's channels and those the case pages link) → transcripts →
+index, under the data directory's run lock. Each harvester keeps its own resume state in the
+archive (the YouTube pass saves its page token and pending ids after every call), so a crash
+or a quota stop loses nothing. This module adds a journal of the run's steps: a run that died
+after some steps finished cleanly is followed by one that skips those steps (for a few hours),
+instead of crawling the platform again because the index build was killed. The index is built
+from the archive whatever the harvesters managed, and published by one rename only when
+complete (``index/build.py``). One JSON summary per run goes to ``<data>/runs/``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import requests
+
+from archive.cases import harvest_notes, harvest_site
+from archive.config import Settings
+from archive.errors import EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA, EXIT_USAGE, CaseArchiveError, ConfigError
+from archive.harvest import SITE_CHANNELS_STATE, channel_targets, harvest_youtube
+from archive.lock import acquire_lock
+from archive.redact import redact
+from archive.runs import save_run
+from archive.site import NS_ATTACHMENT, SiteSummary
+from archive.store import ArchiveStore, open_store, utc_now
+from archive.transcripts import harvest_transcripts
+from archive.youtube import HarvestSummary, Progress
+from index.service import build
+
+log = logging.getLogger(__name__)
+
+JOURNAL = "update/journal"
+# Steps an interrupted run finished cleanly are not redone by a run starting within this window.
+RESUME_WITHIN = timedelta(hours=6)
+COUNTS = ("fetched", "new", "changed", "unchanged", "failed", "deactivated")
+
+
+@dataclass
+class StepResult:
+    """What one step of the run did."""
+
+    name: str
+    status: str = "done"  # done | failed | quota | error | skipped | resumed
+    exit_code: int = EXIT_OK
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    units: dict[str, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    note: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class UpdateReport:
+    """A whole update run; ``exit_code`` follows SPEC §8."""
+
+    started_at: str
+    steps: list[StepResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    summary_path: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        codes = {s.exit_code for s in self.steps}
+        # A configuration problem needs a person; a quota stop only the next run; a failed item neither.
+        for code in (EXIT_USAGE, EXIT_QUOTA):
+            if code in codes:
+                return code
+        return EXIT_PARTIAL if codes - {EXIT_OK} else EXIT_OK
+
+    def step(self, name: str) -> StepResult | None:
+        """The result of a step by name."""
+        return next((s for s in self.steps if s.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON run summary."""
+        units: Counter[str] = Counter()
+        for s in self.steps:
+            units.update(s.units)
+        return {
+            "status": {EXIT_OK: "ok", EXIT_PARTIAL: "partial", EXIT_USAGE: "error", EXIT_QUOTA: "quota"}[self.exit_code],
+            "sources": {s.name: asdict(s) for s in self.steps},
+            "units": dict(units),
+            "units_total": sum(units.values()),
+            "durations": {s.name: s.seconds for s in self.steps},
+            "failures": [f"{s.name}: {f}" for s in self.steps for f in s.failures],
+            "warnings": list(self.warnings),
+        }
+
+
+# -- counting what each harvester did -------------------------------------------------------------
+
+
+def _site_counts(counters: dict[str, Counter[str]], kinds: tuple[str, ...]) -> dict[str, int]:
+    total: Counter[str] = Counter()
+    for kind in kinds:
+        total.update(counters.get(kind, {}))
+    return {"fetched": sum(n for k, n in total.items() if k != "skipped"), "new": total["new"],
+            "changed": total["changed"], "unchanged": total["unchanged"], "failed": total["failed"],
+            "deactivated": total["gone"], "skipped": total["skipped"]}
+
+
+def _split_site(summary: SiteSummary, store: ArchiveStore) -> tuple[StepResult, StepResult]:
+    """The site harvest as two sources: pages, and the notes it fetched and read."""
+    def is_note(failure: str) -> bool:
+        url = failure.split(": ", 1)[0]
+        return store.last_fetch(NS_ATTACHMENT, url) is not None
+
+    note_failures = [f for f in summary.failures if is_note(f)]
+    page_failures = [f for f in summary.failures if not is_note(f)]
+    detail = summary.to_dict()
+    site = StepResult("site", counts=_site_counts(summary.counts, ("listing", "case")), failures=page_failures,
+                      detail=detail, note=f"{len(summary.channels)} channels linked")
+    notes = StepResult("notes", counts={**_site_counts(summary.counts, ("attachment",)), "read": summary.notes_read,
+                                        "unreadable": summary.notes_failed},
+                       failures=note_failures, note="fetched and read by the site step")
+    for step in (site, notes):
+        step.exit_code = EXIT_PARTIAL if step.failures else EXIT_OK
+        step.status = "failed" if step.failures else "done"
+    return site, notes
+
+
+def _youtube_step(summary: HarvestSummary) -> StepResult:
+    totals = summary.to_dict()["totals"]
+    counts = {k: totals[k] for k in ("new", "changed", "unchanged", "failed", "deactivated", "refreshed")}
+    counts["fetched"] = totals["new"] + totals["changed"] + totals["unchanged"]
+    status = "quota" if summary.stopped_by_quota else "failed" if summary.failures else "done"
+    return StepResult("youtube", status, summary.exit_code, counts=counts, units=dict(summary.units),
+                      failures=list(summary.failures), detail=summary.to_dict(),
+                      note="stopped by the quota; the next run resumes" if summary.stopped_by_quota else "")
+
+
+def _transcripts_step(summary: Any) -> StepResult:
+    data = summary.to_dict()
+    totals = data["totals"]
+    counts = {"fetched": totals["files"], **{k: totals[k] for k in ("new", "changed", "unchanged", "failed")},
+              "deactivated": 0}
+    return StepResult("transcripts", "failed" if summary.failures else "done", summary.exit_code, counts=counts,
+                      failures=list(summary.failures), detail=data, note=f"online provider: {summary.online}")
+
+
+# -- the run ----------------------------------------------------------------------------------------
+
+
+def _cutoff() -> str:
+    return (datetime.now(timezone.utc) - RESUME_WITHIN).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class _Run:
+    """One update run: its steps, their timing and failures, and the journal."""
+
+    def __init__(self, settings: Settings, store: ArchiveStore) -> None:
+        self.settings, self.store = settings, store
+        self.report = UpdateReport(started_at=utc_now())
+        previous = store.get_state(JOURNAL) or {}
+        self.resumable: dict[str, dict[str, Any]] = {}
+        if previous and not previous.get("finished"):
+            cutoff = _cutoff()
+            self.resumable = {name: entry for name, entry in previous.get("steps", {}).items()
+                              if entry.get("exit_code") == EXIT_OK and entry.get("finished_at", "") >= cutoff}
+            log.warning("[update] the run started %s did not finish; this one goes on from it",
+                        previous.get("started_at"))
+        self.journal = {"started_at": self.report.started_at, "finished": False, "steps": dict(self.resumable)}
+        store.set_state(JOURNAL, self.journal)
+
+    def resumed(self, name: str) -> bool:
+        """Record a step an interrupted run finished cleanly, and say so."""
+        entry = self.resumable.get(name)
+        if entry is None:
+            return False
+        self.add(StepResult(name, "resumed", note=f"done by the interrupted run at {entry['finished_at']}"))
+        return True
+
+    def add(self, step: StepResult) -> None:
+        """Record a finished step in the report and the journal."""
+        self.report.steps.append(step)
+        if step.status not in ("resumed", "skipped"):
+            self.journal["steps"][step.name] = {"finished_at": utc_now(), "exit_code": step.exit_code}
+            self.store.set_state(JOURNAL, self.journal)
+
+    def run(self, name: str, work: Callable[[], Any], to_steps: Callable[[Any], list[StepResult]]) -> Any:
+        """Run one step; a known error or a bug is that step's failure, and the run goes on."""
+        started = time.monotonic()
+        result: Any = None
+        try:
+            result = work()
+            steps = to_steps(result)
+        except CaseArchiveError as exc:
+            log.warning("[update] %s: %s", name, redact(str(exc)))
+            steps = [StepResult(name, "error", exc.exit_code or EXIT_PARTIAL, failures=[redact(str(exc))])]
+        except Exception as exc:  # a bug or a full disk must not stop the other steps or the index
+            log.exception("[update] %s: unexpected error", name)
+            steps = [StepResult(name, "error", EXIT_PARTIAL,
+                                failures=[f"unexpected error: {type(exc).__name__}: {redact(str(exc))}"])]
+        # Steps that came out of one call (site and its notes) share its time: counted once.
+        steps[0].seconds = round(time.monotonic() - started, 3)
+        for step in steps:
+            self.add(step)
+        return result
+
+    def skip(self, name: str, why: str) -> None:
+        """Record a step that has nothing to do."""
+        self.add(StepResult(name, "skipped", note=why))
+
+
+def check_configured(settings: Settings) -> None:
+    """Refuse a run with no source configured and no archive to go on from."""
+    sources = settings.site.start_urls or settings.youtube.channels or settings.transcripts.folder \
+        or settings.transcripts.online
+    if not sources and not (Path(settings.data_dir) / "archive" / "catalog.sqlite").exists():
+        raise ConfigError("nothing to update: set site.start_urls, youtube.channels or transcripts.folder "
+                          "in the config (see `casearchive init`)")
+
+
+def run_update(
+    settings: Settings,
+    *,
+    taxonomy_path: Path | None = None,
+    full: bool = False,
+    progress: Progress | None = None,
+    sleep: Callable[[float], None] | None = None,
+    session: requests.Session | None = None,
+    api_key: str | None = None,
+    http: Any = None,
+) -> UpdateReport:
+    """Harvest every source, then update the index, as one locked run; save and return its summary.
+
+    ``session``, ``api_key`` and ``http`` are the harvesters' transports (the offline demo's
+    loopback and replay); ``sleep`` replaces waiting between requests (tests).
+    """
+    check_configured(settings)
+    with acquire_lock(settings.data_dir, "update"), open_store(settings.data_dir) as store:
+        job = _Run(settings, store)
+        if not job.resumed("site"):
+            if settings.site.start_urls:
+                job.run("site", lambda: harvest_site(settings, progress=progress, sleep=sleep, session=session),
+                        lambda summary: list(_split_site(summary, store)))
+        if job.report.step("site") is None:
+            job.skip("site", "no start URLs (site.start_urls)")
+        if job.report.step("notes") is None and not job.resumed("notes"):
+            # Without a crawl, the notes of the archived cases are still re-checked.
+            job.run("notes", lambda: harvest_notes(settings, progress=progress, sleep=sleep),
+                    lambda summary: [_notes_only(summary, store)])
+        if not job.resumed("youtube"):
+            if channel_targets(settings, [], store.get_state(SITE_CHANNELS_STATE, [])):
+                job.run("youtube", lambda: harvest_youtube(settings, full=full, progress=progress, sleep=sleep,
+                                                           api_key=api_key, http=http),
+                        lambda summary: [_youtube_step(summary)])
+            else:
+                job.skip("youtube", "no channels configured or linked from case pages")
+        if not job.resumed("transcripts"):
+            if settings.transcripts.folder or settings.transcripts.online:
+                job.run("transcripts", lambda: harvest_transcripts(settings, progress=progress),
+                        lambda summary: [_transcripts_step(summary)])
+            else:
+                job.skip("transcripts", "no caption folder and the online provider is off")
+        job.run("index", lambda: build(settings, taxonomy_path=taxonomy_path, progress=progress),
+                lambda built: [_index_step(built.to_dict(), job.report)])
+        report = job.report
+        job.journal["finished"] = True
+        store.set_state(JOURNAL, job.journal)
+        report.summary_path = save_run(settings.data_dir, "update", report.to_dict(), report.started_at,
+                                       report.exit_code)
+    return report
+
+
+def _notes_only(summary: SiteSummary, store: ArchiveStore) -> StepResult:
+    """``harvest notes`` (no crawl this run): every failure it lists is a note's."""
+    notes = _split_site(summary, store)[1]
+    notes.failures = list(summary.failures)
+    notes.note = "notes of the archived cases"
+    notes.status, notes.exit_code = ("failed", EXIT_PARTIAL) if notes.failures else ("done", EXIT_OK)
+    return notes
+
+
+def _index_step(built: dict[str, Any], report: UpdateReport) -> StepResult:
+    counts = {k: built[k] for k in ("added", "updated", "deleted", "unchanged", "total")}
+    if built["reason"].startswith("unreadable index"):
+        report.warnings.append(f"index: the live index was unreadable and was rebuilt from the archive "
+                               f"({built['reason']})")
+    kind = "rebuilt" if built["rebuilt"] else "updated"
+    return StepResult("index", counts=counts, detail=built, note=f"{kind} ({built['reason']}), {built['links']} links")
+
+
+def summary_lines(report: UpdateReport) -> list[str]:
+    """A short summary for people (the JSON file holds everything)."""
+    words = {EXIT_OK: "done", EXIT_PARTIAL: "done, some items failed", EXIT_USAGE: "configuration error",
+             EXIT_QUOTA: "stopped by the YouTube quota (the next run resumes)"}
+    lines = [f"update {report.started_at}: {words[report.exit_code]} (exit code {report.exit_code})"]
+    for step in report.steps:
+        if step.name == "index" and step.status == "done":
+            c = step.counts
+            what = (f"{c['added']} added, {c['updated']} updated, {c['deleted']} deleted, "
+                    f"{c['unchanged']} unchanged; {c['total']} units")
+        elif step.counts:
+            what = ", ".join(f"{step.counts.get(k, 0)} {k}" for k in COUNTS)
+        else:
+            what = step.status
+        units = f"; {sum(step.units.values())} quota units" if step.units else ""
+        note = f" [{step.note}]" if step.note else ""
+        lines.append(f"  {step.name:<12} {what}{units}{note} ({step.seconds:.1f} s)")
+    lines += [f"  warning: {w}" for w in report.warnings]
+    failures = report.to_dict()["failures"]
+    lines += [f"  failed: {f}" for f in failures[:20]]
+    if len(failures) > 20:
+        lines.append(f"  … and {len(failures) - 20} more failures in the summary file")
+    if report.summary_path is not None:
+        lines.append(f"Summary: {report.summary_path}")
+    return lines
