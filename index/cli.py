@@ -176,6 +176,8 @@ def demo(obj: Context) -> None:
     click.echo(f"\nTry your own: casearchive --data {report.data_dir} search 'zelfroosteren'"
                f"\n              casearchive --data {report.data_dir} show duurzaam-meedoen-in-de-metalektro"
                f"\n              casearchive --data {report.data_dir} report")
+    click.echo(f"\nOpen the site on the sample index: casearchive --data {report.data_dir} serve"
+               "\n  then browse to http://127.0.0.1:8000/ (Ctrl+C stops the server)")
 
 
 @cli.command()
@@ -355,6 +357,25 @@ def show(obj: Context, item_id: str, fmt: str) -> None:
         return
     (print_video if data["kind"] == "video" else print_case)(data)
     print_links(data)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--curation-token-env", default="CASEARCHIVE_CURATION_TOKEN", show_default=True, metavar="NAME",
+              help="Environment variable holding the token that enables confirming/rejecting links (off if unset).")
+@pass_ctx
+def serve(obj: Context, host: str, port: int, curation_token_env: str) -> None:
+    """Serve the search site and its JSON API (read-only unless a curation token is set)."""
+    import uvicorn
+
+    from index.web import create_app
+
+    token = os.environ.get(curation_token_env, "").strip() or None
+    app = create_app(obj.settings, curation_token=token)
+    click.echo(f"Serving {obj.settings.data_dir} at http://{host}:{port}/ (API: /api/search, /docs; "
+               f"curation {'on' if token else 'off'}). Ctrl+C stops.")
+    uvicorn.run(app, host=host, port=port, log_level="debug" if obj.debug else "warning")
 
 
 def main(argv: list[str] | None = None) -> Any:

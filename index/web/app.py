@@ -1,0 +1,147 @@
+"""The app factory: routes, templates, static files, one error shape, safety headers."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException
+
+from archive.config import Settings
+from archive.errors import CaseArchiveError, InputError, NotFoundError
+from archive.redact import redact
+from index.build import IndexCorrupt, IndexMissing
+from index.export import _clock  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
+from index.web.curation import CurationRefused
+from index.web.querystate import MAX_QUERY_CHARS, SearchState, filter_tokens
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+KIND_LABELS = {"case": "casus", "note": "notitie", "video": "video", "passage": "fragment"}
+MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+# Pages load only our own CSS and script; thumbnails come from YouTube's image host.
+CSP = ("default-src 'self'; img-src 'self' https://i.ytimg.com data:; style-src 'self'; script-src 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+def safe_url(url: Any) -> str:
+    """The URL if it is http(s) or a local path; ``#`` for anything else (``javascript:``…)."""
+    text = str(url or "")
+    parts = urlsplit(text)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return text
+    if not parts.scheme and not parts.netloc and text.startswith("/") and not text.startswith("//"):
+        return text
+    return "#"
+
+
+def nl_date(value: Any) -> str:
+    """``2013-11-27T13:45:00Z`` as ``27 nov 2013`` (a bare year stays as it is)."""
+    text = str(value or "")
+    if len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+        return f"{int(text[8:10])} {MONTHS[int(text[5:7]) - 1]} {text[:4]}"
+    return text
+
+
+def clock(seconds: Any) -> str:
+    """Seconds as m:ss (or h:mm:ss); empty for none."""
+    return "" if seconds is None else _clock(int(seconds))
+
+
+def _templates() -> Jinja2Templates:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(safe_url=safe_url, nl_date=nl_date, clock=clock, filter_tokens=filter_tokens,
+                       segment=lambda value: quote(str(value), safe=""), kind_label=lambda k: KIND_LABELS.get(k, k))
+    return Jinja2Templates(env=env)
+
+
+def error_status(exc: Exception) -> int:
+    """The HTTP status of one of our errors."""
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, InputError):
+        return 400
+    if isinstance(exc, CurationRefused):
+        return 403
+    if isinstance(exc, (IndexMissing, IndexCorrupt)):
+        return 503
+    return 500
+
+
+def wants_json(request: Request) -> bool:
+    """API paths answer JSON; pages answer HTML."""
+    path = request.url.path
+    return path.startswith("/api/") or path in ("/healthz", "/openapi.json")
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    """One error shape: ``{"error": {"status", "message"}}`` for the API, a Dutch page for people."""
+    message = redact(message)
+    if wants_json(request):
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+    state = SearchState(q=request.query_params.get("q", "")[:MAX_QUERY_CHARS])
+    return request.app.state.templates.TemplateResponse(
+        request, "error.html", {"status": status, "message": message, "state": state}, status_code=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CaseArchiveError)
+    async def archive_error(request: Request, exc: CaseArchiveError) -> Response:
+        status = error_status(exc)
+        if status >= 500:
+            log.error("web: %s: %s", type(exc).__name__, redact(str(exc)))
+        return error_response(request, status, str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "error"
+        return error_response(request, exc.status_code, "not found" if exc.status_code == 404 else message)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
+        return error_response(request, 400, f"{where}: {first.get('msg', 'invalid value')}")
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("web: internal error on %s", request.url.path)
+        return error_response(request, 500, "internal error (see the server log)")
+
+
+def create_app(settings: Settings, *, curation_token: str | None = None) -> FastAPI:
+    """The web app over one data directory; curation (confirm/reject links) only with a token."""
+    from index.web.api import router as api_router
+    from index.web.pages import router as page_router
+
+    app = FastAPI(title="casearchive", version="1", description=(
+        "Search the case archive: cases, notes, videos and transcript passages. Every page of the site "
+        "has a JSON twin under /api; errors are `{\"error\": {\"status\", \"message\"}}`."))
+    # Read-only configuration, set once here; requests share nothing else.
+    app.state.settings = settings
+    app.state.curation_token = curation_token or None
+    app.state.templates = _templates()
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api_router)
+    app.include_router(page_router)
+    _install_error_handlers(app)
+
+    @app.middleware("http")
+    async def safety_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.headers.get("content-type", "").startswith("text/html") and request.url.path != "/docs":
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+    return app

@@ -1,0 +1,122 @@
+"""The HTML pages (Dutch): each calls one view or library function and renders a template."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from archive.errors import InputError
+from archive.youtube_refs import VIDEO_ID
+from index import export
+from index.linking import decide
+from index.search import SearchOptions
+from index.service import search
+from index.web import curation, views
+from index.web.api import check_query, settings_of
+from index.web.charts import bar_chart, year_histogram
+from index.web.querystate import MAX_PAGE, PAGE_SIZE, SearchState
+
+router = APIRouter(include_in_schema=False)
+EXPORT_LIMIT = 1000
+FACET_NAMES = {"kind": "Soort", "theme": "Thema's", "company": "Bedrijven", "sector": "Sectoren", "case": "Casussen",
+               "year": "Jaren"}
+
+
+def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    """A page from its template; every value is escaped by the template engine."""
+    context.setdefault("state", SearchState())
+    context.setdefault("curation", curation.enabled(request))
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def _state(q: str, sort: str, page: int, inactive: str | None) -> SearchState:
+    return SearchState(q=check_query(q).strip(), sort=sort, page=page, inactive=bool(inactive))
+
+
+@router.get("/")
+def search_page(request: Request, q: str = "", sort: Literal["relevance", "date"] = "relevance",
+                p: int = Query(1, ge=1, le=MAX_PAGE), inactief: str | None = None) -> Response:
+    """The search page: one box, facets, year histogram, clip cards, pages."""
+    state = _state(q, sort, p, inactief)
+    if not state.q:
+        return render(request, "search.html", {"state": state, "result": None})
+    result = search(settings_of(request), state.q, SearchOptions(limit=PAGE_SIZE, offset=state.offset,
+                                                                 sort=state.sort,  # type: ignore[arg-type]
+                                                                 include_inactive=state.inactive, html=True))
+    years = year_histogram(result["facets"].get("year", {}), lambda y: state.add("year", y))
+    pages = min(MAX_PAGE, -(-result["total"] // PAGE_SIZE))
+    return render(request, "search.html", {"state": state, "result": result, "years": years, "pages": pages,
+                                           "facet_names": FACET_NAMES})
+
+
+@router.get("/export")
+def export_results(request: Request, q: str, format: Literal["csv", "json", "md"] = "csv",
+                   sort: Literal["relevance", "date"] = "relevance", inactief: str | None = None) -> Response:
+    """The result list (up to 1000) as a download that names the query, filters and index build time."""
+    state = _state(q, sort, 1, inactief)
+    result = search(settings_of(request), state.q, SearchOptions(limit=EXPORT_LIMIT, sort=state.sort,  # type: ignore[arg-type]
+                                                                 include_inactive=state.inactive))
+    body, media = {"csv": (export.to_csv, "text/csv"), "md": (export.to_markdown, "text/markdown"),
+                   "json": (lambda r: json.dumps(r, indent=2, ensure_ascii=False), "application/json")}[format]
+    return Response(body(result), media_type=f"{media}; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="casearchive-zoekresultaten.{format}"'})
+
+
+@router.get("/casus/{slug}")
+def case_page(request: Request, slug: str) -> Response:
+    """A case: text, themes, sector, sources, notes and linked videos with evidence."""
+    return render(request, "case.html", views.case_view(settings_of(request), slug))
+
+
+@router.get("/video/{video_id}")
+def video_page(request: Request, video_id: str) -> Response:
+    """A video: metadata, embed, links with evidence, and its transcript clickable by time."""
+    return render(request, "video.html", views.video_view(settings_of(request), video_id))
+
+
+@router.get("/bedrijf/{name}")
+def company_page(request: Request, name: str) -> Response:
+    """A company's cases and videos."""
+    return render(request, "entity.html", views.entity_view(settings_of(request), "company", name, html=True))
+
+
+@router.get("/thema/{name}")
+def theme_page(request: Request, name: str) -> Response:
+    """A theme's cases and videos."""
+    return render(request, "entity.html", views.entity_view(settings_of(request), "theme", name, html=True))
+
+
+@router.get("/status")
+def status_page(request: Request) -> Response:
+    """Counts, last run, quota units per day and items per run."""
+    data = views.status_view(settings_of(request))
+    quota = sorted(data["status"]["quota_units_per_day"].items())[-30:]
+    charts = {
+        "quota": bar_chart([(day[5:], units["total"], None, f"{day}: {units['total']} units") for day, units in quota]),
+        "runs": bar_chart([(str(i + 1), run["items"], None, f"{run['command']} {run['finished_at']}: {run['items']}")
+                           for i, run in enumerate(data["runs"])]),
+    }
+    return render(request, "status.html", {**data, "charts": charts})
+
+
+@router.post("/curatie")
+def curate(request: Request, token: str = Form("", max_length=500), action: str = Form(..., max_length=700),
+           back: str = Form("", max_length=300), note: str = Form("", max_length=500)) -> Response:
+    """Confirm or reject one link (``action`` = ``decision|source|target``); back to the page it came from."""
+    curation.check_token(request, token)
+    decision, _, link = action.partition("|")
+    source, _, target = link.partition("|")
+    if decision not in ("confirmed", "rejected"):
+        raise InputError("the decision is confirmed or rejected")
+    decide(settings_of(request).data_dir, source, target, decision, note or None)  # type: ignore[arg-type]
+    kind, _, ident = back.partition(":")
+    if kind == "case" and views.CASE_SLUG.match(ident):
+        where = f"/casus/{ident}"
+    elif kind == "video" and VIDEO_ID.match(ident):
+        where = f"/video/{ident}"
+    else:
+        where = "/"
+    return RedirectResponse(f"{where}?opgeslagen=1", status_code=303)

@@ -1,0 +1,88 @@
+"""The search page's state in its URL: query, sort, page and filters added or removed by a click."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from index.query import _FILTER  # the query language's own filter syntax, so both always agree
+
+PAGE_SIZE = 10
+MAX_PAGE = 1000
+MAX_QUERY_CHARS = 2000  # the library refuses more than 500 after folding spaces; this stops abuse early
+_NEEDS_QUOTES = re.compile(r'[\s()":]')
+
+
+def filter_token(name: str, value: str) -> str:
+    """``name:value``, quoted when the value has spaces or signs the query language would split on."""
+    return f'{name}:"{value}"' if _NEEDS_QUOTES.search(value) else f"{name}:{value}"
+
+
+def _canon(token: str) -> str:
+    return token.replace('"', "").casefold()
+
+
+def filter_tokens(query: str) -> list[str]:
+    """The filters written in a query, as written (``theme:"Duurzame inzetbaarheid"``)."""
+    return [m.group(0) for m in _FILTER.finditer(query)]
+
+
+def with_filter(query: str, name: str, value: str) -> str:
+    """The query with one more filter (unchanged if it already has it)."""
+    token = filter_token(name, value)
+    if any(_canon(t) == _canon(token) for t in filter_tokens(query)):
+        return query
+    return f"{query.strip()} {token}".strip()
+
+
+def without_filter(query: str, token: str) -> str:
+    """The query without one filter token."""
+    kept = _FILTER.sub(lambda m: "" if _canon(m.group(0)) == _canon(token) else m.group(0), query)
+    return " ".join(kept.split())
+
+
+@dataclass(frozen=True)
+class SearchState:
+    """Everything the search page's URL holds; defaults are left out of links."""
+
+    q: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    inactive: bool = False
+
+    @property
+    def offset(self) -> int:
+        """The first result of this page."""
+        return (self.page - 1) * PAGE_SIZE
+
+    def params(self) -> dict[str, str]:
+        """The query-string parameters of this state."""
+        params = {"q": self.q}
+        if self.sort != "relevance":
+            params["sort"] = self.sort
+        if self.page > 1:
+            params["p"] = str(self.page)
+        if self.inactive:
+            params["inactief"] = "1"
+        return params
+
+    def url(self, path: str = "/", **changes: object) -> str:
+        """This state's URL (with changes); a changed query or order starts at page one."""
+        if ("q" in changes or "sort" in changes or "inactive" in changes) and "page" not in changes:
+            changes["page"] = 1
+        state = replace(self, **changes)  # type: ignore[arg-type]
+        return f"{path}?{urlencode(state.params())}"
+
+    def add(self, name: str, value: str) -> str:
+        """The URL of this search narrowed by a filter (a facet click)."""
+        return self.url(q=with_filter(self.q, name, value))
+
+    def remove(self, token: str) -> str:
+        """The URL of this search without one of its filters."""
+        return self.url(q=without_filter(self.q, token))
+
+    def export(self, fmt: str) -> str:
+        """The URL of this result list as a download."""
+        params = {k: v for k, v in self.params().items() if k != "p"}
+        return f"/export?{urlencode({**params, 'format': fmt})}"

@@ -1,0 +1,148 @@
+"""What each page shows, as one JSON-ready dict: the page renders it and its /api twin returns it.
+
+Each function is a library call (or two, where a page joins a case with its videos); nothing
+here searches, parses or links on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from archive.captions import load_corrections
+from archive.config import Settings
+from archive.errors import InputError, NotFoundError
+from archive.runs import list_runs
+from archive.status import collect_status
+from archive.store import open_store
+from archive.transcripts import corrections_path, load_transcripts
+from archive.youtube import NS_AVAILABILITY, NS_VIDEO, parse_video
+from archive.youtube_refs import VIDEO_ID
+from index.build import open_live
+from index.linking import load_decisions
+from index.search import SearchOptions
+from index.service import describe, search
+from index.web.charts import run_items
+from index.web.querystate import filter_token
+
+CASE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,199}$")
+ENTITY_NAME = re.compile(r'^[^"\x00-\x1f\x7f/\\]{1,120}$')  # no quotes: the name goes into a filter
+ENTITY_LIMIT = 200
+RUNS_SHOWN = 30
+Entity = Literal["company", "theme"]
+
+
+def check_case_slug(slug: str) -> str:
+    """The slug if it can be a case id; NotFoundError otherwise (never a path to read)."""
+    if not CASE_SLUG.match(slug):
+        raise NotFoundError(f"{slug[:80]!r} is not a case id (lower-case letters, digits and hyphens)")
+    return slug
+
+
+def check_video_id(video_id: str) -> str:
+    """The id if it is a YouTube video id (11 of A-Z a-z 0-9 _ -); NotFoundError otherwise."""
+    if not VIDEO_ID.match(video_id):
+        raise NotFoundError(f"{video_id[:80]!r} is not a YouTube video id (11 letters, digits, _ or -)")
+    return video_id
+
+
+def check_entity_name(name: str) -> str:
+    """A company or theme name that can go into a filter; InputError otherwise."""
+    name = " ".join(name.split())
+    if not ENTITY_NAME.match(name):
+        raise InputError("a name has 1 to 120 characters and no quotes, slashes or control characters")
+    return name
+
+
+def health(settings: Settings) -> dict[str, Any]:
+    """Whether the live index opens, and when it was built (IndexMissing/IndexCorrupt otherwise)."""
+    _ix, manifest, _ = open_live(settings.data_dir)
+    return {"status": "ok", "index_built_at": manifest.get("built_at")}
+
+
+def _video_summaries(settings: Settings, video_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Title, thumbnail, duration and availability of archived videos, from one store session."""
+    found: dict[str, dict[str, Any]] = {}
+    with open_store(settings.data_dir) as store:
+        for video_id in video_ids:
+            version = store.latest(NS_VIDEO, video_id)
+            if version is None:
+                continue
+            video = parse_video(store.read_json(version))
+            availability = store.latest(NS_AVAILABILITY, video_id)
+            state = store.read_json(availability) if availability else {"active": True}
+            found[video_id] = {"video_id": video_id, "title": video.title, "thumbnail": video.thumbnail,
+                               "duration": video.duration, "published_at": video.published_at,
+                               "url": f"https://www.youtube.com/watch?v={video_id}",
+                               "active": state.get("active", True), "inactive_reason": state.get("reason")}
+    return found
+
+
+def _pending(settings: Settings, links: list[dict[str, Any]]) -> dict[str, str]:
+    """Stored decisions on these links that the live index does not show yet (``source|target``)."""
+    decisions = load_decisions(settings.data_dir)
+    pending = {}
+    for link in links:
+        decision = decisions.get((link["source"], link["target"]))
+        if decision and decision["decision"] != link["status"]:
+            pending[f"{link['source']}|{link['target']}"] = decision["decision"]
+    return pending
+
+
+def case_view(settings: Settings, slug: str) -> dict[str, Any]:
+    """A case with its notes' page links and the videos linked to it, each with the link's evidence."""
+    case = describe(settings, f"case:{check_case_slug(slug)}")
+    incoming = [l for l in case["linked_from"] if l["source"].startswith("video:")]
+    summaries = _video_summaries(settings, [l["source"][6:] for l in incoming])
+    videos = [{**summaries.get(l["source"][6:], {"video_id": l["source"][6:], "title": l["source"][6:]}),
+               "link": l} for l in incoming]
+    videos.sort(key=lambda v: (-v["link"]["confidence"], v["title"]))
+    notes = [{**note, "page_urls": [f"{note['url']}#page={n}" for n in range(1, (note.get("pages") or 0) + 1)]}
+             for note in case["notes"]]
+    return {"case": {**case, "notes": notes}, "videos": videos,
+            "pending_decisions": _pending(settings, case["links"] + incoming)}
+
+
+def video_view(settings: Settings, video_id: str) -> dict[str, Any]:
+    """A video with its links (and the linked cases' titles) and its transcripts, cue by cue."""
+    video = describe(settings, f"video:{check_video_id(video_id)}")
+    case_ids = [l["target"][5:] for l in video["links"] if l["target"].startswith("case:")]
+    titles: dict[str, str] = {}
+    if case_ids:
+        query = "kind:case " + " ".join(filter_token("case", c) for c in case_ids)
+        found = search(settings, query, SearchOptions(limit=len(case_ids), include_inactive=True))
+        titles = {r["case_ids"][0]: r["title"] for r in found["results"] if r["case_ids"]}
+    with open_store(settings.data_dir) as store:
+        transcripts = [t for t in load_transcripts(store, load_corrections(corrections_path(settings)))
+                       if t.video_id == video_id]
+    watch = f"https://www.youtube.com/watch?v={video_id}"
+    return {
+        "video": video,
+        "case_titles": titles,
+        "transcripts": [{"language": t.language, "kind": t.kind, "provider": t.provider, "fetched_at": t.fetched_at,
+                         "passages": [{"start": int(p.start), "end": int(p.end), "url": f"{watch}&t={int(p.start)}s",
+                                       "cues": [{"start": int(c.start), "text": c.text,
+                                                 "url": f"{watch}&t={int(c.start)}s"} for c in p.cues]}
+                                      for p in t.passages]}
+                        for t in transcripts],
+        "pending_decisions": _pending(settings, video["links"]),
+    }
+
+
+def entity_view(settings: Settings, kind: Entity, name: str, html: bool = False) -> dict[str, Any]:
+    """A company's or theme's cases and videos: the search ``company:"X"`` / ``theme:"X"``."""
+    name = check_entity_name(name)
+    result = search(settings, filter_token(kind, name),
+                    SearchOptions(limit=ENTITY_LIMIT, include_inactive=True, html=html))
+    if not result["total"]:
+        raise NotFoundError(f"no case or video is linked to the {kind} {name!r}")
+    return {"kind": kind, "name": name, "search": result}
+
+
+def status_view(settings: Settings) -> dict[str, Any]:
+    """The archive's status (counts, last run, quota per day) and the latest runs with their item counts."""
+    runs = list_runs(settings.data_dir)[-RUNS_SHOWN:]
+    return {"status": collect_status(settings.data_dir),
+            "runs": [{"command": r.get("command"), "started_at": r.get("started_at"),
+                      "finished_at": r.get("finished_at"), "exit_code": r.get("exit_code"),
+                      "items": run_items(r)} for r in runs]}
