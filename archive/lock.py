@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import socket
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,11 @@ def acquire_lock(data_dir: Path, command: str = "update") -> RunLock:
     except BlockingIOError:
         os.close(fd)
         holder = read_lock_info(path)
+        for _ in range(20):  # the holder may be between its flock and writing its name
+            if holder is not None:
+                break
+            time.sleep(0.05)
+            holder = read_lock_info(path)
         who = holder.describe() if holder else "another process (it has not written its name yet)"
         raise LockHeld(f"another run holds the lock {path}: {who}") from None
     previous = read_lock_info(path)

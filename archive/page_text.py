@@ -205,7 +205,8 @@ def label_values(soup: BeautifulSoup) -> dict[str, list[str]]:
     """
     values: dict[str, list[str]] = {}
     for node in list(soup.find_all(string=LABEL)):
-        if node.parent is None or getattr(node.parent, "decomposed", False):
+        # A string removed with an earlier label's line has lost even its ``parent`` attribute.
+        if getattr(node, "parent", None) is None or getattr(node.parent, "decomposed", False):
             continue
         text = str(node)
         match = LABEL.match(text)

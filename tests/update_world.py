@@ -153,3 +153,18 @@ def result_ids(world: World, query: str) -> list[str]:
 def answers(world: World) -> dict[str, list[str]]:
     """What the live index answers to the test queries."""
     return {query: result_ids(world, query) for query in QUERIES}
+
+
+def add_sentence(world: World, slug: str, sentence: str) -> None:
+    """Change a served case page: a new paragraph under the first heading of its article."""
+    page = world.platform / "kennis" / slug / "index.html"
+    html = page.read_text(encoding="utf-8")
+    at = html.index("</h2>", html.index("<article")) + len("</h2>")
+    page.write_text(f"{html[:at]}\n<p>{sentence}</p>{html[at:]}", encoding="utf-8")
+
+
+def harvest_site_only(world: World) -> None:
+    """Archive the platform's current pages without building the index."""
+    from archive.cases import harvest_site
+
+    assert harvest_site(world.settings, sleep=lambda seconds: None).exit_code == 0
