@@ -74,10 +74,10 @@ def _coerce(cls: type, name: str, value: Any, where: str) -> Any:
     """Check a value from the file against the dataclass field's default type."""
     sample = getattr(cls(), name)
     if isinstance(sample, tuple):
-        if isinstance(value, str):
-            value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where}.{name} must be a list of strings")
+            raise ConfigError(f"{where}.{name} must be a list of strings, e.g. [\"…\"]")
+        if name == "languages" and not value:
+            raise ConfigError(f"{where}.{name} needs at least one language")
         return tuple(value)
     if isinstance(sample, bool):
         if not isinstance(value, bool):
@@ -86,6 +86,8 @@ def _coerce(cls: type, name: str, value: Any, where: str) -> Any:
     if isinstance(sample, (int, float)) and not isinstance(sample, bool):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{where}.{name} must be a number")
+        if value < 0:
+            raise ConfigError(f"{where}.{name} must not be negative")
         return type(sample)(value)
     if isinstance(sample, Mapping):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):

@@ -6,7 +6,7 @@ import logging
 from typing import Any, Callable, Iterable
 
 from archive.config import Settings, read_api_key
-from archive.errors import ConfigError
+from archive.errors import CaseArchiveError, ConfigError
 from archive.quota import QuotaLedger
 from archive.runs import save_run
 from archive.store import open_store, utc_now
@@ -63,6 +63,12 @@ def harvest_youtube(
         harvester = YouTubeHarvester(store, api, ledger, full_pass_every_days=settings.youtube.full_pass_every_days,
                                      refresh_days=settings.youtube.refresh_days,
                                      refresh_budget=settings.youtube.refresh_budget, progress=progress)
-        summary = harvester.harvest(refs, full=full, strict=bool(explicit))
+        try:
+            summary = harvester.harvest(refs, full=full, strict=bool(explicit))
+        except CaseArchiveError as exc:
+            # A run that stops on an error (a refused key, an unknown channel) is still on record.
+            failed = HarvestSummary(units=dict(ledger.run), failures=[str(exc)])
+            save_run(settings.data_dir, "harvest youtube", failed.to_dict(), started, exc.exit_code)
+            raise
     save_run(settings.data_dir, "harvest youtube", summary.to_dict(), started, summary.exit_code)
     return summary

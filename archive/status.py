@@ -8,6 +8,8 @@ from typing import Any
 from archive.quota import units_per_day
 from archive.runs import last_run
 from archive.store import ArchiveStore, open_store
+from archive.site import NS_ATTACHMENT, NS_PAGE
+from archive.transcripts import NS_RAW
 from archive.youtube import NS_AVAILABILITY, NS_CHANNEL, NS_VIDEO
 
 
@@ -28,8 +30,11 @@ def collect_status(data_dir: Path) -> dict[str, Any]:
                 "last_run": last_run(data_dir), "quota_units_per_day": {}}
     with open_store(data_dir) as store:
         counts = {
+            "cases": sum(1 for v in store.iter_latest(NS_PAGE) if v.meta.get("kind") == "case"),
+            "notes": store.count(NS_ATTACHMENT),
             "channels": store.count(NS_CHANNEL),
             "videos": store.count(NS_VIDEO),
+            "transcripts": store.count(NS_RAW),
         }
         inactive = inactive_videos(store)
         stored_inactive = sum(1 for v in inactive if store.latest(NS_VIDEO, v) is not None)

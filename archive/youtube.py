@@ -283,6 +283,10 @@ class YouTubeHarvester:
             for ref in refs:
                 try:
                     channel_id = self.resolve(ref)
+                except FetchError as exc:  # the API is unreachable: a failure, not a usage error
+                    summary.failures.append(f"{ref}: {exc}")
+                    log.warning("[youtube] %s: %s", ref, exc)
+                    continue
                 except NotFoundError as exc:
                     if strict:
                         raise

@@ -84,7 +84,9 @@ class CaseArchiveGroup(click.Group):
             ctx.exit(70)
 
 
-@click.group(cls=CaseArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CaseArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Exit codes: 0 done; 1 done, but some items failed; 2 usage or configuration error; "
+                    "3 another run holds the lock; 4 stopped by the YouTube quota (the next run resumes).")
 @click.option("--config", type=click.Path(dir_okay=False), envvar="CASEARCHIVE_CONFIG",
               help="Config file (default: ./casearchive.toml if present).")
 @click.option("--data", type=click.Path(file_okay=False), help="Data directory (default ./data; env CASEARCHIVE_DATA).")
@@ -222,8 +224,8 @@ def index_cmd(obj: Context, rebuild: bool, taxonomy: str | None) -> None:
                f"{report.links} links, {report.seconds:.1f} s")
 
 
-@cli.command()
-@click.argument("query", nargs=-1, required=True)
+@cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
+@click.argument("query", nargs=-1, required=True, type=click.UNPROCESSED)
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many results (paging).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
@@ -234,7 +236,15 @@ def index_cmd(obj: Context, rebuild: bool, taxonomy: str | None) -> None:
 @pass_ctx
 def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: str, inactive: bool, fmt: str,
            taxonomy: str | None) -> None:
-    """Search: words (all must match), "phrases", OR, NOT/-, prefix*, fuzzy~, field:value filters."""
+    """Search the index with the query language.
+
+    \b
+    Words must all match; "exact phrase"; OR; NOT word or -word; prefix*; fuzzy~ (~2: two edits).
+    Filters: company:, theme:, case:, sector:, kind: (case, note, video, passage),
+    year: (year:2013, year:2012..2014), lang:, caption: (manual, auto, imported), title:;
+    a leading - negates a filter. Values match names and aliases; quote values with spaces:
+    company:"Alfa Laval". A query may start with -, e.g. casearchive search -kind:note taakroulatie.
+    """
     from index import export
     from index.search import SearchOptions
     from index.service import search as run

@@ -6,12 +6,24 @@ import csv
 import io
 from typing import Any
 
-COLUMNS = ["rank", "kind", "title", "url", "start", "year", "case_ids", "companies", "themes", "score", "snippet"]
+COLUMNS = ["rank", "kind", "title", "url", "start", "year", "case_ids", "companies", "themes", "score", "snippet",
+           "moments", "embed"]
+
+
+def embed_url(result: dict[str, Any]) -> str:
+    """The embed link of video material, starting where the match is said."""
+    if not result.get("video_id"):
+        return ""
+    return f"https://www.youtube.com/embed/{result['video_id']}?start={int(result.get('start') or 0)}"
 
 
 def _cell(result: dict[str, Any], column: str, rank: int) -> str:
     if column == "rank":
         return str(rank)
+    if column == "moments":
+        return "; ".join(m["url"] for m in result.get("moments", []))
+    if column == "embed":
+        return embed_url(result)
     value = result.get(column)
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
@@ -54,6 +66,7 @@ def to_markdown(search: dict[str, Any]) -> str:
     lines.append("|" + "---|" * len(columns))
     for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
         link = f"[{'▶ ' + str(result['start']) + ' s' if 'start' in result else 'open'}]({result['url']})"
+        link += "".join(f" [▶ {m['start']} s]({m['url']})" for m in result.get("moments", []))
         lines.append("| " + " | ".join([
             str(rank), result["kind"], _md(result["title"]), link, str(result.get("year") or ""),
             _md(", ".join(result["case_ids"])), _md(result["snippet"])]) + " |")
@@ -67,7 +80,8 @@ def _clock(seconds: int) -> str:
 
 def to_text(search: dict[str, Any]) -> str:
     """What a person reads in a terminal: ranked results, moments, then facets."""
-    lines = [f"{search['total']} results for {search['query']!r} (index built {search.get('index_built_at')})", ""]
+    noun = "result" if search["total"] == 1 else "results"
+    lines = [f"{search['total']} {noun} for {search['query']!r} (index built {search.get('index_built_at')})", ""]
     for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
         when = f" {_clock(result['start'])}" if "start" in result else ""
         flag = "" if result.get("active", True) else "  [niet meer beschikbaar]"

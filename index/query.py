@@ -27,6 +27,7 @@ _TEXT_FIELDS = {"title", "content", "exact"}
 # A field filter: optional minus, name, colon, a quoted or bare value (outside quoted phrases).
 _FILTER = re.compile(r'(?<![\w"])(-?)([A-Za-z_]+):("[^"]*"|[^\s()"]+)')
 _QUOTED = re.compile(r'"[^"]*"')
+_EMPTY_FILTER = re.compile(r'(?<![\w"])-?([A-Za-z_]+):(?=\s|$)')
 
 
 class QueryError(InputError):
@@ -43,7 +44,11 @@ class ParsedQuery:
 
     def describe(self) -> dict[str, Any]:
         """The filters as people wrote them (for export headers)."""
-        return {"text": self.text, "filters": [f"{'-' if neg else ''}{name}:{value}" for name, value, neg in self.filters]}
+        def quoted(value: str) -> str:
+            return f'"{value}"' if re.search(r"[\s()]", value) else value
+
+        return {"text": self.text,
+                "filters": [f"{'-' if neg else ''}{name}:{quoted(value)}" for name, value, neg in self.filters]}
 
 
 def _year_query(value: str) -> Any:
@@ -100,10 +105,18 @@ def _rewrite_terms(text: str) -> str:
 
 def _fold_special(chunk: str) -> str:
     def one(word: str) -> str:
-        if "*" in word or "?" in word or "~" in word:
-            core = word.lstrip("-+(").split("*")[0].split("?")[0].split("~")[0]
-            if ("*" in word or "?" in word) and len(core.split(":")[-1]) < 2:
+        if "*" in word or "?" in word:
+            lead = word[:len(word) - len(word.lstrip("-+("))]
+            body = word[len(lead):]
+            core = body.split("*")[0].split("?")[0]
+            if len(core.split(":")[-1]) < 2:
                 raise QueryError(f"{word}: a wildcard needs at least two letters before it")
+            # A prefix means the letters as typed: match them against the unstemmed words.
+            return lead + (fold(body) if ":" in body else f"exact:{fold(body)}")
+        if "~" in word:
+            distance = word.rsplit("~", 1)[1].rstrip(")")
+            if distance and (not distance.isdigit() or int(distance) > 2):
+                raise QueryError(f"{word}: a fuzzy search allows at most 2 edits (word~ or word~2)")
             return fold(word)
         return word
     return " ".join(one(w) for w in chunk.split(" "))
@@ -131,6 +144,9 @@ def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
         filters.append((_filter_query(name, value, taxonomy), negated))
         return " "
 
+    empty = _EMPTY_FILTER.search(_QUOTED.sub("Q", text))  # a quoted value is a value
+    if empty and empty.group(1).lower() in FILTER_FIELDS:
+        raise QueryError(f"{empty.group(1)}: needs a value right after the colon (e.g. {empty.group(1)}:…)")
     rest = _FILTER.sub(take, text)
     # Operators left dangling where filters were taken out ("x kind:a OR kind:b") mean nothing.
     rest = re.sub(r"\b(?:AND|OR)(?:\s+(?:AND|OR|NOT))*\s*$|^\s*(?:AND|OR)\b", " ", rest.strip()).strip()

@@ -114,7 +114,7 @@ def test_status_reports_counts_inactive_videos_runs_and_quota(youtube_env: FakeY
     seed_channel.videos[0].state = "private"
     run("harvest", "youtube", "--channel", SEED_CHANNEL)
     report = json.loads(run("status", "--format", "json").stdout)
-    assert report["counts"] == {"channels": 1, "videos": 120}
+    assert report["counts"] == {"cases": 0, "notes": 0, "channels": 1, "videos": 120, "transcripts": 0}
     assert report["videos"] == {"active": 119, "inactive": 1}
     assert report["last_run"]["command"] == "harvest youtube"
     assert report["last_run"]["totals"]["deactivated"] == 1
@@ -136,3 +136,24 @@ def test_the_console_entry_point_runs() -> None:
     result = subprocess.run([sys.executable, "-c", "from index.cli import main; main()", "--help"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "harvest" in result.stdout
+
+
+def test_a_run_that_stops_on_an_error_is_still_on_record(youtube_env: FakeYouTube, seed_channel: FakeChannel,
+                                                          data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archive.runs import last_run
+
+    monkeypatch.setenv("YOUTUBE_API_KEY", "AIzaSyNotTheRightKey000")
+    assert run("harvest", "youtube", "--channel", SEED_CHANNEL).exit_code == 2
+    record = last_run(data_dir)
+    assert record["exit_code"] == 2 and "API key not valid" in record["failures"][0]
+    assert "AIzaSyNotTheRightKey000" not in json.dumps(record)
+
+
+def test_an_unreachable_api_while_resolving_a_handle_is_a_recorded_failure(
+        youtube_env: FakeYouTube, seed_channel: FakeChannel, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archive.runs import last_run
+
+    monkeypatch.setenv("CASEARCHIVE_YOUTUBE_API_URL", "http://127.0.0.1:9/")
+    result = run("harvest", "youtube", "--channel", "@duurzaammeedoen")
+    assert result.exit_code == 1 and "cannot reach 127.0.0.1:9" in result.stderr
+    assert last_run(data_dir)["exit_code"] == 1

@@ -53,6 +53,9 @@ def test_the_example_config_parses_to_the_documented_values(tmp_path: Path) -> N
     ("[site]\ndelay = 'slow'", "site.delay must be a number"),
     ("[youtube]\nchannels = [1, 2]", "youtube.channels must be a list of strings"),
     ("[transcripts]\nonline = 'yes'", "transcripts.online must be true or false"),
+    ("[site]\nstart_urls = 'https://example.org/kennis/'", "site.start_urls must be a list of strings"),
+    ("[transcripts]\nlanguages = []", "transcripts.languages needs at least one language"),
+    ("[youtube]\nretries = -1", "youtube.retries must not be negative"),
 ])
 def test_a_bad_config_names_the_problem(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):

@@ -36,7 +36,7 @@ def find(demo_dir: Path, query: str) -> dict:
 
 def test_demo_archives_every_sample_source(demo_dir: Path) -> None:
     status = collect_status(demo_dir)
-    assert status["counts"] == {"channels": 2, "videos": 17}
+    assert status["counts"] == {"cases": 13, "notes": 9, "channels": 2, "videos": 17, "transcripts": 4}
     assert status["videos"]["inactive"] == 1  # the sample's private upload
     assert (demo_dir / "SAMPLE-DATA.txt").is_file()
 

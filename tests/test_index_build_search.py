@@ -79,6 +79,8 @@ def test_searching_before_any_build_says_how_to_build(data_dir: Path) -> None:
     ("taakroulatie -photonis", {"video:ZhyiA4uoRgn"}),
     ("taakroulatie NOT photonis", {"video:ZhyiA4uoRgn"}),
     ("ergonom*", {"case:duurzaam-meedoen"}),
+    ("functionerings*", {"case:duurzaam-meedoen"}),  # a prefix is the letters as typed, not a stem
+    ("coopera*", {"case:zelfroosteren"}),
     ("ergonmie~", {"case:duurzaam-meedoen"}),
     ('"invoeren van taakroulatie"', {"case:duurzaam-meedoen"}),
     ('"van invoeren taakroulatie"', set()),  # a phrase keeps its order
@@ -147,6 +149,8 @@ def test_sort_by_date_puts_the_newest_first(indexed: Path) -> None:
     ("taak)", "closes nothing"), ("bedrijf:Neways", "unknown field 'bedrijf:'"), ("year:dertien", "not a year"),
     ("year:2016..2012", "empty range"), ("kind:podcast", "not a kind"), ("caption:handmatig", "not a caption kind"),
     ("*ing", "wildcard needs at least two letters"), ("x" * 600, "too long"), ("de het een", "no searchable words"),
+    ("company:", "company: needs a value"), ("company: neways", "company: needs a value"),
+    ("taakroulatie~9", "at most 2 edits"),
 ])
 def test_a_malformed_query_gets_a_clear_message(indexed: Path, query: str, message: str) -> None:
     with pytest.raises(QueryError, match=message):
