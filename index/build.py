@@ -86,9 +86,16 @@ def current_generation(data_dir: Path) -> Path | None:
     return target if target.is_dir() else None
 
 
-def read_manifest(generation: Path) -> dict[str, Any]:
-    """A generation's manifest (schema version, build time, unit fingerprints)."""
+def read_manifest(generation: Path, units: bool = True) -> dict[str, Any]:
+    """A generation's manifest (schema version, build time, unit fingerprints).
+
+    ``units=False`` reads only the small head (no fingerprints) where the generation has one: a
+    search needs the build time, not megabytes of fingerprints.
+    """
     try:
+        head = generation / "manifest-head.json"
+        if not units and head.exists():
+            return json.loads(head.read_text(encoding="utf-8"))
         return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexCorrupt(f"the index manifest in {generation} is unreadable: {exc}") from None
@@ -117,7 +124,7 @@ def _probe(generation: Path) -> str | None:
 def _hardlink_copy(source: Path, target: Path) -> None:
     target.mkdir(parents=True)
     for path in source.iterdir():
-        if path.name.endswith("_LOCK") or path.name in ("manifest.json", "links.json"):
+        if path.name.endswith("_LOCK") or path.name in ("manifest.json", "manifest-head.json", "links.json"):
             continue
         os.link(path, target / path.name)
 
@@ -207,6 +214,8 @@ def write_index(data_dir: Path, units: list[Unit], links: LinkSet, *, rebuild: b
     manifest = {"schema_version": SCHEMA_VERSION, "built_at": report.built_at, "units": new,
                 **(extra_manifest or {})}
     atomic_write(generation / "links.json", json.dumps(link_rows, ensure_ascii=False).encode())
+    head = {k: v for k, v in manifest.items() if k != "units"}
+    atomic_write(generation / "manifest-head.json", json.dumps(head, ensure_ascii=False).encode())
     atomic_write(generation / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
     _swap(root, generation)
     _cleanup(root, generation)
@@ -214,12 +223,13 @@ def write_index(data_dir: Path, units: list[Unit], links: LinkSet, *, rebuild: b
     return report
 
 
-def open_live(data_dir: Path) -> tuple[Any, dict[str, Any], Path]:
-    """The live Whoosh index, its manifest and folder; clear errors when missing or broken."""
+def open_live(data_dir: Path, units: bool = True) -> tuple[Any, dict[str, Any], Path]:
+    """The live Whoosh index, its manifest (without fingerprints when not ``units``) and folder;
+    clear errors when missing or broken."""
     live = current_generation(data_dir)
     if live is None:
         raise IndexMissing(f"no index in {data_dir}: run `casearchive index` (or `casearchive demo`)")
-    manifest = read_manifest(live)
+    manifest = read_manifest(live, units)
     try:
         ix = whoosh_index.open_dir(str(live))
     except Exception as exc:

@@ -94,14 +94,60 @@ def mentions(text: str, names: Iterable[str], folded: str | None = None) -> list
     return found
 
 
+class NameFinder:
+    """``mentions`` for many entries at once, in entry order, in time linear in the text.
+
+    In a whole-word match of a name every word of the name is a whole word of the text, so only
+    entries with a name whose words all occur in the text are tried: a text is not scanned once
+    per name (which made linking quadratic: every passage times every company).
+    """
+
+    def __init__(self, named: dict[str, list[str]]) -> None:
+        self.named = named
+        self.rank = {entry: n for n, entry in enumerate(named)}
+        # The longest word of each name → (entry, all the name's words).
+        self.by_word: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        self.always: set[str] = set()  # names without a word character
+        for entry, names in named.items():
+            for name in names:
+                key = fold_name(name)
+                if len(key) < 3:
+                    continue
+                words = re.findall(r"\w+", key)
+                if words:
+                    self.by_word.setdefault(max(words, key=len), []).append((entry, frozenset(words)))
+                else:
+                    self.always.add(entry)
+
+    def find(self, text: str, folded: str | None = None) -> list[tuple[str, list[tuple[str, int]]]]:
+        """Each entry mentioned in ``text`` (in entry order) with what ``mentions`` found of it."""
+        folded = fold_name(text) if folded is None else folded
+        words = set(re.findall(r"\w+", folded))
+        candidates = set(self.always)
+        for word in words & self.by_word.keys():
+            candidates.update(entry for entry, needed in self.by_word[word] if needed <= words)
+        found = []
+        for entry in sorted(candidates, key=self.rank.__getitem__):
+            if hits := mentions(text, self.named[entry], folded):
+                found.append((entry, hits))
+        return found
+
+
 class LinkSet:
     """Links keyed by (source, target); adding evidence to a known pair keeps the best confidence."""
 
     def __init__(self) -> None:
         self._links: dict[tuple[str, str], Link] = {}
+        # The links of each source, so ``targets`` does not scan every link (it is asked per unit).
+        self._by_source: dict[str, list[Link]] = {}
+
+    def _new(self, source: str, target: str, confidence: float) -> Link:
+        link = self._links[(source, target)] = Link(source, target, confidence)
+        self._by_source.setdefault(source, []).append(link)
+        return link
 
     def add(self, source: str, target: str, confidence: float, evidence: Evidence) -> None:
-        link = self._links.setdefault((source, target), Link(source, target, 0.0))
+        link = self._links.get((source, target)) or self._new(source, target, 0.0)
         link.confidence = max(link.confidence, confidence)
         if evidence not in link.evidence:
             link.evidence.append(evidence)
@@ -119,14 +165,14 @@ class LinkSet:
             if link is None:
                 if decision["decision"] != "confirmed":
                     continue
-                link = self._links[(source, target)] = Link(source, target, 1.0)
+                link = self._new(source, target, 1.0)
                 link.evidence.append(Evidence("curated", "curation", decision.get("note") or "added by a person"))
             link.status = "confirmed" if decision["decision"] == "confirmed" else "rejected"
 
     def targets(self, source: str, prefix: str) -> list[str]:
         """The accepted targets of a source with a given prefix (``case:``, ``company:``…), names only."""
-        return sorted(l.target[len(prefix):] for l in self._links.values()
-                      if l.source == source and l.target.startswith(prefix) and l.accepted)
+        return sorted(l.target[len(prefix):] for l in self._by_source.get(source, ())
+                      if l.target.startswith(prefix) and l.accepted)
 
 
 def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
@@ -144,8 +190,8 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
         for theme in case.themes:
             links.add(f"case:{case.slug}", f"theme:{taxonomy.canonical('theme', theme)}", 1.0,
                       Evidence("case page", "themes", theme))
-    company_names = {e.name: e.names() for e in taxonomy.entries("company")}
-    theme_names = {e.name: e.names() for e in taxonomy.entries("theme")}
+    company_names = NameFinder({e.name: e.names() for e in taxonomy.entries("company")})
+    theme_names = NameFinder({e.name: e.names() for e in taxonomy.entries("theme")})
     video_ids = {v.id for v in videos}
     for case in cases:
         for video_id in case.video_ids:
@@ -161,13 +207,13 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
             if not text:
                 continue
             folded = fold_name(text)
-            for name, names in company_names.items():
-                for matched, pos in mentions(text, names, folded):
+            for name, found in company_names.find(text, folded):
+                for matched, pos in found:
                     named.add(name)
                     links.add(source, f"company:{name}", weights[field_name],
                               Evidence("name mentioned", field_name, matched, pos))
-            for name, names in theme_names.items():
-                for matched, pos in mentions(text, names, folded):
+            for name, found in theme_names.find(text, folded):
+                for matched, pos in found:
                     links.add(source, f"theme:{name}", weights[field_name] - 0.1,
                               Evidence("theme mentioned", field_name, matched, pos))
         for match in CASE_URL.finditer(video.description):

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import json
 import re
 
 from whoosh.analysis import CommaSeparatedTokenizer, Filter
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import exact_analyzer, fold, stemmed_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Query-language names (SPEC §5) → index fields.
 FILTER_FIELDS = {
@@ -62,6 +63,10 @@ def build_schema() -> Schema:
         caption=ID,
         active=ID,
         meta=STORED,
+        # Per-document columns, so a search groups and counts facets over every hit without
+        # loading (unpickling) each hit's stored fields: the group key, and the facet values.
+        group=COLUMN(),
+        facets=COLUMN(),
     )
 
 
@@ -97,6 +102,8 @@ class Unit:
             "active": "true" if self.active else "false",
             "date": self.date or "", "meta": self.meta(),
         }
+        doc["group"] = (self.id if self.kind == "note" else self.parent).encode()
+        doc["facets"] = json.dumps(self.facet_values(), ensure_ascii=False).encode()
         if self.year is not None:
             doc["year"] = self.year
         if self.lang:
@@ -104,6 +111,11 @@ class Unit:
         if self.caption:
             doc["caption"] = self.caption
         return doc
+
+    def facet_values(self) -> dict[str, Any]:
+        """What a search needs of a hit to group, sort by date and count facets (as in ``meta``)."""
+        return {"kind": self.kind, "case_ids": self.case_ids, "companies": self.companies, "themes": self.themes,
+                "sectors": self.sectors, "year": self.year, "date": self.date}
 
     def meta(self) -> dict[str, Any]:
         """The stored part a result is rendered from."""

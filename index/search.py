@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
+import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from whoosh import highlight
 from whoosh import query as wq
@@ -128,37 +129,58 @@ def _result(hit_fields: dict[str, Any], score: float, query: Any, options: Searc
     return result
 
 
+def _hit_readers(searcher: Any) -> tuple[Callable[[int], str], Callable[[int], dict[str, Any]]]:
+    """Per-docnum readers of a hit's group key and facet values: the index's columns, or (in an
+    index built before the columns existed) the stored fields."""
+    reader = searcher.reader()
+    if all(name in searcher.schema and reader.has_column(name) for name in ("group", "facets")):
+        groups, values = reader.column_reader("group"), reader.column_reader("facets")
+        return (lambda d: groups[d].decode()), (lambda d: json.loads(values[d]))
+
+    def stored(docnum: int) -> dict[str, Any]:
+        fields = searcher.stored_fields(docnum)
+        return {**fields["meta"], "kind": fields["kind"], "id": fields["id"], "parent": fields["parent"]}
+
+    def group(docnum: int) -> str:
+        fields = stored(docnum)
+        return fields["parent"] if fields["kind"] != "note" else fields["id"]
+
+    return group, stored
+
+
 def run_search(data_dir: Path, text: str, taxonomy: Taxonomy, options: SearchOptions | None = None) -> dict[str, Any]:
     """Search the live index; the object ``search --format json`` prints (SPEC §8)."""
     options = options or SearchOptions()
-    ix, manifest, _ = open_live(data_dir)
+    ix, manifest, _ = open_live(data_dir, units=False)
     parsed: ParsedQuery = parse_query(text, ix.schema, taxonomy)
     mask = None if options.include_inactive else wq.Term("active", "false")
     with ix.searcher() as searcher:
+        # terms=True is not for the matched terms: it keeps Whoosh scoring prefix and wildcard
+        # words per term (without it they are scored flat, and the ranking changes).
         hits = searcher.search(parsed.query, limit=None, mask=mask, terms=True)
-        groups: dict[str, list[Any]] = {}
-        for hit in hits:
+        group_of, values_of = _hit_readers(searcher)
+        groups: dict[str, list[tuple[int, float]]] = {}
+        for docnum, score in hits.items():
             # A video collapses with its passages, a case with its sections; note pages stand alone.
-            key = hit["parent"] if hit["kind"] != "note" else hit["id"]
-            groups.setdefault(key, []).append(hit)
-        ordered = list(groups.values())
+            groups.setdefault(group_of(docnum), []).append((docnum, score))
+        ordered = [(group, values_of(group[0][0])) for group in groups.values()]
         if options.sort == "date":
-            ordered.sort(key=lambda g: (g[0]["meta"].get("date") or ""), reverse=True)
+            ordered.sort(key=lambda g: (g[1].get("date") or ""), reverse=True)
         facets: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
-        for group in ordered:
-            meta = group[0]["meta"]
+        for _group, meta in ordered:
             for name, key in (("theme", "themes"), ("company", "companies"), ("case", "case_ids"),
                               ("sector", "sectors")):
                 facets[name].update(set(meta[key]))
             if meta.get("year") is not None:
                 facets["year"][str(meta["year"])] += 1
-            facets["kind"][group[0]["kind"]] += 1
+            facets["kind"][meta["kind"]] += 1
         results = []
-        for group in ordered[options.offset:options.offset + options.limit]:
-            top = group[0]
-            result = _result(top.fields(), top.score, parsed.query, options)
-            passages = [h for h in group[1:] if h["kind"] == "passage"]
-            result["moments"] = [_result(h.fields(), h.score, parsed.query, options) for h in passages[:MOMENTS]]
+        for group, _meta in ordered[options.offset:options.offset + options.limit]:
+            top, score = group[0]
+            result = _result(searcher.stored_fields(top), score, parsed.query, options)
+            passages = [(d, s) for d, s in group[1:] if values_of(d)["kind"] == "passage"]
+            result["moments"] = [_result(searcher.stored_fields(d), s, parsed.query, options)
+                                 for d, s in passages[:MOMENTS]]
             result["more_moments"] = max(0, len(passages) - MOMENTS)
             results.append(result)
     return {

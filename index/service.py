@@ -6,19 +6,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from archive.cases import describe_case
 from archive.config import Settings
 from archive.errors import NotFoundError
-from archive.store import open_store
-from archive.transcripts import load_transcripts
-from archive.youtube import NS_AVAILABILITY, NS_VIDEO, parse_video
-from archive.youtube_refs import VIDEO_ID
 from index.build import BuildReport, Progress, current_generation, read_links, write_index
 from index.linking import load_decisions
 from index.search import SearchOptions, run_search
-from index.sources import load_sources
 from index.taxonomy import Taxonomy, load_taxonomy
-from index.units import make_units
+
+# The archive readers (bs4, requests, the Google client…) are imported where they are used, so
+# `casearchive search` starts without them.
 
 
 def taxonomy_for(settings: Settings, path: Path | None = None) -> Taxonomy:
@@ -29,6 +25,9 @@ def taxonomy_for(settings: Settings, path: Path | None = None) -> Taxonomy:
 def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | None = None,
           progress: Progress | None = None) -> BuildReport:
     """Build or update the index from the archive."""
+    from index.sources import load_sources
+    from index.units import make_units
+
     taxonomy = taxonomy_for(settings, taxonomy_path)
     sources = load_sources(settings, taxonomy)
     units, links = make_units(sources, taxonomy, load_decisions(settings.data_dir))
@@ -51,6 +50,9 @@ def list_links(settings: Settings, status: str = "all", source: str | None = Non
 
 def describe(settings: Settings, item_id: str) -> dict[str, Any]:
     """One case (slug) or video (``video:ID`` or the bare id) with its links and their evidence."""
+    from archive.cases import describe_case
+    from archive.youtube_refs import VIDEO_ID
+
     links = read_links(settings.data_dir) if current_generation(settings.data_dir) else []
     text = item_id.strip()
     video_id = text[6:] if text.startswith("video:") else text if VIDEO_ID.match(text) else None
@@ -76,6 +78,10 @@ def describe(settings: Settings, item_id: str) -> dict[str, Any]:
 
 def describe_video(settings: Settings, video_id: str) -> dict[str, Any]:
     """A video's archived metadata, versions, availability and transcripts."""
+    from archive.store import open_store
+    from archive.transcripts import load_transcripts
+    from archive.youtube import NS_AVAILABILITY, NS_VIDEO, parse_video
+
     with open_store(settings.data_dir) as store:
         history = store.history(NS_VIDEO, video_id)
         if not history:

@@ -8,9 +8,9 @@ from typing import Any, Iterable
 from archive.passages import Passage
 from archive.transcripts import Transcript
 from archive.youtube import Video
-from index.linking import CaseInfo, LinkSet, VideoInfo, link_all, mentions
+from index.linking import CaseInfo, LinkSet, NameFinder, VideoInfo, link_all
 from index.schema import Unit
-from index.taxonomy import Taxonomy, add_case_labels, fold_name
+from index.taxonomy import Taxonomy, add_case_labels
 
 WATCH = "https://www.youtube.com/watch?v={id}"
 
@@ -67,13 +67,14 @@ def make_units(sources: Sources, taxonomy: Taxonomy,
                              transcript_text.get(v.id, "")) for v in sources.videos]
     links = link_all(case_infos, video_infos, taxonomy, decisions)
     sectors_of_case = {c.id: [taxonomy.canonical("sector", s) for s in c.sectors] for c in sources.cases}
+    companies = NameFinder({e.name: e.names() for e in taxonomy.entries("company")})
     units: list[Unit] = []
     for case in sources.cases:
         whole = _case_unit(case, links, taxonomy)
         units.append(whole)
         units.extend(_section_units(case, whole))
     for note in sources.notes:
-        units.append(_note_unit(note, links, taxonomy, sectors_of_case))
+        units.append(_note_unit(note, links, companies, sectors_of_case))
     video_units: dict[str, Unit] = {}
     for video in sources.videos:
         unit = _video_unit(video, links, sources.inactive, sectors_of_case, taxonomy)
@@ -82,7 +83,7 @@ def make_units(sources: Sources, taxonomy: Taxonomy,
     for transcript in sources.transcripts:
         parent = video_units.get(transcript.video_id)
         for n, passage in enumerate(transcript.passages):
-            units.append(_passage_unit(transcript, n, passage, parent, taxonomy))
+            units.append(_passage_unit(transcript, n, passage, parent, companies))
     return units, links
 
 
@@ -115,19 +116,18 @@ def _section_units(case: Any, whole: Unit) -> list[Unit]:
     return units
 
 
-def _named(text: str, taxonomy: Taxonomy, kind: str) -> list[str]:
-    folded = fold_name(text)
-    return [e.name for e in taxonomy.entries(kind) if mentions(text, e.names(), folded)]
+def _named(text: str, finder: NameFinder) -> list[str]:
+    return [name for name, _found in finder.find(text)]
 
 
-def _note_unit(note: NotePage, links: LinkSet, taxonomy: Taxonomy, sectors_of_case: dict[str, list[str]]) -> Unit:
+def _note_unit(note: NotePage, links: LinkSet, companies: NameFinder, sectors_of_case: dict[str, list[str]]) -> Unit:
     parent = f"case:{note.case_slugs[0]}" if note.case_slugs else f"note:{note.url}"
     case_companies = {c for slug in note.case_slugs for c in links.targets(f"case:{slug}", "company:")}
     themes = {t for slug in note.case_slugs for t in links.targets(f"case:{slug}", "theme:")}
     return Unit(
         id=f"note:{note.url}#page={note.page}", kind="note", parent=parent, source=f"site.note:{note.url}",
         title=f"{note.title} (p. {note.page})", content=note.text, url=f"{note.url}#page={note.page}",
-        case_ids=list(note.case_slugs), companies=sorted(case_companies | set(_named(note.text, taxonomy, "company"))),
+        case_ids=list(note.case_slugs), companies=sorted(case_companies | set(_named(note.text, companies))),
         themes=sorted(themes), sectors=sorted({s for slug in note.case_slugs for s in sectors_of_case.get(slug, [])}),
         extra={"page": note.page, "note_url": note.url},
     )
@@ -157,9 +157,9 @@ def _video_unit(video: Video, links: LinkSet, inactive: dict[str, dict[str, Any]
 
 
 def _passage_unit(transcript: Transcript, n: int, passage: Passage, video: Unit | None,
-                  taxonomy: Taxonomy) -> Unit:
+                  companies: NameFinder) -> Unit:
     start = int(passage.start)
-    own = _named(passage.text, taxonomy, "company")
+    own = _named(passage.text, companies)
     return Unit(
         id=f"passage:{transcript.video_id}:{transcript.language}:{n}", kind="passage",
         parent=f"video:{transcript.video_id}", source=f"transcript:{transcript.video_id}",
