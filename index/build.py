@@ -145,6 +145,22 @@ def _cleanup(root: Path, live: Path) -> None:
     for path in generations:
         if path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
+    # A build killed between making its temporary link and renaming it leaves the link behind.
+    for stale in root.glob(".current-*"):
+        pid = stale.name.removeprefix(".current-")
+        if stale.is_symlink() and pid.isdigit() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this pid exists (a build still using its temporary link)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _new_generation_name(root: Path) -> Path:

@@ -76,6 +76,10 @@ def print_links(item: dict[str, Any]) -> None:
 def print_video(video: dict[str, Any]) -> None:
     """One video for people: metadata, availability, versions and transcripts."""
     state = "active" if video["active"] else f"inactive since {video['inactive_since']} ({video['inactive_reason']})"
+    if not video.get("metadata", True):
+        print_table(["field", "value"], [["id", video["id"]], ["url", video["url"]], ["state", state],
+                                         ["metadata", "none archived: the video was never public to this harvester"]])
+        return
     print_table(["field", "value"], [
         ["id", video["id"]], ["title", video["title"]], ["url", video["url"]],
         ["channel", f"{video['channel_title']} ({video['channel_id']})"], ["published", video["published_at"] or "-"],

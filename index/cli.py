@@ -288,7 +288,9 @@ def links() -> None:
 
 
 @links.command("list")
-@click.option("--status", "status_", type=click.Choice(["all", "suggested", "confirmed", "rejected"]), default="all")
+@click.option("--status", "status_", type=click.Choice(["all", "accepted", "suggested", "confirmed", "rejected"]),
+              default="all", show_default=True,
+              help="accepted: counted in search (confidence ≥ 0.5 or confirmed); suggested: below that, for a person.")
 @click.option("--source", help="Only links from this video:ID or case:slug.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_ctx

@@ -10,20 +10,13 @@ COLUMNS = ["rank", "kind", "title", "url", "start", "year", "case_ids", "compani
            "moments", "embed"]
 
 
-def embed_url(result: dict[str, Any]) -> str:
-    """The embed link of video material, starting where the match is said."""
-    if not result.get("video_id"):
-        return ""
-    return f"https://www.youtube.com/embed/{result['video_id']}?start={int(result.get('start') or 0)}"
-
-
 def _cell(result: dict[str, Any], column: str, rank: int) -> str:
     if column == "rank":
         return str(rank)
     if column == "moments":
         return "; ".join(m["url"] for m in result.get("moments", []))
     if column == "embed":
-        return embed_url(result)
+        return result.get("embed", "")
     value = result.get(column)
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)

@@ -86,7 +86,7 @@ def mentions(text: str, names: Iterable[str], folded: str | None = None) -> list
     folded = fold_name(text) if folded is None else folded
     for name in names:
         key = fold_name(name)
-        if len(key) < 3:
+        if len(key) < 3 or key not in folded:  # a substring test first: far cheaper than the regex scan
             continue
         for match in re.finditer(r"(?<!\w)" + re.escape(key) + r"(?!\w)", folded):
             found.append((text[match.start():match.end()] if len(folded) == len(text) else name, match.start()))
@@ -271,11 +271,36 @@ def _ref(text: str, kinds: tuple[str, ...]) -> str:
     return f"{kind}:{value.strip()}"
 
 
+def _check_known(data_dir: Path, source: str, target: str, decision: str) -> None:
+    """Refuse decisions about things the live index does not know (typos would otherwise stick)."""
+    from index.build import current_generation, read_links, read_manifest
+
+    live = current_generation(data_dir)
+    if live is None:
+        raise InputError(f"no index in {data_dir}: build it first (casearchive index)")
+    units = read_manifest(live)["units"]
+    if source not in units:
+        raise InputError(f"{source} is not in the index (ids look like video:ZhyiA4uoRgn or case:<slug>)")
+    kind, _, name = target.partition(":")
+    if kind == "case" and target not in units:
+        raise InputError(f"{target} is not in the index")
+    if kind in ("company", "theme"):
+        known = {fold_name(e["name"]) for e in (read_manifest(live, units=False).get("taxonomy") or {}).get(kind, [])}
+        known |= {fold_name(l["target"].partition(":")[2]) for l in read_links(data_dir) if l["target"].startswith(kind)}
+        if fold_name(name) not in known:
+            raise InputError(f"{target} is not a known {kind} (add it to the taxonomy first)")
+    if decision == "rejected" and not any(l["source"] == source and l["target"] == target
+                                          for l in read_links(data_dir)):
+        raise InputError(f"there is no link {source} → {target} to reject (see casearchive links list)")
+
+
 def decide(data_dir: Path, source: str, target: str, decision: Literal["confirmed", "rejected"],
-           note: str | None = None) -> dict[str, Any]:
+           note: str | None = None, *, check: bool = True) -> dict[str, Any]:
     """Record a person's decision on a link; it applies from the next index build on."""
     source = _ref(source, ("video", "case"))
     target = _ref(target, ("case", "company", "theme"))
+    if check:
+        _check_known(data_dir, source, target, decision)
     decisions = load_decisions(data_dir)
     row = {"source": source, "target": target, "decision": decision, "at": utc_now(), "note": note}
     decisions[(source, target)] = row

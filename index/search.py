@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 from collections import Counter
@@ -16,7 +17,7 @@ from index.analysis import exact_analyzer, stemmed_analyzer
 from index.build import open_live
 from index.query import ParsedQuery, parse_query
 from index.schema import FACETS
-from index.taxonomy import Taxonomy
+from index.taxonomy import Taxonomy, merge_taxonomy, taxonomy_to_dict
 
 MOMENTS = 3
 Sort = Literal["relevance", "date"]
@@ -111,11 +112,13 @@ def _result(hit_fields: dict[str, Any], score: float, query: Any, options: Searc
     if "video_id" in meta:
         result["video_id"] = meta["video_id"]
         result["thumbnail"] = meta.get("thumbnail")
+        result["embed"] = f"https://www.youtube.com/embed/{meta['video_id']}?start=0"
     if hit_fields["kind"] == "passage":
         start = cue_start(meta.get("cues") or [], query)
         start = int(meta["start"] if start is None else start)
         result.update(start=start, end=meta.get("end"), caption=meta.get("caption"),
-                      url=f"https://www.youtube.com/watch?v={meta['video_id']}&t={start}s")
+                      url=f"https://www.youtube.com/watch?v={meta['video_id']}&t={start}s",
+                      embed=f"https://www.youtube.com/embed/{meta['video_id']}?start={start}")
     if hit_fields["kind"] == "note":
         result["page"] = meta.get("page")
     if hit_fields["kind"] == "case":
@@ -126,6 +129,40 @@ def _result(hit_fields: dict[str, Any], score: float, query: Any, options: Searc
         result.update(duration=meta.get("duration"), channel_title=meta.get("channel_title"))
         if not meta["active"]:
             result["inactive_reason"] = meta.get("inactive_reason")
+    return result
+
+
+_snapshots: dict[tuple[str, str], Taxonomy] = {}
+
+
+def _search_taxonomy(live: Path, manifest: dict[str, Any], given: Taxonomy) -> Taxonomy:
+    """The taxonomy the index was built with (read once per generation), plus any given one."""
+    key = (str(live), str(manifest.get("built_at")))
+    snapshot = _snapshots.get(key)
+    if snapshot is None:  # the web server's threads may race here; the worst case is building it twice
+        snapshot = merge_taxonomy(Taxonomy(), manifest.get("taxonomy"))
+        _snapshots.clear()  # one generation is live at a time; a cache of the previous one is waste
+        _snapshots[key] = snapshot
+    if not any(given.entries(kind) for kind in ("company", "theme", "sector")):
+        return snapshot
+    return merge_taxonomy(copy.deepcopy(snapshot), taxonomy_to_dict(given))
+
+
+def _said(fields: dict[str, Any], query: Any) -> bool:
+    """Whether a passage hit has the matched words in its own cues (not only in its video's title)."""
+    return fields["kind"] != "passage" or cue_start(fields["meta"].get("cues") or [], query) is not None
+
+
+def _group_result(searcher: Any, group: list[tuple[int, float]], values_of: Callable[[int], dict[str, Any]],
+                  query: Any, options: SearchOptions) -> dict[str, Any]:
+    """One result per video (or case): its best hit, and as moments the passages where the words are said."""
+    hits = [(searcher.stored_fields(d), s) for d, s in group]
+    said = [(f, s) for f, s in hits if _said(f, query)]
+    top_fields, top_score = said[0] if said else hits[0]
+    result = _result(top_fields, top_score, query, options)
+    passages = [(f, s) for f, s in said if f["kind"] == "passage" and f is not top_fields]
+    result["moments"] = [_result(f, s, query, options) for f, s in passages[:MOMENTS]]
+    result["more_moments"] = max(0, len(passages) - MOMENTS)
     return result
 
 
@@ -151,7 +188,8 @@ def _hit_readers(searcher: Any) -> tuple[Callable[[int], str], Callable[[int], d
 def run_search(data_dir: Path, text: str, taxonomy: Taxonomy, options: SearchOptions | None = None) -> dict[str, Any]:
     """Search the live index; the object ``search --format json`` prints (SPEC §8)."""
     options = options or SearchOptions()
-    ix, manifest, _ = open_live(data_dir, units=False)
+    ix, manifest, live = open_live(data_dir, units=False)
+    taxonomy = _search_taxonomy(live, manifest, taxonomy)
     parsed: ParsedQuery = parse_query(text, ix.schema, taxonomy)
     mask = None if options.include_inactive else wq.Term("active", "false")
     with ix.searcher() as searcher:
@@ -176,13 +214,7 @@ def run_search(data_dir: Path, text: str, taxonomy: Taxonomy, options: SearchOpt
             facets["kind"][meta["kind"]] += 1
         results = []
         for group, _meta in ordered[options.offset:options.offset + options.limit]:
-            top, score = group[0]
-            result = _result(searcher.stored_fields(top), score, parsed.query, options)
-            passages = [(d, s) for d, s in group[1:] if values_of(d)["kind"] == "passage"]
-            result["moments"] = [_result(searcher.stored_fields(d), s, parsed.query, options)
-                                 for d, s in passages[:MOMENTS]]
-            result["more_moments"] = max(0, len(passages) - MOMENTS)
-            results.append(result)
+            results.append(_group_result(searcher, group, values_of, parsed.query, options))
     return {
         "query": text,
         "parsed": parsed.describe(),

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import logging
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from archive.config import Settings
-from archive.errors import NotFoundError
-from index.build import BuildReport, Progress, current_generation, read_links, write_index
-from index.linking import load_decisions
+from archive.errors import CaseArchiveError, ConfigError, NotFoundError
+from index.build import BuildReport, Progress, current_generation, read_links, read_manifest, write_index
+from index.linking import ACCEPT, load_decisions
 from index.search import SearchOptions, run_search
-from index.taxonomy import Taxonomy, load_taxonomy
+from index.taxonomy import Taxonomy, load_taxonomy, taxonomy_to_dict
+
+log = logging.getLogger(__name__)
 
 # The archive readers (bs4, requests, the Google client…) are imported where they are used, so
 # `casearchive search` starts without them.
@@ -28,24 +31,55 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     from index.sources import load_sources
     from index.units import make_units
 
-    taxonomy = taxonomy_for(settings, taxonomy_path)
+    if not (Path(settings.data_dir) / "archive" / "catalog.sqlite").exists():
+        raise ConfigError(f"no archive in {settings.data_dir}: harvest first (casearchive harvest …), "
+                          "or check --data / CASEARCHIVE_DATA")
+    path = taxonomy_path or settings.taxonomy or _previous(settings, "taxonomy_path")
+    corrections = settings.transcripts.corrections or _previous(settings, "corrections_path")
+    settings = replace(settings, transcripts=replace(settings.transcripts,
+                                                     corrections=str(corrections) if corrections else None))
+    taxonomy = load_taxonomy(path)
     sources = load_sources(settings, taxonomy)
     units, links = make_units(sources, taxonomy, load_decisions(settings.data_dir))
-    return write_index(settings.data_dir, units, links, rebuild=rebuild, progress=progress)
+    remembered = {"taxonomy_path": str(Path(path).resolve()) if path else None,
+                  "corrections_path": str(Path(corrections).resolve()) if corrections else None,
+                  "taxonomy": taxonomy_to_dict(taxonomy)}
+    return write_index(settings.data_dir, units, links, rebuild=rebuild, progress=progress,
+                       extra_manifest=remembered)
+
+
+def _previous(settings: Settings, key: str) -> Path | None:
+    """A file the live index was built with (taxonomy, corrections), so a plain `index` keeps it."""
+    live = current_generation(settings.data_dir)
+    if live is None:
+        return None
+    try:
+        previous = read_manifest(live, units=False).get(key)
+    except CaseArchiveError:
+        return None
+    if previous and Path(previous).is_file():
+        log.info("[index] using the %s of the previous build: %s", key.removesuffix("_path"), previous)
+        return Path(previous)
+    return None
 
 
 def search(settings: Settings, text: str, options: SearchOptions | None = None,
            taxonomy_path: Path | None = None) -> dict[str, Any]:
     """Search the live index with the query language."""
-    taxonomy = taxonomy_for(settings, taxonomy_path)
+    # The index's own snapshot of its taxonomy is merged in by run_search; a file given here adds to it.
+    taxonomy = load_taxonomy(taxonomy_path or settings.taxonomy)
     return run_search(settings.data_dir, text, taxonomy, options)
 
 
 def list_links(settings: Settings, status: str = "all", source: str | None = None) -> list[dict[str, Any]]:
-    """The live index's links, filtered by status (suggested = automatic) and source."""
-    wanted = {"suggested": "auto"}.get(status, status)
+    """The live index's links by status: accepted (counted), suggested (below the threshold), confirmed…"""
+    def keep(row: dict[str, Any]) -> bool:
+        counted = row["status"] == "confirmed" or (row["status"] == "auto" and row["confidence"] >= ACCEPT)
+        return {"all": True, "accepted": counted, "suggested": row["status"] == "auto" and not counted,
+                "confirmed": row["status"] == "confirmed", "rejected": row["status"] == "rejected"}[status]
+
     return [row for row in read_links(settings.data_dir)
-            if (status == "all" or row["status"] == wanted) and (source is None or row["source"] == source)]
+            if keep(row) and (source is None or row["source"] == source)]
 
 
 def describe(settings: Settings, item_id: str) -> dict[str, Any]:
@@ -84,16 +118,22 @@ def describe_video(settings: Settings, video_id: str) -> dict[str, Any]:
 
     with open_store(settings.data_dir) as store:
         history = store.history(NS_VIDEO, video_id)
+        availability = store.latest(NS_AVAILABILITY, video_id)
+        if not history and availability is not None:
+            # Seen only as "Private video"/"Deleted video" in a playlist: no metadata, but on record.
+            state = store.read_json(availability)
+            return {"kind": "video", "id": video_id, "title": "", "url": f"https://www.youtube.com/watch?v={video_id}",
+                    "active": state.get("active", True), "inactive_reason": state.get("reason"),
+                    "inactive_since": state.get("since"), "metadata": False, "versions": [], "transcripts": []}
         if not history:
             raise NotFoundError(f"no archived video with id {video_id!r} (run `casearchive harvest youtube`?)")
         video = parse_video(store.read_json(history[-1]))
-        availability = store.latest(NS_AVAILABILITY, video_id)
         state = store.read_json(availability) if availability else {"active": True}
         transcripts = [{"language": t.language, "kind": t.kind, "provider": t.provider, "fetched_at": t.fetched_at,
                         "passages": len(t.passages)} for t in load_transcripts(store) if t.video_id == video_id]
         versions = [{"version": v.version, "fetched_at": v.fetched_at,
                      "title": parse_video(store.read_json(v)).title} for v in history]
-    return {"kind": "video", **asdict(video), "url": f"https://www.youtube.com/watch?v={video_id}",
+    return {"kind": "video", **asdict(video), "url": f"https://www.youtube.com/watch?v={video_id}", "metadata": True,
             "active": state.get("active", True), "inactive_reason": state.get("reason"),
             "inactive_since": None if state.get("active", True) else state.get("since"),
             "versions": versions, "transcripts": transcripts}

@@ -152,3 +152,18 @@ def add_case_labels(taxonomy: Taxonomy, themes: Iterable[str], sectors: Iterable
         taxonomy.add("sector", sector)
     for company in companies:
         taxonomy.add("company", company, sector=sector_list[0] if len(sector_list) == 1 else None)
+
+
+def taxonomy_to_dict(taxonomy: Taxonomy) -> dict[str, list[dict[str, Any]]]:
+    """A JSON-ready snapshot (kept with each index build, so searches use the taxonomy it was built with)."""
+    return {kind: [{"name": e.name, "aliases": list(e.aliases), "sector": e.sector, "curated": e.curated}
+                   for e in taxonomy.entries(kind)] for kind in ("company", "theme", "sector")}
+
+
+def merge_taxonomy(base: Taxonomy, snapshot: dict[str, list[dict[str, Any]]] | None) -> Taxonomy:
+    """Add a snapshot's entries to a taxonomy (the curated names of either keep precedence)."""
+    for kind, entries in (snapshot or {}).items():
+        for entry in entries:
+            base.add(kind, entry["name"], entry.get("aliases", ()), sector=entry.get("sector"),
+                     curated=entry.get("curated", False))
+    return base

@@ -73,8 +73,9 @@ def make_units(sources: Sources, taxonomy: Taxonomy,
         whole = _case_unit(case, links, taxonomy)
         units.append(whole)
         units.extend(_section_units(case, whole))
+    case_by_slug = {c.id: c for c in sources.cases}
     for note in sources.notes:
-        units.append(_note_unit(note, links, companies, sectors_of_case))
+        units.append(_note_unit(note, links, companies, sectors_of_case, case_by_slug))
     video_units: dict[str, Unit] = {}
     for video in sources.videos:
         unit = _video_unit(video, links, sources.inactive, sectors_of_case, taxonomy)
@@ -120,8 +121,11 @@ def _named(text: str, finder: NameFinder) -> list[str]:
     return [name for name, _found in finder.find(text)]
 
 
-def _note_unit(note: NotePage, links: LinkSet, companies: NameFinder, sectors_of_case: dict[str, list[str]]) -> Unit:
+def _note_unit(note: NotePage, links: LinkSet, companies: NameFinder, sectors_of_case: dict[str, list[str]],
+               case_by_slug: dict[str, Any]) -> Unit:
     parent = f"case:{note.case_slugs[0]}" if note.case_slugs else f"note:{note.url}"
+    # A note has no date or language of its own on the platform: it shares its case's.
+    case = next((case_by_slug[s] for s in note.case_slugs if s in case_by_slug), None)
     case_companies = {c for slug in note.case_slugs for c in links.targets(f"case:{slug}", "company:")}
     themes = {t for slug in note.case_slugs for t in links.targets(f"case:{slug}", "theme:")}
     return Unit(
@@ -129,6 +133,8 @@ def _note_unit(note: NotePage, links: LinkSet, companies: NameFinder, sectors_of
         title=f"{note.title} (p. {note.page})", content=note.text, url=f"{note.url}#page={note.page}",
         case_ids=list(note.case_slugs), companies=sorted(case_companies | set(_named(note.text, companies))),
         themes=sorted(themes), sectors=sorted({s for slug in note.case_slugs for s in sectors_of_case.get(slug, [])}),
+        year=case.year if case else None, date=(case.date or (str(case.year) if case.year else None)) if case else None,
+        lang=case.language if case else None,
         extra={"page": note.page, "note_url": note.url},
     )
 

@@ -215,3 +215,14 @@ def test_the_manifest_records_build_time_and_schema(indexed: Path) -> None:
     assert manifest["schema_version"] >= 1 and manifest["built_at"].endswith("Z")
     assert search(indexed, "gesprek")["index_built_at"] == manifest["built_at"]
     assert os.path.islink(indexed / "index" / "current")
+
+
+def test_a_temporary_link_left_by_a_killed_build_is_removed(data_dir: Path) -> None:
+    write_index(data_dir, units(), LinkSet())
+    dead = data_dir / "index" / ".current-999999999"
+    os.symlink("gen-none", dead)
+    mine = data_dir / "index" / f".current-{os.getpid()}-other"
+    os.symlink("gen-none", mine)
+    write_index(data_dir, units(), LinkSet())
+    assert not dead.is_symlink()
+    assert mine.is_symlink()  # not a pid name: left alone

@@ -140,3 +140,58 @@ def test_a_case_hit_names_the_section_where_the_words_are(demo: Path) -> None:
     (hit,) = [r for r in result["results"] if r["id"] == f"case:{SEED}"]
     assert hit["section"] == "Resultaten" and "«lager» «verzuim»" in hit["snippet"]
     assert [r["id"] for r in result["results"]].count(f"case:{SEED}") == 1  # one result per case
+
+
+def test_notes_carry_their_cases_year_and_language(demo: Path) -> None:
+    for query in ("year:2013 kind:note", "lang:nl kind:note", "year:2012..2014 kind:note"):
+        hits = search(Settings(data_dir=demo), query)["results"]
+        assert any(h["case_ids"] == [SEED] for h in hits), query
+
+
+def test_the_index_remembers_its_taxonomy_and_correction_list(demo: Path) -> None:
+    # The demo built the index with the sample taxonomy; a later search without it still knows aliases.
+    for query in ("company:AlfaLaval", "sector:HTSM", "theme:employability"):
+        assert search(Settings(data_dir=demo), query)["total"] > 0, query
+    code, out = run(demo, "index")  # a plain index keeps the taxonomy and corrections: nothing changes
+    assert code == 0 and " 0 updated" in out and " 0 deleted" in out
+
+
+def test_moments_are_only_passages_where_the_words_are_said(demo: Path) -> None:
+    result = search(Settings(data_dir=demo), 'taakroulatie company:"Alfa Laval"')
+    (video,) = [r for r in result["results"] if r.get("video_id") == "ZhyiA4uoRgn"]
+    assert video["moments"], "the word is said in the captions"
+    assert all("«taakroulatie»" in m["snippet"] for m in video["moments"])
+    assert all(m["embed"] == f"https://www.youtube.com/embed/ZhyiA4uoRgn?start={m['start']}" for m in video["moments"])
+
+
+def test_indexing_a_directory_without_an_archive_is_a_usage_error(tmp_path: Path) -> None:
+    code, out = run(tmp_path / "typo", "index")
+    assert code == 2 and "no archive in" in out
+    assert not (tmp_path / "typo").exists()
+
+
+def test_links_list_separates_suggestions_from_accepted_links(demo: Path) -> None:
+    _, out = run(demo, "links", "list", "--status", "suggested", "--format", "json")
+    suggested = json.loads(out)
+    assert suggested and all(r["status"] == "auto" and r["confidence"] < 0.5 for r in suggested)
+    _, out = run(demo, "links", "list", "--status", "accepted", "--format", "json")
+    assert all(r["confidence"] >= 0.5 or r["status"] == "confirmed" for r in json.loads(out))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["confirm", "video:nope0000000", f"case:{SEED}"], "video:nope0000000 is not in the index"),
+    (["confirm", "video:ZhyiA4uoRgn", "case:bestaat-niet"], "case:bestaat-niet is not in the index"),
+    (["confirm", "video:ZhyiA4uoRgn", "company:Onbekend BV"], "not a known company"),
+    (["reject", "video:tDDb-xHKas1", "company:Photonis0"], "not a known company"),
+    (["reject", "video:pX4nV8cQ2tA", "company:Neways"], "no link video:pX4nV8cQ2tA → company:Neways to reject"),
+])
+def test_link_decisions_about_unknown_things_are_refused(demo: Path, args: list[str], message: str) -> None:
+    code, out = run(demo, "links", *args)
+    assert code == 2 and message in out
+
+
+def test_show_a_video_known_only_as_a_private_playlist_entry(demo: Path) -> None:
+    code, out = run(demo, "show", "Dz_TddJ8HyS", "--format", "json")
+    video = json.loads(out)
+    assert code == 0 and video["metadata"] is False and video["active"] is False
+    assert video["inactive_reason"] == "private"
