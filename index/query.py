@@ -137,6 +137,9 @@ def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
         negated, name, value = match.group(1) == "-", match.group(2).lower(), match.group(3)
         if name in _TEXT_FIELDS:
             return match.group(0)
+        if name in ("http", "https"):
+            raise QueryError("a web address is not searchable text: search for words, or use case:<slug> "
+                             "for a case and `casearchive show VIDEO_ID` for a video")
         if name not in FILTER_FIELDS:
             known = ", ".join(sorted(k for k in FILTER_FIELDS if k != "active"))
             raise QueryError(f"unknown field '{match.group(2)}:' (known: {known})")

@@ -226,3 +226,8 @@ def test_a_temporary_link_left_by_a_killed_build_is_removed(data_dir: Path) -> N
     write_index(data_dir, units(), LinkSet())
     assert not dead.is_symlink()
     assert mine.is_symlink()  # not a pid name: left alone
+
+
+def test_a_pasted_web_address_gets_a_hint_not_a_field_error(indexed: Path) -> None:
+    with pytest.raises(QueryError, match="a web address is not searchable text"):
+        search(indexed, "https://www.kennisbanksocialeinnovatie.nl/kennis/duurzaam-meedoen/")

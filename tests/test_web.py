@@ -145,7 +145,7 @@ def test_case_page_shows_text_notes_and_linked_videos_with_evidence(client: Test
     assert 'href="/thema/Duurzame%20inzetbaarheid"' in page
     assert re.search(r'href="https://kennisbank\.example/media/bijlagen/[^"]+\.pdf#page=2"', page)
     assert "Gekoppelde video’s (" in page and f'href="/video/{ALFA}"' in page
-    assert "case links the channel; video names its company" in page  # the evidence of a link
+    assert "de casus linkt het kanaal en de video noemt het bedrijf" in page  # the evidence of a link, in Dutch
     data = client.get(f"/api/cases/{SEED}").json()
     assert data["case"]["id"] == SEED and ALFA in {v["video_id"] for v in data["videos"]}
     assert all(v["link"]["evidence"] for v in data["videos"])

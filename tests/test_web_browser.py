@@ -109,7 +109,7 @@ def test_a_case_opens_with_its_linked_videos(page: Any) -> None:
     linked = page.locator(".linked-videos .linked")
     assert linked.count() >= 5
     assert linked.locator(f'a[href="/video/{ALFA}"]').count() > 0
-    assert "case links the channel" in page.locator(".linked-videos").inner_text()
+    assert "de casus linkt het kanaal" in page.locator(".linked-videos").inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "case-page.png"), full_page=True)
 

@@ -56,11 +56,29 @@ def clock(seconds: Any) -> str:
     return "" if seconds is None else _clock(int(seconds))
 
 
+# The link rules and fields as Dutch readers of the pages know them (the CLI keeps the English names).
+RULE_LABELS = {
+    "case page": "vermeld op de casuspagina",
+    "case page links the video": "de casuspagina linkt de video",
+    "case links the channel": "de casus linkt het kanaal",
+    "case links the channel; video names its company": "de casus linkt het kanaal en de video noemt het bedrijf",
+    "description links the case": "de beschrijving linkt de casus",
+    "name mentioned": "naam genoemd",
+    "theme mentioned": "thema genoemd",
+    "via the linked case": "via de gekoppelde casus",
+    "curated": "handmatig toegevoegd",
+}
+FIELD_LABELS = {"title": "titel", "description": "beschrijving", "transcript": "transcript", "companies": "bedrijven",
+                "themes": "thema's", "case page": "casuspagina", "channel": "kanaal", "case": "casus",
+                "title/description": "titel/beschrijving", "curation": "curatie"}
+
+
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(safe_url=safe_url, nl_date=nl_date, clock=clock, filter_tokens=filter_tokens,
-                       segment=lambda value: quote(str(value), safe=""), kind_label=lambda k: KIND_LABELS.get(k, k))
+                       segment=lambda value: quote(str(value), safe=""), kind_label=lambda k: KIND_LABELS.get(k, k),
+                       rule_label=lambda r: RULE_LABELS.get(r, r), field_label=lambda f: FIELD_LABELS.get(f, f))
     return Jinja2Templates(env=env)
 
 
