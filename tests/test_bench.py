@@ -1,0 +1,30 @@
+"""The benchmark runs end to end at a tiny scale: its table's shape, quota, and recall against FTS5."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scripts.bench import main, run, table
+
+
+def test_bench_runs_at_a_tiny_scale_and_beats_fts5_on_recall(tmp_path: Path) -> None:
+    report = run("T", tmp_path / "data", log=lambda message: None, cli_runs=1)
+    assert report.corpus["cases"] == 4 and report.corpus["videos"] == 12
+    assert report.build["units"] > 120 and report.build["index_mb"] > 0
+    assert report.incremental["ratio_to_full"] > 0
+    assert {"p50_ms", "p95_ms", "p99_ms"} <= report.queries.keys()
+    assert {"p50_ms", "p95_ms", "p99_ms"} <= report.fts5["queries"].keys()
+    assert report.harvest["units"] == report.harvest["minimum"]
+    assert report.recall["ours"]["recall"] > report.recall["fts5"]["recall"]
+    lines = table(report).splitlines()
+    assert lines[2] == "| measure | value | target |" and len(lines) == 16
+    json.dumps(report.__dict__, default=str)
+
+
+def test_bench_refuses_an_existing_data_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--scale", "T", "--data", str(tmp_path)])
+    assert exc.value.code == 2 and "exists" in capsys.readouterr().err
