@@ -37,78 +37,11 @@ sys.path.insert(0, str(ROOT))
 from archive.config import Settings  # noqa: E402
 from index.search import SearchOptions  # noqa: E402
 from scripts import bench_corpus as corpus_mod  # noqa: E402
-from scripts.bench_corpus import RECALL_QUERIES, SCALES, THEMES, Corpus, Words  # noqa: E402
+from scripts.bench_corpus import RECALL_QUERIES, SCALES, Corpus, Words  # noqa: E402
+from scripts.bench_fts import build_fts, recall_fts, time_fts  # noqa: E402
+from scripts.bench_queries import RECALL_K, Query, make_queries, percentiles, summarise_recall  # noqa: E402
 
-RECALL_K = 50
 CLI_RUNS = 5
-
-
-@dataclass(frozen=True)
-class Query:
-    """One benchmark query: our query language, and the same query for FTS5 (MATCH + SQL filters)."""
-
-    kind: str
-    text: str
-    match: str | None
-    filters: tuple[tuple[str, Any], ...] = ()
-
-
-def _q(word: str) -> str:
-    return '"' + word.replace('"', '""') + '"'
-
-
-def make_queries(corpus: Corpus, words: Words) -> list[Query]:
-    """The fixed set of 100 Dutch queries: words, phrases, OR, NOT, prefix, fuzzy, filters, facets only."""
-    rng = random.Random(100)
-    mid = words.band(300, 3000, 40)
-    common = words.band(20, 120, 10)
-    theme_words = [w for pool in THEMES.values() for w in pool if "-" not in w]
-    companies = [c.company for c in corpus.cases]
-    themes = list(THEMES)
-    queries: list[Query] = []
-    for w in mid[:10] + rng.sample(theme_words, 10) + common[:5]:
-        queries.append(Query("word", w, _q(w)))
-    for n in range(15):
-        a, b = rng.choice(theme_words), mid[10 + n]
-        queries.append(Query("words", f"{a} {b}", f"{_q(a)} {_q(b)}"))
-    phrases = (corpus.phrases * 10)[:10]
-    for p in phrases:
-        queries.append(Query("phrase", f'"{p}"', _q(p)))
-    for n in range(8):
-        a, b = rng.choice(theme_words), mid[25 + n % 15]
-        queries.append(Query("or", f"{a} OR {b}", f"{_q(a)} OR {_q(b)}"))
-    for n in range(7):
-        a, b = rng.choice(theme_words), rng.choice(common)
-        queries.append(Query("not", f"{a} -{b}", f"{_q(a)} NOT {_q(b)}"))
-    for n in range(7):
-        w = rng.choice(theme_words)
-        queries.append(Query("prefix", f"{w[:5]}*", f"{_q(w[:5])} *"))
-    for n in range(5):
-        w = rng.choice([t for t in theme_words if len(t) > 7])
-        i = rng.randrange(1, len(w) - 1)
-        typo = w[:i] + ("e" if w[i] != "e" else "a") + w[i + 1:]
-        # FTS5 has no fuzzy matching: it gets the misspelled word as typed.
-        queries.append(Query("fuzzy", f"{typo}~", _q(typo)))
-    for n in range(5):
-        c, w = rng.choice(companies), rng.choice(theme_words)
-        queries.append(Query("filter company", f'{w} company:"{c}"', _q(w), (("company", c),)))
-    for n in range(5):
-        t, w = rng.choice(themes), rng.choice(mid)
-        queries.append(Query("filter theme", f'{w} theme:"{t}"', _q(w), (("theme", t),)))
-    for n in range(4):
-        low = 2008 + n * 3
-        w = rng.choice(theme_words)
-        queries.append(Query("filter year", f"{w} year:{low}..{low + 3}", _q(w), (("year", (low, low + 3)),)))
-    for n in range(3):
-        w = rng.choice(mid)
-        queries.append(Query("filter kind", f"{w} kind:passage", _q(w), (("kind", "passage"),)))
-    for n in range(3):
-        s, w = rng.choice(corpus_mod.SECTORS), rng.choice(theme_words)
-        queries.append(Query("filter sector", f'{w} sector:"{s}"', _q(w), (("sector", s),)))
-    for t in themes[:3]:
-        queries.append(Query("facets only", f'theme:"{t}"', None, (("theme", t),)))
-    assert len(queries) == 100, len(queries)
-    return queries
 
 
 # -- measuring a child process -------------------------------------------------------------------
@@ -179,14 +112,6 @@ def _units_of(stdout: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def percentiles(samples: list[float]) -> dict[str, float]:
-    """p50, p95, p99 and mean of latencies in seconds, as milliseconds."""
-    ordered = sorted(samples)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]  # noqa: E731
-    return {"p50_ms": round(pick(0.5) * 1000, 1), "p95_ms": round(pick(0.95) * 1000, 1),
-            "p99_ms": round(pick(0.99) * 1000, 1), "mean_ms": round(statistics.fmean(ordered) * 1000, 1)}
-
-
 # -- our engine ----------------------------------------------------------------------------------
 
 
@@ -225,136 +150,6 @@ def recall_ours(settings: Settings, corpus: Corpus) -> dict[str, Any]:
         keys = {group_key(r) for r in out["results"]}
         relevant = corpus.relevant[rq.query]
         found[rq.query] = (len(keys & relevant), len(relevant))
-    return summarise_recall(found)
-
-
-def summarise_recall(found: dict[str, tuple[int, int]]) -> dict[str, Any]:
-    """Overall and per-category recall from (found, relevant) per query."""
-    category = {rq.query: rq.category for rq in RECALL_QUERIES}
-    per: dict[str, list[int]] = {}
-    for query, (hit, total) in found.items():
-        acc = per.setdefault(category[query], [0, 0])
-        acc[0] += hit
-        acc[1] += total
-    hits = sum(h for h, _ in found.values())
-    total = sum(t for _, t in found.values())
-    return {"recall": round(hits / total, 3), "by_category": {k: round(h / t, 3) for k, (h, t) in per.items()},
-            "by_query": {q: f"{h}/{t}" for q, (h, t) in found.items()}}
-
-
-# -- SQLite FTS5 (unicode61), the same units ----------------------------------------------------
-
-LABEL_FACETS = (("theme", "themes"), ("company", "companies"), ("case", "case_ids"), ("sector", "sectors"))
-
-
-def build_fts(path: Path, units: list[Any]) -> dict[str, Any]:
-    """Load the units into SQLite FTS5 with the unicode61 tokenizer; time and size."""
-    started = time.perf_counter()
-    db = sqlite3.connect(path)
-    db.executescript("""
-        CREATE TABLE units (rowid INTEGER PRIMARY KEY, id TEXT, parent TEXT, kind TEXT, year INT, date TEXT,
-                            active INT, title TEXT, content TEXT, meta TEXT);
-        CREATE TABLE labels (unit INT, facet TEXT, value TEXT);
-        CREATE VIRTUAL TABLE fts USING fts5(title, content, content='units', content_rowid='rowid',
-                                            tokenize='unicode61');
-    """)
-    with db:
-        for n, u in enumerate(units, 1):
-            db.execute("INSERT INTO units VALUES (?,?,?,?,?,?,?,?,?,?)",
-                       (n, u.id, u.parent, u.kind, u.year, u.date, int(u.active), u.title, u.content,
-                        json.dumps(u.meta(), ensure_ascii=False, default=str)))
-            db.executemany("INSERT INTO labels VALUES (?,?,?)",
-                           [(n, facet, v) for facet, attr in LABEL_FACETS for v in set(getattr(u, attr))])
-        db.execute("INSERT INTO fts (rowid, title, content) SELECT rowid, title, content FROM units")
-        db.execute("CREATE INDEX labels_by_value ON labels (facet, value, unit)")
-        db.execute("CREATE INDEX labels_by_unit ON labels (unit)")
-    db.close()
-    return {"seconds": round(time.perf_counter() - started, 2), "size_bytes": path.stat().st_size}
-
-
-def fts_search(db: sqlite3.Connection, query: Query, taxonomy: Any, limit: int = 10) -> dict[str, Any]:
-    """One FTS5 search with per-video/case collapse, snippets of the top groups and facet counts."""
-    where, params = ["u.active = 1"], []
-    for name, value in query.filters:
-        if name == "year":
-            where.append("u.year BETWEEN ? AND ?")
-            params += list(value)
-        elif name == "kind":
-            where.append("u.kind = ?")
-            params.append(value)
-        else:
-            canonical = taxonomy.canonical(name, value) if name in ("company", "theme", "sector") else value
-            where.append("u.rowid IN (SELECT unit FROM labels WHERE facet = ? AND value = ?)")
-            params += [name, canonical]
-    if query.match is not None:
-        source = "(SELECT rowid, rank FROM fts WHERE fts MATCH ?) h JOIN units u ON u.rowid = h.rowid"
-        params = [query.match, *params]
-        rank = "h.rank"
-    else:
-        source, rank = "units u", "0"
-    db.execute("DELETE FROM best")
-    # The best hit of each group: SQLite returns the row that holds MIN() for bare columns.
-    db.execute(f"INSERT INTO best SELECT CASE WHEN u.kind = 'note' THEN u.id ELSE u.parent END, u.rowid, "
-               f"MIN({rank}), COUNT(*) FROM {source} WHERE {' AND '.join(where)} "
-               f"GROUP BY CASE WHEN u.kind = 'note' THEN u.id ELSE u.parent END", params)
-    total = db.execute("SELECT COUNT(*) FROM best").fetchone()[0]
-    top = db.execute("SELECT grp, unit, hits FROM best ORDER BY score LIMIT ?", (limit,)).fetchall()
-    results = []
-    for grp, unit, hits in top:
-        if query.match is not None:
-            row = db.execute("SELECT snippet(fts, 1, '«', '»', '…', 24) FROM fts WHERE fts MATCH ? AND rowid = ?",
-                             (query.match, unit)).fetchone()
-        else:
-            row = db.execute("SELECT substr(content, 1, 200) FROM units WHERE rowid = ?", (unit,)).fetchone()
-        meta = db.execute("SELECT meta FROM units WHERE rowid = ?", (unit,)).fetchone()[0]
-        results.append({"group": grp, "snippet": row[0] if row else "", "meta": json.loads(meta),
-                        "more": max(0, hits - 1)})
-    facets: dict[str, dict[str, int]] = {}
-    for facet, value, count in db.execute(
-            "SELECT l.facet, l.value, COUNT(*) FROM best b JOIN labels l ON l.unit = b.unit "
-            "GROUP BY l.facet, l.value ORDER BY COUNT(*) DESC"):
-        facets.setdefault(facet, {})[value] = count
-    facets["year"] = dict(db.execute("SELECT u.year, COUNT(*) FROM best b JOIN units u ON u.rowid = b.unit "
-                                     "WHERE u.year IS NOT NULL GROUP BY u.year ORDER BY 2 DESC").fetchall())
-    facets["kind"] = dict(db.execute("SELECT u.kind, COUNT(*) FROM best b JOIN units u ON u.rowid = b.unit "
-                                     "GROUP BY u.kind ORDER BY 2 DESC").fetchall())
-    return {"total": total, "results": results, "facets": facets}
-
-
-def open_fts(path: Path) -> sqlite3.Connection:
-    """A connection to the FTS5 database with the scratch table the searches use."""
-    db = sqlite3.connect(path)
-    db.execute("CREATE TEMP TABLE best (grp TEXT, unit INT, score REAL, hits INT)")
-    return db
-
-
-def time_fts(path: Path, queries: list[Query], taxonomy: Any) -> dict[str, Any]:
-    """FTS5 latency over the query set (a new connection per query, as a CLI would; one warm-up pass)."""
-    for query in queries:
-        with open_fts(path) as db:
-            fts_search(db, query, taxonomy)
-    samples, by_kind = [], {}
-    for query in queries:
-        started = time.perf_counter()
-        db = open_fts(path)
-        fts_search(db, query, taxonomy)
-        db.close()
-        elapsed = time.perf_counter() - started
-        samples.append(elapsed)
-        by_kind.setdefault(query.kind, []).append(elapsed)
-    return {**percentiles(samples), "by_kind_p95_ms": {k: percentiles(v)["p95_ms"] for k, v in by_kind.items()}}
-
-
-def recall_fts(path: Path, corpus: Corpus, taxonomy: Any) -> dict[str, Any]:
-    """Recall@50 (groups) of FTS5 unicode61 on the planted queries, typed as a user would."""
-    found: dict[str, tuple[int, int]] = {}
-    db = open_fts(path)
-    for rq in RECALL_QUERIES:
-        match = rq.query if rq.query.startswith('"') else _q(rq.query)
-        out = fts_search(db, Query("recall", rq.query, match), taxonomy, limit=RECALL_K)
-        keys = {r["group"] for r in out["results"]}
-        found[rq.query] = (len(keys & corpus.relevant[rq.query]), len(corpus.relevant[rq.query]))
-    db.close()
     return summarise_recall(found)
 
 
