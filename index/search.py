@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import html
+from functools import lru_cache
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ from index.analysis import exact_analyzer, stemmed_analyzer
 from index.build import open_live
 from index.query import ParsedQuery, parse_query
 from index.schema import FACETS
-from index.taxonomy import Taxonomy, merge_taxonomy, taxonomy_to_dict
+from index.taxonomy import Taxonomy, load_taxonomy, merge_taxonomy, taxonomy_to_dict
 
 MOMENTS = 3
 Sort = Literal["relevance", "date"]
@@ -57,10 +57,16 @@ def _terms(query: Any, fieldname: str) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _analyzers() -> tuple[Any, Any]:
+    """The stemmed and the exact analyzer, built once (each call makes its own tokens)."""
+    return stemmed_analyzer(), exact_analyzer()
+
+
 def make_snippet(text: str, query: Any, html_out: bool = False) -> str:
     """The best fragments of ``text`` with the query's words marked (stemmed or exact)."""
     fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
-    for fieldname, analyzer in (("content", stemmed_analyzer()), ("exact", exact_analyzer())):
+    for fieldname, analyzer in zip(("content", "exact"), _analyzers()):
         terms = _terms(query, fieldname) | (_terms(query, "title") if fieldname == "content" else set())
         if terms:
             # mode="index" makes the analyzer emit compound parts, so "roulatie" marks "taakroulatie".
@@ -77,7 +83,7 @@ def cue_start(cues: list[list[Any]], query: Any) -> float | None:
     """The start of the cue in which the query's words are said (the most of them; first on ties)."""
     stems, words = _terms(query, "content") | _terms(query, "title"), _terms(query, "exact")
     best, best_hits = None, 0
-    stem_an, exact_an = stemmed_analyzer(), exact_analyzer()
+    stem_an, exact_an = _analyzers()
     for i, (start, _end, text) in enumerate(cues):
         tokens = {t.text for t in stem_an(text, mode="index")}
         exact = [t.text for t in exact_an(text)]
@@ -132,25 +138,42 @@ def _result(hit_fields: dict[str, Any], score: float, query: Any, options: Searc
     return result
 
 
-_snapshots: dict[tuple[str, str], Taxonomy] = {}
+_taxonomies: dict[tuple[Any, ...], Taxonomy] = {}
 
 
-def _search_taxonomy(live: Path, manifest: dict[str, Any], given: Taxonomy) -> Taxonomy:
-    """The taxonomy the index was built with (read once per generation), plus any given one."""
-    key = (str(live), str(manifest.get("built_at")))
-    snapshot = _snapshots.get(key)
-    if snapshot is None:  # the web server's threads may race here; the worst case is building it twice
-        snapshot = merge_taxonomy(Taxonomy(), manifest.get("taxonomy"))
-        _snapshots.clear()  # one generation is live at a time; a cache of the previous one is waste
-        _snapshots[key] = snapshot
-    if not any(given.entries(kind) for kind in ("company", "theme", "sector")):
-        return snapshot
-    return merge_taxonomy(copy.deepcopy(snapshot), taxonomy_to_dict(given))
+def _search_taxonomy(live: Path, manifest: dict[str, Any], given: Taxonomy | Path | None) -> Taxonomy:
+    """The taxonomy the index was built with, plus a given one; merged once per generation and file."""
+    if isinstance(given, Taxonomy):
+        if not any(given.entries(kind) for kind in ("company", "theme", "sector")):
+            given = None
+        else:
+            return merge_taxonomy(merge_taxonomy(Taxonomy(), manifest.get("taxonomy")), taxonomy_to_dict(given))
+    path = Path(given).resolve() if given else None
+    if path is not None and str(path) == manifest.get("taxonomy_path"):
+        path = None  # the snapshot already holds that file
+    stamp = path.stat().st_mtime_ns if path is not None and path.exists() else None
+    key = (str(live), str(manifest.get("built_at")), str(path), stamp)
+    merged = _taxonomies.get(key)
+    if merged is None:  # the web server's threads may race here; the worst case is merging twice
+        merged = merge_taxonomy(Taxonomy(), manifest.get("taxonomy"))
+        if path is not None:
+            merged = merge_taxonomy(merged, taxonomy_to_dict(load_taxonomy(path)))
+        _taxonomies.clear()  # one generation is live at a time; older merges are waste
+        _taxonomies[key] = merged
+    return merged
 
 
 def _said(fields: dict[str, Any], query: Any) -> bool:
-    """Whether a passage hit has the matched words in its own cues (not only in its video's title)."""
-    return fields["kind"] != "passage" or cue_start(fields["meta"].get("cues") or [], query) is not None
+    """Whether a passage hit has the matched words in its own text (not only in its video's title)."""
+    if fields["kind"] != "passage":
+        return True
+    text = fields.get("content", "")
+    stems = _terms(query, "content") | _terms(query, "title")
+    stem_an, exact_an = _analyzers()
+    if stems and stems & {t.text for t in stem_an(text, mode="index")}:
+        return True
+    words = _terms(query, "exact")
+    return bool(words and words & {t.text for t in exact_an(text)})
 
 
 def _group_result(searcher: Any, group: list[tuple[int, float]], values_of: Callable[[int], dict[str, Any]],
@@ -185,7 +208,8 @@ def _hit_readers(searcher: Any) -> tuple[Callable[[int], str], Callable[[int], d
     return group, stored
 
 
-def run_search(data_dir: Path, text: str, taxonomy: Taxonomy, options: SearchOptions | None = None) -> dict[str, Any]:
+def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = None,
+               options: SearchOptions | None = None) -> dict[str, Any]:
     """Search the live index; the object ``search --format json`` prints (SPEC §8)."""
     options = options or SearchOptions()
     ix, manifest, live = open_live(data_dir, units=False)

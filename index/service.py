@@ -66,9 +66,8 @@ def _previous(settings: Settings, key: str) -> Path | None:
 def search(settings: Settings, text: str, options: SearchOptions | None = None,
            taxonomy_path: Path | None = None) -> dict[str, Any]:
     """Search the live index with the query language."""
-    # The index's own snapshot of its taxonomy is merged in by run_search; a file given here adds to it.
-    taxonomy = load_taxonomy(taxonomy_path or settings.taxonomy)
-    return run_search(settings.data_dir, text, taxonomy, options)
+    # The index carries a snapshot of the taxonomy it was built with; a file named here adds to it.
+    return run_search(settings.data_dir, text, taxonomy_path or settings.taxonomy, options)
 
 
 def list_links(settings: Settings, status: str = "all", source: str | None = None) -> list[dict[str, Any]]:
