@@ -120,7 +120,7 @@ def stem(word: str) -> str:
 
 
 def _data_lines(name: str) -> Iterator[str]:
-    text = resources.files("index").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    text = resources.files("index").joinpath(f"lexicon/{name}").read_text(encoding="utf-8")
     return (line for line in text.splitlines() if line and not line.startswith("#"))
 
 

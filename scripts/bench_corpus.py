@@ -3,7 +3,7 @@
 Case pages go to ``site.page`` (raw HTML like the sample platform's, meta kind "case"), videos are
 harvested from the local fake Data API (``tests/fake_youtube.py``) by the real harvester, and
 WebVTT captions are imported from a folder by the real ``harvest_local``. Words are drawn from
-``index/data/nl_freq.txt`` with Zipf weights (10^zipf), plus theme words, compounds and company
+``index/lexicon/nl_freq.txt`` with Zipf weights (10^zipf), plus theme words, compounds and company
 names; a set of recall queries is planted in known documents, whose roots are kept out of the
 background vocabulary, so the relevant documents of each recall query are known exactly.
 """
@@ -26,7 +26,7 @@ from archive.store import ArchiveStore, open_store
 from archive.transcripts import LocalFileProvider, TranscriptSummary, harvest_local
 
 SITE = "https://www.kennisbanksocialeinnovatie.nl"
-FREQ_FILE = Path(__file__).resolve().parent.parent / "index" / "data" / "nl_freq.txt"
+FREQ_FILE = Path(__file__).resolve().parent.parent / "index" / "lexicon" / "nl_freq.txt"
 PASSAGE_WORDS = 80  # about 32 s of speech per passage, 8 cues of 4 s
 CUE_WORDS = 10
 CUE_SECONDS = 4.0

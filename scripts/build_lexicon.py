@@ -1,4 +1,4 @@
-"""Derive the compound splitter's data in index/data/ from hunspell-nl and wordfreq.
+"""Derive the compound splitter's data in index/lexicon/ from hunspell-nl and wordfreq.
 
 Run once at development time, offline after the downloads (wordfreq is not a runtime
 dependency; put it in a throw-away venv and on PYTHONPATH):
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from index.analysis import MIN_PART, fold
 
-DATA = Path(__file__).resolve().parent.parent / "index" / "data"
+DATA = Path(__file__).resolve().parent.parent / "index" / "lexicon"
 # Lower-case initial only: capitalised entries are names, which are not compound parts.
 _PLAIN_WORD = re.compile(r"[a-z]+")
 
