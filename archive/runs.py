@@ -34,6 +34,10 @@ def list_runs(data_dir: Path) -> list[dict[str, Any]]:
 
 
 def last_run(data_dir: Path) -> dict[str, Any] | None:
-    """The newest run summary, or None."""
-    runs = list_runs(data_dir)
-    return runs[-1] if runs else None
+    """The newest readable run summary, or None (reads from the newest file back, not every file)."""
+    for path in sorted((Path(data_dir) / "runs").glob("*.json"), reverse=True):
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+    return None

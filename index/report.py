@@ -11,8 +11,7 @@ from archive.transcripts import transcript_gaps
 from index.build import open_live, read_links
 
 
-def _titles(settings: Settings, kind: str) -> dict[str, dict[str, Any]]:
-    ix, _manifest, _ = open_live(settings.data_dir)
+def _titles(ix: Any, kind: str) -> dict[str, dict[str, Any]]:
     with ix.searcher() as searcher:
         return {doc["id"]: {"title": doc.get("title", ""), "active": doc["meta"].get("active", True)}
                 for doc in searcher.documents(kind=kind) if doc["id"] == doc["parent"]}
@@ -20,14 +19,15 @@ def _titles(settings: Settings, kind: str) -> dict[str, dict[str, Any]]:
 
 def coverage_report(settings: Settings) -> dict[str, Any]:
     """What the archive and index cover, and where the gaps are (JSON-ready)."""
-    _ix, manifest, _ = open_live(settings.data_dir)
-    videos = _titles(settings, "video")
-    cases = _titles(settings, "case")
-    accepted = [l for l in read_links(settings.data_dir)
+    ix, manifest, _ = open_live(settings.data_dir)
+    videos = _titles(ix, "video")
+    cases = _titles(ix, "case")
+    links = read_links(settings.data_dir)
+    accepted = [l for l in links
                 if l["status"] == "confirmed" or (l["status"] == "auto" and l["confidence"] >= 0.5)]
     linked_videos = {l["source"] for l in accepted if l["source"].startswith("video:") and l["target"].startswith("case:")}
     cases_with_video = {l["target"] for l in accepted if l["source"].startswith("video:") and l["target"].startswith("case:")}
-    suggestions = [l for l in read_links(settings.data_dir) if l["status"] == "auto" and l["confidence"] < 0.5]
+    suggestions = [l for l in links if l["status"] == "auto" and l["confidence"] < 0.5]
     with open_store(settings.data_dir) as store:
         gaps = transcript_gaps(store, settings)
     runs = list_runs(settings.data_dir)
