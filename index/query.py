@@ -27,6 +27,7 @@ _TEXT_FIELDS = {"title", "content", "exact"}
 # A field filter: optional minus, name, colon, a quoted or bare value (outside quoted phrases).
 _FILTER = re.compile(r'(?<![\w"])(-?)([A-Za-z_]+):("[^"]*"|[^\s()"]+)')
 _QUOTED = re.compile(r'"[^"]*"')
+_STEMMED_PHRASE = re.compile(r'(?<![\w"])(?:title|content):(?=")')
 _EMPTY_FILTER = re.compile(r'(?<![\w"])-?([A-Za-z_]+):(?=\s|$)')
 
 
@@ -93,6 +94,7 @@ def _check_balance(text: str) -> None:
 
 def _rewrite_terms(text: str) -> str:
     """Route phrases to the exact field; fold wildcard and fuzzy words (they skip the analyzer)."""
+    text = _STEMMED_PHRASE.sub("exact:", text)  # the stemmed fields keep no word positions
     out, last = [], 0
     for match in _QUOTED.finditer(text):
         out.append(_fold_special(text[last:match.start()]))

@@ -14,7 +14,7 @@ from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 from index.analysis import exact_analyzer, fold, stemmed_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Query-language names (SPEC §5) → index fields.
 FILTER_FIELDS = {
@@ -50,8 +50,9 @@ def build_schema() -> Schema:
         kind=ID(stored=True),
         parent=ID(stored=True, sortable=True),
         source=ID(stored=True),
-        title=TEXT(analyzer=stemmed_analyzer(), stored=True, field_boost=2.0),
-        content=TEXT(analyzer=stemmed_analyzer(), stored=True),
+        # Phrases are matched in ``exact`` alone, so the stemmed fields keep no word positions.
+        title=TEXT(analyzer=stemmed_analyzer(), stored=True, field_boost=2.0, phrase=False),
+        content=TEXT(analyzer=stemmed_analyzer(), stored=True, phrase=False),
         exact=TEXT(analyzer=exact_analyzer(), phrase=True),
         case_ids=TEXT(analyzer=label_analyzer(), phrase=False),
         companies=TEXT(analyzer=label_analyzer(), phrase=False),
@@ -96,7 +97,7 @@ class Unit:
         """The Whoosh document of this unit."""
         doc: dict[str, Any] = {
             "id": self.id, "kind": self.kind, "parent": self.parent, "source": self.source,
-            "title": self.title, "content": self.content, "exact": f"{self.title}\n{self.content}",
+            "title": self.title, "content": self.content, "exact": self._exact_text(),
             "case_ids": ",".join(self.case_ids), "companies": ",".join(self.companies),
             "themes": ",".join(self.themes), "sectors": ",".join(self.sectors),
             "active": "true" if self.active else "false",
@@ -112,6 +113,11 @@ class Unit:
             doc["caption"] = self.caption
         return doc
 
+    def _exact_text(self) -> str:
+        """What phrases and prefixes match: the title and the text, but of a passage only what is said
+        (its title is its video's, which the video itself carries)."""
+        return self.content if self.kind == "passage" else f"{self.title}\n{self.content}"
+
     def facet_values(self) -> dict[str, Any]:
         """What a search needs of a hit to group, sort by date and count facets (as in ``meta``)."""
         return {"kind": self.kind, "case_ids": self.case_ids, "companies": self.companies, "themes": self.themes,
@@ -119,6 +125,24 @@ class Unit:
 
     def meta(self) -> dict[str, Any]:
         """The stored part a result is rendered from."""
-        return {"url": self.url, "case_ids": self.case_ids, "companies": self.companies, "themes": self.themes,
+        meta = {"url": self.url, "case_ids": self.case_ids, "companies": self.companies, "themes": self.themes,
                 "sectors": self.sectors, "year": self.year, "date": self.date, "lang": self.lang,
                 "caption": self.caption, "active": self.active, **self.extra}
+        if "cues" in meta:
+            meta["cues"] = stored_cues(meta["cues"])
+        return meta
+
+
+def stored_cues(cues: list[list[Any]]) -> list[list[Any]]:
+    """A passage's cues as stored: start, end and the length of the cue's text. The passage's
+    content is its cues' texts joined by spaces, so the texts are not stored twice."""
+    return [[start, end, len(text)] for start, end, text in cues]
+
+
+def cue_texts(content: str, stored: list[list[Any]]) -> list[list[Any]]:
+    """The cues of a passage hit again with their texts, cut from its content."""
+    cues, at = [], 0
+    for start, end, length in stored:
+        cues.append([start, end, content[at:at + length]])
+        at += length + 1
+    return cues

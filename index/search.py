@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import html
+import threading
 from functools import lru_cache
-import json
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from whoosh import highlight
 from whoosh import query as wq
+from whoosh.query.terms import MultiTerm
 
 from index.analysis import exact_analyzer, stemmed_analyzer
-from index.build import open_live
+from index.build import IndexCorrupt, current_generation, open_live
+from index.docsets import matching_docs
 from index.query import ParsedQuery, parse_query
-from index.schema import FACETS
+from index.schema import SCHEMA_VERSION, cue_texts
+from index.table import SearchTable, TableMissing, load_table
 from index.taxonomy import Taxonomy, load_taxonomy, merge_taxonomy, taxonomy_to_dict
 
 MOMENTS = 3
@@ -120,7 +122,7 @@ def _result(hit_fields: dict[str, Any], score: float, query: Any, options: Searc
         result["thumbnail"] = meta.get("thumbnail")
         result["embed"] = f"https://www.youtube.com/embed/{meta['video_id']}?start=0"
     if hit_fields["kind"] == "passage":
-        start = cue_start(meta.get("cues") or [], query)
+        start = cue_start(cue_texts(hit_fields.get("content", ""), meta.get("cues") or []), query)
         start = int(meta["start"] if start is None else start)
         result.update(start=start, end=meta.get("end"), caption=meta.get("caption"),
                       url=f"https://www.youtube.com/watch?v={meta['video_id']}&t={start}s",
@@ -163,87 +165,155 @@ def _search_taxonomy(live: Path, manifest: dict[str, Any], given: Taxonomy | Pat
     return merged
 
 
-def _said(fields: dict[str, Any], query: Any) -> bool:
-    """Whether a passage hit has the matched words in its own text (not only in its video's title)."""
-    if fields["kind"] != "passage":
-        return True
-    text = fields.get("content", "")
+def _said_query(query: Any) -> Any:
+    """Documents that have the query's words in their own text: a passage indexes its video's title
+    (so a search for the title finds it) but only what is said in ``content`` and ``exact``."""
     stems = _terms(query, "content") | _terms(query, "title")
-    stem_an, exact_an = _analyzers()
-    if stems and stems & {t.text for t in stem_an(text, mode="index")}:
-        return True
-    words = _terms(query, "exact")
-    return bool(words and words & {t.text for t in exact_an(text)})
+    terms = [wq.Term("content", t) for t in sorted(stems)] + [wq.Term("exact", w) for w in sorted(_terms(query, "exact"))]
+    return wq.Or(terms) if terms else wq.NullQuery
 
 
-def _group_result(searcher: Any, group: list[tuple[int, float]], values_of: Callable[[int], dict[str, Any]],
-                  query: Any, options: SearchOptions) -> dict[str, Any]:
-    """One result per video (or case): its best hit, and as moments the passages where the words are said."""
-    hits = [(searcher.stored_fields(d), s) for d, s in group]
-    said = [(f, s) for f, s in hits if _said(f, query)]
-    top_fields, top_score = said[0] if said else hits[0]
-    result = _result(top_fields, top_score, query, options)
-    passages = [(f, s) for f, s in said if f["kind"] == "passage" and f is not top_fields]
-    result["moments"] = [_result(f, s, query, options) for f, s in passages[:MOMENTS]]
+def _group_result(searcher: Any, table: SearchTable, hits: list[tuple[int, float]], said: set[int], query: Any,
+                  options: SearchOptions) -> dict[str, Any]:
+    """One result per video (or case): its best hit that has the words in its own text, and as moments
+    the passages that say them. Only what is shown is read from the index."""
+    own = [(d, s, table.kind_of(d) == "passage") for d, s in hits if d in said or table.kind_of(d) != "passage"]
+    top, top_score, _ = own[0] if own else (*hits[0], False)
+    result = _result(searcher.stored_fields(top), top_score, query, options)
+    passages = [(d, s) for d, s, is_passage in own if is_passage and d != top]
+    result["moments"] = [_result(searcher.stored_fields(d), s, query, options) for d, s in passages[:MOMENTS]]
     result["more_moments"] = max(0, len(passages) - MOMENTS)
     return result
 
 
-def _hit_readers(searcher: Any) -> tuple[Callable[[int], str], Callable[[int], dict[str, Any]]]:
-    """Per-docnum readers of a hit's group key and facet values: the index's columns, or (in an
-    index built before the columns existed) the stored fields."""
-    reader = searcher.reader()
-    if all(name in searcher.schema and reader.has_column(name) for name in ("group", "facets")):
-        groups, values = reader.column_reader("group"), reader.column_reader("facets")
-        return (lambda d: groups[d].decode()), (lambda d: json.loads(values[d]))
+@dataclass
+class _Live:
+    """An open generation: its searcher, manifest head, search table, and its inactive documents."""
 
-    def stored(docnum: int) -> dict[str, Any]:
-        fields = searcher.stored_fields(docnum)
-        return {**fields["meta"], "kind": fields["kind"], "id": fields["id"], "parent": fields["parent"]}
+    stamp: tuple[Any, ...]
+    path: Path
+    manifest: dict[str, Any]
+    searcher: Any
+    table: SearchTable
+    inactive: set[int]
 
-    def group(docnum: int) -> str:
-        fields = stored(docnum)
-        return fields["parent"] if fields["kind"] != "note" else fields["id"]
 
-    return group, stored
+_open = threading.local()  # one open generation per thread: Whoosh searchers are not shared
+
+
+def _stamp(live: Path) -> tuple[Any, ...]:
+    """What identifies a generation's files as they are now (a damaged or replaced file changes it)."""
+    return tuple(sorted((p.name, st.st_ino, st.st_size, st.st_mtime_ns)
+                        for p in live.iterdir() if (st := p.stat())))
+
+
+def _live_searcher(data_dir: Path) -> _Live:
+    """The live generation, opened once per thread and reused until another generation is live."""
+    path = current_generation(data_dir)
+    cached: _Live | None = getattr(_open, "live", None)
+    if cached is not None and path is not None and cached.path == path and cached.stamp == _stamp(path):
+        return cached
+    ix, manifest, path = open_live(data_dir, units=False)
+    if manifest.get("schema_version") != SCHEMA_VERSION:
+        raise IndexCorrupt(f"the index was built by another version of casearchive (schema "
+                           f"{manifest.get('schema_version')}; this one reads {SCHEMA_VERSION}): run "
+                           "`casearchive index` to rebuild it from the archive")
+    searcher = ix.searcher()
+    try:
+        table = load_table(path, searcher.reader().doc_count_all())
+    except TableMissing as exc:
+        searcher.close()
+        raise IndexCorrupt(f"{exc}: run `casearchive index` to bring the index up to date") from None
+    live = _Live(stamp=_stamp(path), path=path, manifest=manifest, searcher=searcher, table=table,
+                 inactive=matching_docs(searcher, wq.Term("active", "false")))
+    if cached is not None:
+        cached.searcher.close()
+    _open.live = live
+    return live
+
+
+def _group_query(key: str) -> Any:
+    """The documents of a group: a video and its passages, a case and its sections, or a note page."""
+    if key.startswith("video:"):
+        return wq.Term("parent", key)
+    if key.startswith("case:"):
+        return wq.AndNot(wq.Term("parent", key), wq.Term("kind", "note"))
+    return wq.Term("id", key)
+
+
+def _group_hits(searcher: Any, group_query: Any, query: Any, mask: Any, matched: set[int]) -> list[tuple[int, float]]:
+    """A group's matching documents with their scores (as in the whole search), best first."""
+    hits = searcher.search(wq.Require(query, group_query), limit=None, mask=mask)
+    # Only documents of the matching set: Whoosh's AND NOT matcher can let an excluded one through.
+    return [(docnum, score) for docnum, score in hits.items() if docnum in matched]
+
+
+def _top_groups(searcher: Any, table: SearchTable, query: Any, mask: Any, wanted: int, groups: set[int]
+                ) -> list[int]:
+    """The best ``wanted`` of ``groups`` by their best hit: only the top hits are scored, more until
+    enough groups are seen."""
+    limit = max(4 * wanted, 40)
+    while True:
+        hits = searcher.search(query, limit=limit, mask=mask)
+        order: dict[int, None] = {}
+        for docnum, _score in hits.items():
+            group = table.group_of(docnum)
+            if group in groups:
+                order.setdefault(group)
+                if len(order) == wanted:
+                    return list(order)
+        if hits.scored_length() < limit:  # every hit was seen
+            return list(order)
+        limit *= 4
+
+
+def _expand(query: Any, reader: Any) -> Any:
+    """The query with each prefix, wildcard and fuzzy word replaced by the words of the index it
+    stands for: expanded once per search, and scored like words (Whoosh scores them flat)."""
+    if isinstance(query, MultiTerm):
+        if query.fieldname not in reader.schema:
+            return wq.NullQuery
+        field = reader.schema[query.fieldname]
+        words = sorted({w if isinstance(w, str) else field.from_bytes(w) for w in query._btexts(reader) if w})
+        terms = [wq.Term(query.fieldname, word, boost=query.boost) for word in words]
+        return wq.Or(terms) if len(terms) > 1 else terms[0] if terms else wq.NullQuery
+    return query.apply(lambda child: _expand(child, reader))
 
 
 def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = None,
                options: SearchOptions | None = None) -> dict[str, Any]:
     """Search the live index; the object ``search --format json`` prints (SPEC §8)."""
     options = options or SearchOptions()
-    ix, manifest, live = open_live(data_dir, units=False)
-    taxonomy = _search_taxonomy(live, manifest, taxonomy)
-    parsed: ParsedQuery = parse_query(text, ix.schema, taxonomy)
+    live = _live_searcher(data_dir)
+    searcher, table = live.searcher, live.table
+    parsed: ParsedQuery = parse_query(text, searcher.schema, _search_taxonomy(live.path, live.manifest, taxonomy))
+    parsed.query = _expand(parsed.query, searcher.reader())
+    # Every matching document, unscored: the groups (a video with its passages, a case with its
+    # sections, a note page) and the facets count over all of them.
+    matched = matching_docs(searcher, parsed.query)
+    if not options.include_inactive:
+        matched -= live.inactive
+    groups, kinds, added = table.groups_of(matched)
+    facets = table.facets(groups, kinds, added)
     mask = None if options.include_inactive else wq.Term("active", "false")
-    with ix.searcher() as searcher:
-        # terms=True is not for the matched terms: it keeps Whoosh scoring prefix and wildcard
-        # words per term (without it they are scored flat, and the ranking changes).
-        hits = searcher.search(parsed.query, limit=None, mask=mask, terms=True)
-        group_of, values_of = _hit_readers(searcher)
-        groups: dict[str, list[tuple[int, float]]] = {}
-        for docnum, score in hits.items():
-            # A video collapses with its passages, a case with its sections; note pages stand alone.
-            groups.setdefault(group_of(docnum), []).append((docnum, score))
-        ordered = [(group, values_of(group[0][0])) for group in groups.values()]
-        if options.sort == "date":
-            ordered.sort(key=lambda g: (g[1].get("date") or ""), reverse=True)
-        facets: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
-        for _group, meta in ordered:
-            for name, key in (("theme", "themes"), ("company", "companies"), ("case", "case_ids"),
-                              ("sector", "sectors")):
-                facets[name].update(set(meta[key]))
-            if meta.get("year") is not None:
-                facets["year"][str(meta["year"])] += 1
-            facets["kind"][meta["kind"]] += 1
-        results = []
-        for group, _meta in ordered[options.offset:options.offset + options.limit]:
-            results.append(_group_result(searcher, group, values_of, parsed.query, options))
+    wanted = options.offset + options.limit
+    if options.sort == "date":
+        shown = sorted(groups, key=lambda g: (table.groups[g].date or "", -g), reverse=True)[options.offset:wanted]
+    else:
+        shown = _top_groups(searcher, table, parsed.query, mask, wanted, groups)[options.offset:] if groups else []
+    results = []
+    said_query = _said_query(parsed.query)
+    for group in shown:
+        group_query = _group_query(table.groups[group].key)
+        hits = _group_hits(searcher, group_query, parsed.query, mask, matched)
+        if hits:
+            said = set(searcher.docs_for_query(wq.And([said_query, group_query])))
+            results.append(_group_result(searcher, table, hits, said, parsed.query, options))
     return {
         "query": text,
         "parsed": parsed.describe(),
-        "total": len(ordered),
-        "index_built_at": manifest.get("built_at"),
+        "total": len(groups),
+        "index_built_at": live.manifest.get("built_at"),
         "sort": options.sort,
         "offset": options.offset,
         "results": results,

@@ -130,8 +130,19 @@ def test_facets_count_results_per_value(indexed: Path) -> None:
     facets = search(indexed, "roulatie OR rooster")["facets"]
     assert facets["company"] == {"Alfa Laval": 2, "Photonis": 1}
     assert facets["year"] == {"2013": 2, "2016": 1}
-    assert facets["kind"] == {"case": 2, "video": 1}
+    # Per kind: the results with a matching document of that kind (a video whose passage says it too).
+    assert facets["kind"] == {"case": 2, "video": 1, "passage": 1}
     assert facets["case"]["duurzaam-meedoen"] == 2
+
+
+@pytest.mark.parametrize("text", ["roulatie OR rooster", "gesprek", "werk*", "rooster -taakroulatie"])
+def test_a_facet_count_is_what_clicking_it_finds(indexed: Path, text: str) -> None:
+    out = search(indexed, text)
+    assert out["total"] > 0
+    for name, field in (("kind", "kind"), ("company", "company"), ("theme", "theme"), ("year", "year")):
+        for value, count in out["facets"][name].items():
+            narrowed = search(indexed, f'{text} {field}:"{value}"', limit=50)
+            assert narrowed["total"] == count, (name, value)
 
 
 def test_snippets_mark_the_matched_words_including_compound_parts(indexed: Path) -> None:
