@@ -19,6 +19,7 @@ from archive.errors import ConfigError, NotFoundError
 from archive.harvest import SITE_CHANNELS_STATE
 from archive.http import PoliteClient
 from archive.notes import Note, parse_note
+from archive.parse_cache import ParseCache, cache_key, parse_with
 from archive.runs import save_run
 from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE, Progress, SiteCrawler, SiteSummary
 from archive.site_urls import case_aliases, case_id_from_url, check_start_url, same_host
@@ -31,17 +32,20 @@ KnownNames = Mapping[str, Sequence[str]] | Sequence[str] | None
 
 
 def iter_cases(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
-               known_companies: KnownNames = None) -> Iterator[tuple[Version, Case]]:
-    """Every archived case page (its newest version), parsed."""
+               known_companies: KnownNames = None, cache: ParseCache | None = None) -> Iterator[tuple[Version, Case]]:
+    """Every archived case page (its newest version), parsed (or taken from the parse cache)."""
+    context = cache_key("case", selectors or {}, known_companies)
     for version in store.iter_latest(NS_PAGE):
         if version.meta.get("kind") == "case":
-            yield version, parse_case(store.read(version), version.key, selectors, known_companies)
+            yield version, parse_with(cache, (context, version.key, version.sha256),
+                                      lambda: parse_case(store.read(version), version.key, selectors, known_companies))
 
 
-def iter_notes(store: ArchiveStore) -> Iterator[tuple[Version, Note]]:
+def iter_notes(store: ArchiveStore, cache: ParseCache | None = None) -> Iterator[tuple[Version, Note]]:
     """Every archived attachment (its newest version), parsed into text per page or a failure."""
     for version in store.iter_latest(NS_ATTACHMENT):
-        yield version, parse_note(store.read(version), version.key, version.content_type)
+        yield version, parse_with(cache, ("note", version.key, version.content_type, version.sha256),
+                                  lambda: parse_note(store.read(version), version.key, version.content_type))
 
 
 def update_site_channels(store: ArchiveStore, selectors: Mapping[str, str] | None = None,

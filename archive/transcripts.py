@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
 from archive.captions import CONTENT_TYPES, CaptionError, Corrections, load_corrections, parse_captions, read_cues
 from archive.config import Settings
 from archive.errors import EXIT_OK, EXIT_PARTIAL, ArchiveCorrupt, ConfigError
+from archive.parse_cache import ParseCache, cache_key, parse_with
 from archive.passages import Passage, build_passages
 from archive.runs import save_run
 from archive.store import ArchiveStore, Version, open_store, utc_now
@@ -306,27 +307,30 @@ def preferred_versions(store: ArchiveStore) -> list[Version]:
 
 
 def load_transcripts(store: ArchiveStore, corrections: Corrections | None = None,
-                     since_seq: int = 0) -> Iterator[Transcript]:
+                     since_seq: int = 0, cache: ParseCache | None = None) -> Iterator[Transcript]:
     """Every video's transcripts (one per language, the best kind), parsed into passages.
 
     Parsing runs here, at every reindex, so a changed correction list or cleaning rule applies
-    to the whole archive; ``since_seq`` limits the output to raw items archived after it (when
-    the correction list changed, pass 0). A transcript that no longer parses is skipped with a
-    warning.
+    to the whole archive (``cache`` keeps the passages of a raw item per correction list);
+    ``since_seq`` limits the output to raw items archived after it (when the correction list
+    changed, pass 0). A transcript that no longer parses is skipped with a warning.
     """
+    context = cache_key("transcript", corrections or {})
     for version in preferred_versions(store):
         if version.seq <= since_seq:
             continue
         meta = version.meta
         try:
-            cues = read_cues(store.read(version), meta["format"], corrections)
+            passages = parse_with(cache, (context, meta.get("format"), version.sha256),
+                                  lambda: tuple(build_passages(read_cues(store.read(version), meta["format"],
+                                                                         corrections))))
         except (CaptionError, ArchiveCorrupt, KeyError) as exc:
             log.warning("[transcripts] %s: archived %s cannot be read: %s", meta.get("video_id"), version.key, exc)
             continue
         yield Transcript(video_id=meta["video_id"], language=meta["language"], kind=meta["kind"],
                          provider=meta.get("provider", "local"), fetched_at=version.fetched_at,
                          source=meta.get("source"), key=version.key, version=version.version, seq=version.seq,
-                         passages=tuple(build_passages(cues)))
+                         passages=passages)
 
 
 def transcript_gaps(store: ArchiveStore, settings: Settings) -> dict[str, str]:

@@ -27,7 +27,8 @@ def taxonomy_for(settings: Settings, path: Path | None = None) -> Taxonomy:
 
 def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | None = None,
           progress: Progress | None = None) -> BuildReport:
-    """Build or update the index from the archive."""
+    """Build or update the index from the archive; ``rebuild`` also parses every archived item again."""
+    from archive.parse_cache import ParseCache, cache_path
     from index.sources import load_sources
     from index.units import make_units
 
@@ -39,7 +40,9 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     settings = replace(settings, transcripts=replace(settings.transcripts,
                                                      corrections=str(corrections) if corrections else None))
     taxonomy = load_taxonomy(path)
-    sources = load_sources(settings, taxonomy)
+    with ParseCache(cache_path(settings.data_dir), refresh=rebuild) as cache:
+        sources = load_sources(settings, taxonomy, cache)
+    log.info("[index] parsed %d archived items, %d taken from the parse cache", cache.misses, cache.hits)
     units, links = make_units(sources, taxonomy, load_decisions(settings.data_dir))
     remembered = {"taxonomy_path": str(Path(path).resolve()) if path else None,
                   "corrections_path": str(Path(corrections).resolve()) if corrections else None,

@@ -7,6 +7,7 @@ import logging
 from archive.cases import iter_cases, iter_notes
 from archive.config import Settings
 from archive.captions import load_corrections
+from archive.parse_cache import ParseCache, parse_with
 from archive.status import inactive_videos
 from archive.transcripts import corrections_path, load_transcripts
 from archive.store import open_store
@@ -17,18 +18,22 @@ from index.units import NotePage, Sources
 log = logging.getLogger(__name__)
 
 
-def load_sources(settings: Settings, taxonomy: Taxonomy) -> Sources:
-    """Parse the latest version of every archived case, note, video and transcript."""
+def load_sources(settings: Settings, taxonomy: Taxonomy, cache: ParseCache | None = None) -> Sources:
+    """Parse the latest version of every archived case, note, video and transcript.
+
+    With a ``cache``, an item parsed before with the same inputs is taken from it, and entries
+    no item asked for are deleted at the end.
+    """
     sources = Sources()
     known = {e.name: e.names() for e in taxonomy.entries("company")}
     with open_store(settings.data_dir) as store:
-        for _version, case in iter_cases(store, settings.site.selectors, known or None):
+        for _version, case in iter_cases(store, settings.site.selectors, known or None, cache):
             sources.cases.append(case)
         attached: dict[str, list[tuple[str, str]]] = {}
         for case in sources.cases:
             for attachment in case.attachments:
                 attached.setdefault(attachment.url, []).append((case.id, attachment.text))
-        for _version, note in iter_notes(store):
+        for _version, note in iter_notes(store, cache):
             if note.status != "ok":
                 continue
             cases = attached.get(note.url, [])
@@ -38,12 +43,15 @@ def load_sources(settings: Settings, taxonomy: Taxonomy) -> Sources:
                     sources.notes.append(NotePage(url=note.url, title=title, page=page.number, text=page.text,
                                                   case_slugs=tuple(dict.fromkeys(slug for slug, _ in cases))))
         for version in store.iter_latest(NS_VIDEO):
-            sources.videos.append(parse_video(store.read_json(version)))
+            sources.videos.append(parse_with(cache, ("video", version.sha256),
+                                             lambda: parse_video(store.read_json(version))))
         sources.inactive = inactive_videos(store)
         corrections = load_corrections(corrections_path(settings))
-        sources.transcripts = list(load_transcripts(store, corrections))
+        sources.transcripts = list(load_transcripts(store, corrections, cache=cache))
         sources.channel_of_case_link = {
             name.split("/", 2)[2].split(":", 1)[1]: store.get_state(name)
             for name in store.state_names("youtube/resolve/")
         }
+    if cache is not None:
+        cache.forget_unused()
     return sources
