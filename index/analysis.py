@@ -119,21 +119,26 @@ def stem(word: str) -> str:
     return stemmed
 
 
-def _data_lines(name: str) -> Iterator[str]:
+def _data_words(name: str) -> list[str]:
+    """The whitespace-separated fields of a shipped word list, after its header of # lines
+    (split in one go: a search process loads both lists, so they must load fast)."""
     text = resources.files("index").joinpath(f"lexicon/{name}").read_text(encoding="utf-8")
-    return (line for line in text.splitlines() if line and not line.startswith("#"))
+    while text.startswith("#"):
+        text = text.partition("\n")[2]
+    return text.split()
 
 
 @lru_cache(maxsize=1)
 def frequencies() -> dict[str, float]:
     """Return the shipped Zipf frequencies of Dutch words (wordfreq, see docs/analysis.md)."""
-    return {word: float(zipf) for word, zipf in (line.split(" ") for line in _data_lines("nl_freq.txt"))}
+    fields = iter(_data_words("nl_freq.txt"))  # word zipf word zipf …
+    return dict(zip(fields, map(float, fields)))
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> frozenset[str]:
     """Return the shipped Dutch word list (folded base forms, see docs/analysis.md)."""
-    return frozenset(_data_lines("nl_words.txt"))
+    return frozenset(_data_words("nl_words.txt"))
 
 
 def _lemmas(form: str) -> Iterator[str]:

@@ -42,6 +42,7 @@ class ParsedQuery:
     text: str
     filters: list[tuple[str, str, bool]] = field(default_factory=list)  # (name, value, negated)
     query: Any = None
+    has_words: bool = True  # False for filters alone: nothing to rank by relevance
 
     def describe(self) -> dict[str, Any]:
         """The filters as people wrote them (for export headers)."""
@@ -173,6 +174,7 @@ def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
         raise QueryError("the query has no words or filters")
     else:
         text_query = wq.Every()
+        parsed.has_words = False
     # Values of the same filter are alternatives (kind:video kind:passage = either); different
     # filters must all hold, as facets work.
     by_name: dict[str, list[Any]] = {}

@@ -297,7 +297,8 @@ def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = Non
     facets = table.facets(groups, kinds, added)
     mask = None if options.include_inactive else wq.Term("active", "false")
     wanted = options.offset + options.limit
-    if options.sort == "date":
+    sort = options.sort if parsed.has_words else "date"  # filters alone have no relevance: newest first
+    if sort == "date":
         shown = sorted(groups, key=lambda g: (table.groups[g].date or "", -g), reverse=True)[options.offset:wanted]
     else:
         shown = _top_groups(searcher, table, parsed.query, mask, wanted, groups)[options.offset:] if groups else []
@@ -314,7 +315,7 @@ def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = Non
         "parsed": parsed.describe(),
         "total": len(groups),
         "index_built_at": live.manifest.get("built_at"),
-        "sort": options.sort,
+        "sort": sort,
         "offset": options.offset,
         "results": results,
         "facets": {name: dict(counter.most_common()) for name, counter in facets.items()},

@@ -219,3 +219,11 @@ def test_the_table_knows_every_live_document(updated: Path) -> None:
             fields = searcher.stored_fields(docnum)
             assert table.groups[table.group_of(docnum)].key == fields["parent"]
             assert table.kind_of(docnum) == fields["kind"]
+
+
+def test_filters_alone_list_newest_first(updated: Path) -> None:
+    out = run_search(updated, "theme:Zorg", Taxonomy(), SearchOptions(limit=50))
+    dates = [r["date"] for r in out["results"]]
+    assert out["sort"] == "date"
+    assert len(dates) == out["total"] > 3
+    assert dates == sorted(dates, reverse=True)
