@@ -23,6 +23,7 @@ ACCEPT = 0.5
 CASE_URL = re.compile(r"/kennis/(?:kennisbank/)?([a-z0-9][a-z0-9-]*[a-z0-9])(?:/\d+)?/?(?=[\s?#\"'<)]|$)", re.I)
 
 Status = Literal["auto", "confirmed", "rejected"]
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -113,16 +114,20 @@ class NameFinder:
                 key = fold_name(name)
                 if len(key) < 3:
                     continue
-                words = re.findall(r"\w+", key)
+                words = _WORD.findall(key)
                 if words:
                     self.by_word.setdefault(max(words, key=len), []).append((entry, frozenset(words)))
                 else:
                     self.always.add(entry)
 
-    def find(self, text: str, folded: str | None = None) -> list[tuple[str, list[tuple[str, int]]]]:
-        """Each entry mentioned in ``text`` (in entry order) with what ``mentions`` found of it."""
+    def find(self, text: str, folded: str | None = None,
+             words: set[str] | None = None) -> list[tuple[str, list[tuple[str, int]]]]:
+        """Each entry mentioned in ``text`` (in entry order) with what ``mentions`` found of it.
+
+        ``folded`` is ``fold_name(text)`` and ``words`` its words, when the caller already has them.
+        """
         folded = fold_name(text) if folded is None else folded
-        words = set(re.findall(r"\w+", folded))
+        words = set(_WORD.findall(folded)) if words is None else words
         candidates = set(self.always)
         for word in words & self.by_word.keys():
             candidates.update(entry for entry, needed in self.by_word[word] if needed <= words)
@@ -193,6 +198,7 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
     company_names = NameFinder({e.name: e.names() for e in taxonomy.entries("company")})
     theme_names = NameFinder({e.name: e.names() for e in taxonomy.entries("theme")})
     video_ids = {v.id for v in videos}
+    case_companies = {c: {taxonomy.canonical("company", name) for name in c.companies} for c in cases}
     for case in cases:
         for video_id in case.video_ids:
             if video_id in video_ids:
@@ -207,12 +213,13 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
             if not text:
                 continue
             folded = fold_name(text)
-            for name, found in company_names.find(text, folded):
+            words = set(_WORD.findall(folded))
+            for name, found in company_names.find(text, folded, words):
                 for matched, pos in found:
                     named.add(name)
                     links.add(source, f"company:{name}", weights[field_name],
                               Evidence("name mentioned", field_name, matched, pos))
-            for name, found in theme_names.find(text, folded):
+            for name, found in theme_names.find(text, folded, words):
                 for matched, pos in found:
                     links.add(source, f"theme:{name}", weights[field_name] - 0.1,
                               Evidence("theme mentioned", field_name, matched, pos))
@@ -222,8 +229,7 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
                 links.add(source, f"case:{slug}", 1.0,
                           Evidence("description links the case", "description", match.group(0), match.start()))
         for case in channel_cases.get(video.channel_id, []):
-            case_companies = {taxonomy.canonical("company", c) for c in case.companies}
-            shared = sorted(case_companies & named)
+            shared = sorted(case_companies[case] & named)
             if shared:
                 links.add(source, f"case:{case.slug}", 0.8,
                           Evidence("case links the channel; video names its company", "title/description",
