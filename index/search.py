@@ -15,7 +15,7 @@ from whoosh.query.terms import MultiTerm
 
 from index.analysis import exact_analyzer, stemmed_analyzer
 from index.build import IndexCorrupt, current_generation, open_live
-from index.docsets import matching_docs
+from index.docsets import DocList, docs_having, matching_docs
 from index.query import ParsedQuery, parse_query
 from index.schema import SCHEMA_VERSION, cue_texts
 from index.table import SearchTable, TableMissing, load_table
@@ -165,18 +165,20 @@ def _search_taxonomy(live: Path, manifest: dict[str, Any], given: Taxonomy | Pat
     return merged
 
 
-def _said_query(query: Any) -> Any:
-    """Documents that have the query's words in their own text: a passage indexes its video's title
-    (so a search for the title finds it) but only what is said in ``content`` and ``exact``."""
+def _said_terms(query: Any) -> list[tuple[str, str]]:
+    """The terms that show a document has the query's words in its own text: a passage indexes its
+    video's title (so a search for the title finds it) but only what is said in ``content`` and
+    ``exact``."""
     stems = _terms(query, "content") | _terms(query, "title")
-    terms = [wq.Term("content", t) for t in sorted(stems)] + [wq.Term("exact", w) for w in sorted(_terms(query, "exact"))]
-    return wq.Or(terms) if terms else wq.NullQuery
+    return [("content", t) for t in sorted(stems)] + [("exact", w) for w in sorted(_terms(query, "exact"))]
 
 
-def _group_result(searcher: Any, table: SearchTable, hits: list[tuple[int, float]], said: set[int], query: Any,
+def _group_result(searcher: Any, table: SearchTable, hits: list[tuple[int, float]], query: Any,
                   options: SearchOptions) -> dict[str, Any]:
     """One result per video (or case): its best hit that has the words in its own text, and as moments
     the passages that say them. Only what is shown is read from the index."""
+    passages = {d for d, _ in hits if table.kind_of(d) == "passage"}
+    said = docs_having(searcher, _said_terms(query), passages) if passages else set()
     own = [(d, s, table.kind_of(d) == "passage") for d, s in hits if d in said or table.kind_of(d) != "passage"]
     top, top_score, _ = own[0] if own else (*hits[0], False)
     result = _result(searcher.stored_fields(top), top_score, query, options)
@@ -241,20 +243,47 @@ def _group_query(key: str) -> Any:
     return wq.Term("id", key)
 
 
-def _group_hits(searcher: Any, group_query: Any, query: Any, mask: Any, matched: set[int]) -> list[tuple[int, float]]:
-    """A group's matching documents with their scores (as in the whole search), best first."""
-    hits = searcher.search(wq.Require(query, group_query), limit=None, mask=mask)
-    # Only documents of the matching set: Whoosh's AND NOT matcher can let an excluded one through.
-    return [(docnum, score) for docnum, score in hits.items() if docnum in matched]
+FEW = 5000  # up to this many matching documents are scored one by one, more through Whoosh's skipping
+PRELOAD_OVER = 8  # an OR of more words than this (a prefix, a fuzzy word) is scored from arrays
 
 
-def _top_groups(searcher: Any, table: SearchTable, query: Any, mask: Any, wanted: int, groups: set[int]
-                ) -> list[int]:
+def _ranking(query: Any, preload: bool = False) -> Any:
+    """The query that scores the matching documents: the words that count, without what only
+    excludes (the matching set does that) and with a phrase's words scored together, as Whoosh
+    scores a phrase, so the positions are not checked a second time. ``preload``: a long OR is
+    scored by reading its words' postings into arrays, not by Whoosh's tree of matchers (which
+    spends its time re-balancing itself when it is asked for the best hits of the whole index)."""
+    if isinstance(query, wq.AndNot):
+        return _ranking(query.a, preload)
+    if isinstance(query, wq.Phrase):
+        return wq.And([wq.Term(query.fieldname, word) for word in query.words], boost=query.boost)
+    if isinstance(query, (wq.And, wq.Or)):
+        ranked = type(query)([_ranking(q, preload) for q in query.subqueries if not isinstance(q, wq.Not)],
+                             boost=query.boost)
+        if preload and isinstance(ranked, wq.Or) and len(ranked.subqueries) > PRELOAD_OVER:
+            ranked.matcher_type = wq.Or.ARRAY_MATCHER
+        return ranked
+    return query
+
+
+def _group_hits(searcher: Any, group_query: Any, ranking: Any, matched: set[int]) -> list[tuple[int, float]]:
+    """A group's matching documents with their scores (as in the whole search), best first; in
+    document order when there is nothing to rank by (filters alone)."""
+    if ranking is None:
+        return [(docnum, 0.0) for docnum in sorted(matching_docs(searcher, group_query) & matched)]
+    return list(searcher.search(wq.Require(ranking, group_query), limit=None, filter=matched).items())
+
+
+def _top_groups(searcher: Any, table: SearchTable, ranking: Any, matched: set[int], wanted: int,
+                groups: set[int]) -> list[int]:
     """The best ``wanted`` of ``groups`` by their best hit: only the top hits are scored, more until
     enough groups are seen."""
     limit = max(4 * wanted, 40)
+    few = len(matched) <= FEW
+    if few:  # score just these, not every document the words alone match
+        ranking = wq.Require(ranking, DocList(matched))
     while True:
-        hits = searcher.search(query, limit=limit, mask=mask)
+        hits = searcher.search(ranking, limit=limit, filter=matched, optimize=not few)
         order: dict[int, None] = {}
         for docnum, _score in hits.items():
             group = table.group_of(docnum)
@@ -267,9 +296,17 @@ def _top_groups(searcher: Any, table: SearchTable, query: Any, mask: Any, wanted
         limit *= 4
 
 
-def _expand(query: Any, reader: Any) -> Any:
+def _expand(query: Any, reader: Any, done: dict[int, Any] | None = None) -> Any:
     """The query with each prefix, wildcard and fuzzy word replaced by the words of the index it
-    stands for: expanded once per search, and scored like words (Whoosh scores them flat)."""
+    stands for: expanded once per search (``done``), and scored like words (Whoosh scores them flat)."""
+    done = {} if done is None else done
+    if id(query) in done:
+        return done[id(query)]
+    done[id(query)] = expanded = _expand_one(query, reader, done)
+    return expanded
+
+
+def _expand_one(query: Any, reader: Any, done: dict[int, Any]) -> Any:
     if isinstance(query, MultiTerm):
         if query.fieldname not in reader.schema:
             return wq.NullQuery
@@ -277,7 +314,7 @@ def _expand(query: Any, reader: Any) -> Any:
         words = sorted({w if isinstance(w, str) else field.from_bytes(w) for w in query._btexts(reader) if w})
         terms = [wq.Term(query.fieldname, word, boost=query.boost) for word in words]
         return wq.Or(terms) if len(terms) > 1 else terms[0] if terms else wq.NullQuery
-    return query.apply(lambda child: _expand(child, reader))
+    return query.apply(lambda child: _expand(child, reader, done))
 
 
 def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = None,
@@ -287,7 +324,9 @@ def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = Non
     live = _live_searcher(data_dir)
     searcher, table = live.searcher, live.table
     parsed: ParsedQuery = parse_query(text, searcher.schema, _search_taxonomy(live.path, live.manifest, taxonomy))
-    parsed.query = _expand(parsed.query, searcher.reader())
+    expanded: dict[int, Any] = {}
+    words = _expand(parsed.words, searcher.reader(), expanded) if parsed.words is not None else None
+    parsed.query = _expand(parsed.query, searcher.reader(), expanded)
     # Every matching document, unscored: the groups (a video with its passages, a case with its
     # sections, a note page) and the facets count over all of them.
     matched = matching_docs(searcher, parsed.query)
@@ -295,21 +334,21 @@ def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = Non
         matched -= live.inactive
     groups, kinds, added = table.groups_of(matched)
     facets = table.facets(groups, kinds, added)
-    mask = None if options.include_inactive else wq.Term("active", "false")
     wanted = options.offset + options.limit
-    sort = options.sort if parsed.has_words else "date"  # filters alone have no relevance: newest first
-    if sort == "date":
+    # Filters alone have nothing to rank by: newest first, and their documents score alike.
+    ranking = _ranking(words) if words is not None else None
+    sort = options.sort if words is not None else "date"
+    if not groups:
+        shown = []
+    elif sort == "date":
         shown = sorted(groups, key=lambda g: (table.groups[g].date or "", -g), reverse=True)[options.offset:wanted]
     else:
-        shown = _top_groups(searcher, table, parsed.query, mask, wanted, groups)[options.offset:] if groups else []
+        shown = _top_groups(searcher, table, _ranking(words, preload=True), matched, wanted, groups)[options.offset:]
     results = []
-    said_query = _said_query(parsed.query)
     for group in shown:
-        group_query = _group_query(table.groups[group].key)
-        hits = _group_hits(searcher, group_query, parsed.query, mask, matched)
+        hits = _group_hits(searcher, _group_query(table.groups[group].key), ranking, matched)
         if hits:
-            said = set(searcher.docs_for_query(wq.And([said_query, group_query])))
-            results.append(_group_result(searcher, table, hits, said, parsed.query, options))
+            results.append(_group_result(searcher, table, hits, parsed.query, options))
     return {
         "query": text,
         "parsed": parsed.describe(),

@@ -15,6 +15,7 @@ from index.docsets import matching_docs
 from index.linking import LinkSet
 from index.query import parse_query
 from index.schema import Unit
+from index import search as search_module
 from index.search import SearchOptions, run_search
 from index.table import DOCS_FILE, TABLE_FILE, load_table
 from index.taxonomy import Taxonomy
@@ -137,8 +138,15 @@ def group_key(result: dict) -> str:
     return f"video:{result['video_id']}" if result.get("video_id") else result["id"]
 
 
-@pytest.mark.parametrize("text", ["werkdruk", "werkdruk OR pauze", "roost*", "werkdruk -rooster", "gesprek lasser"])
-def test_groups_order_and_facets_match_a_full_scan(updated: Path, text: str) -> None:
+@pytest.mark.parametrize("text", ["werkdruk", "werkdruk OR pauze", "roost*", "werkdruk -rooster", "gesprek lasser",
+                                  '"werkdruk rooster"'])
+@pytest.mark.parametrize("few, preload", [(5000, 8), (0, 0)], ids=["one-by-one", "skipping+arrays"])
+def test_groups_order_and_facets_match_a_full_scan(updated: Path, text: str, few: int, preload: int,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both ways of finding the best hits (scoring a small matching set one by one; Whoosh's block
+    skipping, and long ORs read into arrays, for a large one) give the order of a full scan."""
+    monkeypatch.setattr(search_module, "FEW", few)
+    monkeypatch.setattr(search_module, "PRELOAD_OVER", preload)
     expected = full_scan(updated, text)
     out = run_search(updated, text, Taxonomy(), SearchOptions(limit=100))
     assert out["total"] == len(expected["order"])
