@@ -104,8 +104,9 @@ def read_manifest(generation: Path, units: bool = True) -> dict[str, Any]:
 
 
 def fingerprint(unit: Unit) -> str:
-    """A hash of everything a unit puts in the index."""
-    return hashlib.sha1(json.dumps(unit.to_fields(), sort_keys=True, default=str).encode()).hexdigest()
+    """A hash of everything a unit puts in the index: its fields (what it writes follows from them
+    and the schema version)."""
+    return hashlib.sha1(f"{SCHEMA_VERSION}\n{unit!r}".encode()).hexdigest()
 
 
 def _probe(generation: Path) -> str | None:
@@ -119,7 +120,8 @@ def _probe(generation: Path) -> str | None:
                 reader.doc_count()
         except Exception as exc:  # whatever a damaged index raises
             error = f"{type(exc).__name__}: {exc}"
-        gc.collect()
+        if error is not None:
+            gc.collect()
     return error
 
 
@@ -207,7 +209,9 @@ def write_index(data_dir: Path, units: list[Unit], links: LinkSet, *, rebuild: b
         changed = [u for u in units if old.get(u.id) != new[u.id]]
     removed = [uid for uid in old if uid not in new]
     # Posting blocks are stored uncompressed: faster to write and to read, at about 1.3× the size.
-    writer = ix.writer(limitmb=128, codec=W3Codec(compression=0))
+    # Segments stay separate files: Whoosh reads a compound segment by copying each of its parts
+    # into memory (the whole postings file for one search), separate files it maps.
+    writer = ix.writer(limitmb=128, codec=W3Codec(compression=0), compound=False)
     try:
         for uid in removed:
             writer.delete_by_term("id", uid)

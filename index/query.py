@@ -42,7 +42,7 @@ class ParsedQuery:
     text: str
     filters: list[tuple[str, str, bool]] = field(default_factory=list)  # (name, value, negated)
     query: Any = None
-    has_words: bool = True  # False for filters alone: nothing to rank by relevance
+    words: Any = None  # the words part alone (what ranks), None for filters alone
 
     def describe(self) -> dict[str, Any]:
         """The filters as people wrote them (for export headers)."""
@@ -174,7 +174,6 @@ def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
         raise QueryError("the query has no words or filters")
     else:
         text_query = wq.Every()
-        parsed.has_words = False
     # Values of the same filter are alternatives (kind:video kind:passage = either); different
     # filters must all hold, as facets work.
     by_name: dict[str, list[Any]] = {}
@@ -187,4 +186,5 @@ def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
     if must_not:
         combined = wq.AndNot(combined, wq.Or(must_not))
     parsed.query = combined
+    parsed.words = None if isinstance(text_query, wq.Every) else text_query
     return parsed

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import html
 import threading
+from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Iterator, Literal
 
 from whoosh import highlight
 from whoosh import query as wq
@@ -189,32 +191,40 @@ def _group_result(searcher: Any, table: SearchTable, hits: list[tuple[int, float
 
 
 @dataclass
-class _Live:
-    """An open generation: its searcher, manifest head, search table, and its inactive documents."""
+class _Generation:
+    """An open generation: what a search reads besides Whoosh's segments (loaded once per process),
+    and its idle searchers (Whoosh searchers are not shared by threads; each search borrows one)."""
 
     stamp: tuple[Any, ...]
     path: Path
     manifest: dict[str, Any]
-    searcher: Any
     table: SearchTable
     inactive: set[int]
+    ix: Any
+    idle: list[Any]
 
 
-_open = threading.local()  # one open generation per thread: Whoosh searchers are not shared
+_open: dict[tuple[Any, ...], _Generation] = {}  # one generation is live at a time
+_lock = threading.Lock()
+
+
+@atexit.register
+def close_searchers() -> None:
+    """Close the idle searchers of the open generation (at exit, or to release the index's files)."""
+    with _lock:
+        for generation in _open.values():
+            for searcher in generation.idle:
+                searcher.close()
+        _open.clear()
 
 
 def _stamp(live: Path) -> tuple[Any, ...]:
     """What identifies a generation's files as they are now (a damaged or replaced file changes it)."""
-    return tuple(sorted((p.name, st.st_ino, st.st_size, st.st_mtime_ns)
-                        for p in live.iterdir() if (st := p.stat())))
+    return (str(live), *sorted((p.name, st.st_ino, st.st_size, st.st_mtime_ns)
+                               for p in live.iterdir() if (st := p.stat())))
 
 
-def _live_searcher(data_dir: Path) -> _Live:
-    """The live generation, opened once per thread and reused until another generation is live."""
-    path = current_generation(data_dir)
-    cached: _Live | None = getattr(_open, "live", None)
-    if cached is not None and path is not None and cached.path == path and cached.stamp == _stamp(path):
-        return cached
+def _load(data_dir: Path) -> _Generation:
     ix, manifest, path = open_live(data_dir, units=False)
     if manifest.get("schema_version") != SCHEMA_VERSION:
         raise IndexCorrupt(f"the index was built by another version of casearchive (schema "
@@ -223,15 +233,38 @@ def _live_searcher(data_dir: Path) -> _Live:
     searcher = ix.searcher()
     try:
         table = load_table(path, searcher.reader().doc_count_all())
+        inactive = matching_docs(searcher, wq.Term("active", "false"))
     except TableMissing as exc:
-        searcher.close()
         raise IndexCorrupt(f"{exc}: run `casearchive index` to bring the index up to date") from None
-    live = _Live(stamp=_stamp(path), path=path, manifest=manifest, searcher=searcher, table=table,
-                 inactive=matching_docs(searcher, wq.Term("active", "false")))
-    if cached is not None:
-        cached.searcher.close()
-    _open.live = live
-    return live
+    finally:
+        searcher.close()
+    return _Generation(stamp=_stamp(path), path=path, manifest=manifest, table=table, inactive=inactive, ix=ix,
+                       idle=[])
+
+
+@contextmanager
+def _live_searcher(data_dir: Path) -> Iterator[tuple[_Generation, Any]]:
+    """The live generation and a searcher on it: opened once, reused until another generation is live."""
+    path = current_generation(data_dir)
+    stamp = _stamp(path) if path is not None else None
+    with _lock:
+        generation = _open.get(stamp) if stamp is not None else None
+        searcher = generation.idle.pop() if generation is not None and generation.idle else None
+    if generation is None:
+        generation = _load(data_dir)
+        close_searchers()
+        with _lock:
+            _open[generation.stamp] = generation
+    if searcher is None:
+        searcher = generation.ix.searcher()
+    try:
+        yield generation, searcher
+    finally:
+        with _lock:
+            if _open.get(generation.stamp) is generation:
+                generation.idle.append(searcher)
+            else:
+                searcher.close()
 
 
 def _group_query(key: str) -> Any:
@@ -321,9 +354,15 @@ def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = Non
                options: SearchOptions | None = None) -> dict[str, Any]:
     """Search the live index; the object ``search --format json`` prints (SPEC §8)."""
     options = options or SearchOptions()
-    live = _live_searcher(data_dir)
-    searcher, table = live.searcher, live.table
-    parsed: ParsedQuery = parse_query(text, searcher.schema, _search_taxonomy(live.path, live.manifest, taxonomy))
+    with _live_searcher(data_dir) as (generation, searcher):
+        return _search(generation, searcher, text, taxonomy, options)
+
+
+def _search(generation: _Generation, searcher: Any, text: str, taxonomy: Taxonomy | Path | None,
+            options: SearchOptions) -> dict[str, Any]:
+    table = generation.table
+    parsed: ParsedQuery = parse_query(text, searcher.schema,
+                                      _search_taxonomy(generation.path, generation.manifest, taxonomy))
     expanded: dict[int, Any] = {}
     words = _expand(parsed.words, searcher.reader(), expanded) if parsed.words is not None else None
     parsed.query = _expand(parsed.query, searcher.reader(), expanded)
@@ -331,7 +370,7 @@ def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = Non
     # sections, a note page) and the facets count over all of them.
     matched = matching_docs(searcher, parsed.query)
     if not options.include_inactive:
-        matched -= live.inactive
+        matched -= generation.inactive
     groups, kinds, added = table.groups_of(matched)
     facets = table.facets(groups, kinds, added)
     wanted = options.offset + options.limit
@@ -353,7 +392,7 @@ def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = Non
         "query": text,
         "parsed": parsed.describe(),
         "total": len(groups),
-        "index_built_at": live.manifest.get("built_at"),
+        "index_built_at": generation.manifest.get("built_at"),
         "sort": sort,
         "offset": options.offset,
         "results": results,

@@ -44,6 +44,7 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
         sources = load_sources(settings, taxonomy, cache)
     log.info("[index] parsed %d archived items, %d taken from the parse cache", cache.misses, cache.hits)
     units, links = make_units(sources, taxonomy, load_decisions(settings.data_dir))
+    del sources  # what the units do not hold is freed before the writer needs its memory
     remembered = {"taxonomy_path": str(Path(path).resolve()) if path else None,
                   "corrections_path": str(Path(corrections).resolve()) if corrections else None,
                   "taxonomy": taxonomy_to_dict(taxonomy)}

@@ -235,3 +235,16 @@ def test_filters_alone_list_newest_first(updated: Path) -> None:
     assert out["sort"] == "date"
     assert len(dates) == out["total"] > 3
     assert dates == sorted(dates, reverse=True)
+
+
+def test_concurrent_searches_answer_as_one(updated: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(text: str) -> dict:
+        return run_search(updated, text, Taxonomy(), SearchOptions(limit=20))
+
+    texts = ["werkdruk", "roost*", '"werkdruk rooster"', "theme:Zorg"] * 8
+    expected = {text: one(text) for text in set(texts)}
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(one, texts))
+    assert answers == [expected[text] for text in texts]
