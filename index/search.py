@@ -20,7 +20,7 @@ from index.build import IndexCorrupt, current_generation, open_live
 from index.docsets import DocList, docs_having, matching_docs
 from index.query import ParsedQuery, parse_query
 from index.schema import SCHEMA_VERSION, cue_texts
-from index.table import SearchTable, TableMissing, load_table
+from index.table import DELETED, SearchTable, TableMissing, load_table
 from index.taxonomy import Taxonomy, load_taxonomy, merge_taxonomy, taxonomy_to_dict
 
 MOMENTS = 3
@@ -200,6 +200,7 @@ class _Generation:
     manifest: dict[str, Any]
     table: SearchTable
     inactive: set[int]
+    deleted: set[int]  # documents an update replaced or removed, still in their segments
     ix: Any
     idle: list[Any]
 
@@ -234,17 +235,16 @@ def _load(data_dir: Path) -> _Generation:
     try:
         table = load_table(path, searcher.reader().doc_count_all())
         inactive = matching_docs(searcher, wq.Term("active", "false"))
+        deleted = {docnum for docnum, value in enumerate(table.docs) if value == DELETED}
     except TableMissing as exc:
         raise IndexCorrupt(f"{exc}: run `casearchive index` to bring the index up to date") from None
     finally:
         searcher.close()
-    return _Generation(stamp=_stamp(path), path=path, manifest=manifest, table=table, inactive=inactive, ix=ix,
-                       idle=[])
+    return _Generation(stamp=_stamp(path), path=path, manifest=manifest, table=table, inactive=inactive,
+                       deleted=deleted, ix=ix, idle=[])
 
 
-@contextmanager
-def _live_searcher(data_dir: Path) -> Iterator[tuple[_Generation, Any]]:
-    """The live generation and a searcher on it: opened once, reused until another generation is live."""
+def _borrow(data_dir: Path) -> tuple[_Generation, Any]:
     path = current_generation(data_dir)
     stamp = _stamp(path) if path is not None else None
     with _lock:
@@ -255,8 +255,16 @@ def _live_searcher(data_dir: Path) -> Iterator[tuple[_Generation, Any]]:
         close_searchers()
         with _lock:
             _open[generation.stamp] = generation
-    if searcher is None:
-        searcher = generation.ix.searcher()
+    return generation, searcher or generation.ix.searcher()
+
+
+@contextmanager
+def _live_searcher(data_dir: Path) -> Iterator[tuple[_Generation, Any]]:
+    """The live generation and a searcher on it: opened once, reused until another generation is live."""
+    try:
+        generation, searcher = _borrow(data_dir)
+    except FileNotFoundError:  # the generation was cleaned up as it was opened: a newer one is live
+        generation, searcher = _borrow(data_dir)
     try:
         yield generation, searcher
     finally:
@@ -290,9 +298,13 @@ def _ranking(query: Any, preload: bool = False) -> Any:
         return _ranking(query.a, preload)
     if isinstance(query, wq.Phrase):
         return wq.And([wq.Term(query.fieldname, word) for word in query.words], boost=query.boost)
-    if isinstance(query, (wq.And, wq.Or)):
-        ranked = type(query)([_ranking(q, preload) for q in query.subqueries if not isinstance(q, wq.Not)],
-                             boost=query.boost)
+    if isinstance(query, wq.Not):  # only excludes: what it lets through scores nothing of its own
+        return wq.Every()
+    if isinstance(query, wq.And):
+        kept = [_ranking(q, preload) for q in query.subqueries if not isinstance(q, wq.Not)]
+        return wq.And(kept, boost=query.boost) if kept else wq.Every()
+    if isinstance(query, wq.Or):
+        ranked = wq.Or([_ranking(q, preload) for q in query.subqueries], boost=query.boost)
         if preload and isinstance(ranked, wq.Or) and len(ranked.subqueries) > PRELOAD_OVER:
             ranked.matcher_type = wq.Or.ARRAY_MATCHER
         return ranked
@@ -302,9 +314,10 @@ def _ranking(query: Any, preload: bool = False) -> Any:
 def _group_hits(searcher: Any, group_query: Any, ranking: Any, matched: set[int]) -> list[tuple[int, float]]:
     """A group's matching documents with their scores (as in the whole search), best first; in
     document order when there is nothing to rank by (filters alone)."""
-    if ranking is None:
-        return [(docnum, 0.0) for docnum in sorted(matching_docs(searcher, group_query) & matched)]
-    return list(searcher.search(wq.Require(ranking, group_query), limit=None, filter=matched).items())
+    docs = matching_docs(searcher, group_query) & matched
+    if ranking is None or not docs:
+        return [(docnum, 0.0) for docnum in sorted(docs)]
+    return list(searcher.search(wq.Require(ranking, DocList(docs)), limit=None, optimize=False).items())
 
 
 def _top_groups(searcher: Any, table: SearchTable, ranking: Any, matched: set[int], wanted: int,
@@ -368,7 +381,7 @@ def _search(generation: _Generation, searcher: Any, text: str, taxonomy: Taxonom
     parsed.query = _expand(parsed.query, searcher.reader(), expanded)
     # Every matching document, unscored: the groups (a video with its passages, a case with its
     # sections, a note page) and the facets count over all of them.
-    matched = matching_docs(searcher, parsed.query)
+    matched = matching_docs(searcher, parsed.query) - generation.deleted
     if not options.include_inactive:
         matched -= generation.inactive
     groups, kinds, added = table.groups_of(matched)
@@ -382,7 +395,7 @@ def _search(generation: _Generation, searcher: Any, text: str, taxonomy: Taxonom
     elif sort == "date":
         shown = sorted(groups, key=lambda g: (table.groups[g].date or "", -g), reverse=True)[options.offset:wanted]
     else:
-        shown = _top_groups(searcher, table, _ranking(words, preload=True), matched, wanted, groups)[options.offset:]
+        shown = _top_groups(searcher, table, _ranking(words, preload=True), matched, wanted, groups)[options.offset:wanted]
     results = []
     for group in shown:
         hits = _group_hits(searcher, _group_query(table.groups[group].key), ranking, matched)

@@ -56,7 +56,7 @@ def check_entity_name(name: str) -> str:
 
 def health(settings: Settings) -> dict[str, Any]:
     """Whether the live index opens, and when it was built (IndexMissing/IndexCorrupt otherwise)."""
-    _ix, manifest, _ = open_live(settings.data_dir)
+    _ix, manifest, _ = open_live(settings.data_dir, units=False)
     return {"status": "ok", "index_built_at": manifest.get("built_at")}
 
 
