@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 
 from archive.errors import CaseArchiveError
 from archive.store import atomic_write, utc_now
 from index.linking import LinkSet
 from index.schema import SCHEMA_VERSION, Unit, build_schema
+from index.storage import WritingCodec, open_generation
 from index.table import write_table
 
 log = logging.getLogger(__name__)
@@ -208,10 +208,9 @@ def write_index(data_dir: Path, units: list[Unit], links: LinkSet, *, rebuild: b
         ix = whoosh_index.open_dir(str(generation))
         changed = [u for u in units if old.get(u.id) != new[u.id]]
     removed = [uid for uid in old if uid not in new]
-    # Posting blocks are stored uncompressed: faster to write and to read, at about 1.3× the size.
     # Segments stay separate files: Whoosh reads a compound segment by copying each of its parts
-    # into memory (the whole postings file for one search), separate files it maps.
-    writer = ix.writer(limitmb=128, codec=W3Codec(compression=0), compound=False)
+    # into memory (the whole postings file, for one search); separate files are mapped.
+    writer = ix.writer(limitmb=128, codec=WritingCodec(), compound=False)
     try:
         for uid in removed:
             writer.delete_by_term("id", uid)
@@ -226,7 +225,7 @@ def write_index(data_dir: Path, units: list[Unit], links: LinkSet, *, rebuild: b
     except BaseException:
         writer.cancel()
         raise
-    with whoosh_index.open_dir(str(generation)).reader() as reader:
+    with open_generation(generation).reader() as reader:
         write_table(generation, reader)
     report.added = sum(1 for u in changed if u.id not in old)
     report.updated = len(changed) - report.added
@@ -256,7 +255,7 @@ def open_live(data_dir: Path, units: bool = True) -> tuple[Any, dict[str, Any], 
         raise IndexMissing(f"no index in {data_dir}: run `casearchive index` (or `casearchive demo`)")
     manifest = read_manifest(live, units)
     try:
-        ix = whoosh_index.open_dir(str(live))
+        ix = open_generation(live)
     except Exception as exc:
         raise IndexCorrupt(f"the index in {live} cannot be opened ({exc}); "
                            "run `casearchive index --rebuild` to rebuild it from the archive") from None

@@ -14,7 +14,7 @@ from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 from index.analysis import exact_analyzer, fold, stemmed_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Query-language names (SPEC §5) → index fields.
 FILTER_FIELDS = {
@@ -129,20 +129,25 @@ class Unit:
                 "sectors": self.sectors, "year": self.year, "date": self.date, "lang": self.lang,
                 "caption": self.caption, "active": self.active, **self.extra}
         if "cues" in meta:
-            meta["cues"] = stored_cues(meta["cues"])
+            meta["cues"] = pack_cues(meta["cues"])
         return meta
 
 
-def stored_cues(cues: list[list[Any]]) -> list[list[Any]]:
-    """A passage's cues as stored: start, end and the length of the cue's text. The passage's
-    content is its cues' texts joined by spaces, so the texts are not stored twice."""
-    return [[start, end, len(text)] for start, end, text in cues]
+def pack_cues(cues: Any) -> str:
+    """A passage's cues as stored: "start end length" per cue, separated by ";". The passage's
+    content is its cues' texts joined by spaces, so the texts are cut from it, not stored twice
+    (nor kept in memory while a build writes)."""
+    if isinstance(cues, str):
+        return cues
+    return ";".join(f"{float(start)!r} {float(end)!r} {len(text)}" for start, end, text in cues)
 
 
-def cue_texts(content: str, stored: list[list[Any]]) -> list[list[Any]]:
-    """The cues of a passage hit again with their texts, cut from its content."""
-    cues, at = [], 0
-    for start, end, length in stored:
-        cues.append([start, end, content[at:at + length]])
-        at += length + 1
+def cue_texts(content: str, packed: str) -> list[list[Any]]:
+    """The cues of a passage hit again, [start, end, text], their texts cut from its content."""
+    cues: list[list[Any]] = []
+    at = 0
+    for part in packed.split(";") if packed else ():
+        start, end, length = part.split(" ")
+        cues.append([float(start), float(end), content[at:at + int(length)]])
+        at += int(length) + 1
     return cues

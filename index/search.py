@@ -124,7 +124,7 @@ def _result(hit_fields: dict[str, Any], score: float, query: Any, options: Searc
         result["thumbnail"] = meta.get("thumbnail")
         result["embed"] = f"https://www.youtube.com/embed/{meta['video_id']}?start=0"
     if hit_fields["kind"] == "passage":
-        start = cue_start(cue_texts(hit_fields.get("content", ""), meta.get("cues") or []), query)
+        start = cue_start(cue_texts(hit_fields.get("content", ""), meta.get("cues") or ""), query)
         start = int(meta["start"] if start is None else start)
         result.update(start=start, end=meta.get("end"), caption=meta.get("caption"),
                       url=f"https://www.youtube.com/watch?v={meta['video_id']}&t={start}s",

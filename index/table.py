@@ -103,27 +103,39 @@ def write_table(generation: Path, reader: Any) -> None:
     group_col, facet_col = reader.column_reader("group"), reader.column_reader("facets")
     count = reader.doc_count_all()
     docs = array("I", [DELETED]) * count
+    label_sets: dict[frozenset[tuple[str, str]], int] = {}  # documents of a group mostly share one
+    doc_labels = array("i", [-1]) * count
     index_of: dict[str, int] = {}
-    members: list[list[tuple[int, dict[str, Any], set[tuple[str, str]]]]] = []
+    common: list[frozenset[tuple[str, str]]] = []
+    heads: list[tuple[dict[str, Any], bool]] = []  # the values dating a group, and whether its head's
     for docnum in range(count):
         if reader.is_deleted(docnum):
             continue
         key = group_col[docnum].decode()
         values = json.loads(facet_col[docnum])
+        labels = frozenset(_labels(values))
+        doc_labels[docnum] = label_sets.setdefault(labels, len(label_sets))
         group = index_of.setdefault(key, len(index_of))
-        if group == len(members):
-            members.append([])
-        members[group].append((docnum, values, _labels(values)))
+        is_head = values["kind"] in ("video", "case")
+        if group == len(common):
+            common.append(labels)
+            heads.append((values, is_head))
+        else:
+            common[group] &= labels
+            if is_head and not heads[group][1]:
+                heads[group] = (values, True)
         docs[docnum] = group << 2 | KINDS.index(values["kind"])
-    groups, extra = [], {}
-    for key, docs_of_group in zip(index_of, members):
-        common = set.intersection(*(labels for _d, _v, labels in docs_of_group))
-        # The group's date and year are its head's (the video or the whole case), else its first document's.
-        head = next((v for d, v, _l in docs_of_group if v["kind"] in ("video", "case")), docs_of_group[0][1])
-        groups.append([key, head.get("date"), head.get("year"), sorted(common)])
-        for docnum, _values, labels in docs_of_group:
-            if labels != common:
-                extra[str(docnum)] = sorted(labels - common)
+    by_index = list(label_sets)
+    extra = {}
+    for docnum in range(count):
+        if doc_labels[docnum] >= 0:
+            labels = by_index[doc_labels[docnum]]
+            own = labels - common[docs[docnum] >> 2]
+            if own:
+                extra[str(docnum)] = sorted(own)
+    # A group's date and year are its head's (the video or the whole case), else its first document's.
+    groups = [[key, head.get("date"), head.get("year"), sorted(labels)]
+              for key, (head, _), labels in zip(index_of, heads, common)]
     atomic_write(generation / DOCS_FILE, docs.tobytes())
     table = {"version": TABLE_VERSION, "doc_count": count, "groups": groups, "extra": extra}
     atomic_write(generation / TABLE_FILE, json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode())

@@ -9,7 +9,7 @@ from archive.passages import Passage
 from archive.transcripts import Transcript
 from archive.youtube import Video
 from index.linking import CaseInfo, LinkSet, NameFinder, VideoInfo, link_all
-from index.schema import Unit
+from index.schema import Unit, pack_cues
 from index.taxonomy import Taxonomy, add_case_labels
 
 WATCH = "https://www.youtube.com/watch?v={id}"
@@ -177,7 +177,7 @@ def _passage_unit(transcript: Transcript, n: int, passage: Passage, video: Unit 
         year=video.year if video else None, date=video.date if video else None, lang=transcript.language,
         caption=transcript.kind, active=video.active if video else True,
         extra={"video_id": transcript.video_id, "start": passage.start, "end": passage.end,
-               "cues": [list(c) for c in passage.cues], "thumbnail": video.extra.get("thumbnail") if video else None},
+               "cues": pack_cues(passage.cues), "thumbnail": video.extra.get("thumbnail") if video else None},
     )
 
 

@@ -12,7 +12,7 @@ from index import search as search_module
 from index.build import open_live, write_index
 from index.docsets import DocList, docs_having, matching_docs
 from index.linking import LinkSet
-from index.schema import Unit, cue_texts, stored_cues
+from index.schema import Unit, cue_texts, pack_cues
 from index.search import SearchOptions, close_searchers, run_search
 from index.taxonomy import Taxonomy
 from tests.test_search_table import corpus, group_key, updated, whoosh_docs  # noqa: F401 (fixture)
@@ -218,7 +218,7 @@ def test_inactive_videos_count_only_when_asked(updated: Path) -> None:  # noqa: 
 
 def test_cue_texts_are_cut_back_exactly_whatever_their_spaces() -> None:
     cues = [[0.0, 1.0, "  werkdruk "], [1.0, 2.0, ""], [2.0, 3.0, " "], [3.0, 4.0, "de pauze  "], [4.0, 5.0, "x"]]
-    assert cue_texts(" ".join(c[2] for c in cues), stored_cues(cues)) == cues
+    assert cue_texts(" ".join(c[2] for c in cues), pack_cues(cues)) == cues
 
 
 def test_a_passage_without_its_video_links_to_the_cue_that_says_the_word(data_dir: Path) -> None:
