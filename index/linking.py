@@ -83,15 +83,24 @@ def mentions(text: str, names: Iterable[str], folded: str | None = None) -> list
 
     ``folded`` is ``fold_name(text)`` when the caller already has it (it looks up many names).
     """
+    return _mentions(text, fold_name(text) if folded is None else folded, [_keyed(name) for name in names])
+
+
+_Keyed = tuple[str, str, "re.Pattern[str]"]  # a name, its folded form, the whole-word pattern of that
+
+
+def _keyed(name: str) -> _Keyed:
+    key = fold_name(name)
+    return name, key, re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")
+
+
+def _mentions(text: str, folded: str, keyed: list[_Keyed]) -> list[tuple[str, int]]:
     found = []
-    folded = fold_name(text) if folded is None else folded
-    for name in names:
-        key = fold_name(name)
+    for name, key, pattern in keyed:
         if len(key) < 3 or key not in folded:  # a substring test first: far cheaper than the regex scan
             continue
-        for match in re.finditer(r"(?<!\w)" + re.escape(key) + r"(?!\w)", folded):
+        if match := pattern.search(folded):
             found.append((text[match.start():match.end()] if len(folded) == len(text) else name, match.start()))
-            break
     return found
 
 
@@ -106,6 +115,8 @@ class NameFinder:
     def __init__(self, named: dict[str, list[str]]) -> None:
         self.named = named
         self.rank = {entry: n for n, entry in enumerate(named)}
+        # Each name folded and its pattern compiled once (many names overflow ``re``'s own cache).
+        self.keyed = {entry: [_keyed(name) for name in names] for entry, names in named.items()}
         # The longest word of each name → (entry, all the name's words).
         self.by_word: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self.always: set[str] = set()  # names without a word character
@@ -133,7 +144,7 @@ class NameFinder:
             candidates.update(entry for entry, needed in self.by_word[word] if needed <= words)
         found = []
         for entry in sorted(candidates, key=self.rank.__getitem__):
-            if hits := mentions(text, self.named[entry], folded):
+            if hits := _mentions(text, folded, self.keyed[entry]):
                 found.append((entry, hits))
         return found
 

@@ -139,7 +139,7 @@ def pack_cues(cues: Any) -> str:
     (nor kept in memory while a build writes)."""
     if isinstance(cues, str):
         return cues
-    return ";".join(f"{float(start)!r} {float(end)!r} {len(text)}" for start, end, text in cues)
+    return ";".join(f"{start!r} {end!r} {len(text)}" for start, end, text in cues)
 
 
 def cue_texts(content: str, packed: str) -> list[list[Any]]:

@@ -175,12 +175,10 @@ def _said_terms(query: Any) -> list[tuple[str, str]]:
     return [("content", t) for t in sorted(stems)] + [("exact", w) for w in sorted(_terms(query, "exact"))]
 
 
-def _group_result(searcher: Any, table: SearchTable, hits: list[tuple[int, float]], query: Any,
+def _group_result(searcher: Any, table: SearchTable, hits: list[tuple[int, float]], said: set[int], query: Any,
                   options: SearchOptions) -> dict[str, Any]:
-    """One result per video (or case): its best hit that has the words in its own text, and as moments
-    the passages that say them. Only what is shown is read from the index."""
-    passages = {d for d, _ in hits if table.kind_of(d) == "passage"}
-    said = docs_having(searcher, _said_terms(query), passages) if passages else set()
+    """One result per video (or case): its best hit that has the words in its own text (``said``),
+    and as moments the passages that say them. Only what is shown is read from the index."""
     own = [(d, s, table.kind_of(d) == "passage") for d, s in hits if d in said or table.kind_of(d) != "passage"]
     top, top_score, _ = own[0] if own else (*hits[0], False)
     result = _result(searcher.stored_fields(top), top_score, query, options)
@@ -311,13 +309,19 @@ def _ranking(query: Any, preload: bool = False) -> Any:
     return query
 
 
-def _group_hits(searcher: Any, group_query: Any, ranking: Any, matched: set[int]) -> list[tuple[int, float]]:
-    """A group's matching documents with their scores (as in the whole search), best first; in
-    document order when there is nothing to rank by (filters alone)."""
-    docs = matching_docs(searcher, group_query) & matched
+def _shown_hits(searcher: Any, table: SearchTable, shown: list[int], ranking: Any, matched: set[int]
+                ) -> dict[int, list[tuple[int, float]]]:
+    """The matching documents of the shown groups with their scores (as in the whole search), best
+    first, scored together; in document order when there is nothing to rank by (filters alone)."""
+    docs = set().union(*(matching_docs(searcher, _group_query(table.groups[g].key)) for g in shown)) & matched
+    hits: dict[int, list[tuple[int, float]]] = {group: [] for group in shown}
     if ranking is None or not docs:
-        return [(docnum, 0.0) for docnum in sorted(docs)]
-    return list(searcher.search(wq.Require(ranking, DocList(docs)), limit=None, optimize=False).items())
+        scored = [(docnum, 0.0) for docnum in sorted(docs)]
+    else:
+        scored = searcher.search(wq.Require(ranking, DocList(docs)), limit=None, optimize=False).items()
+    for docnum, score in scored:
+        hits[table.group_of(docnum)].append((docnum, score))
+    return hits
 
 
 def _top_groups(searcher: Any, table: SearchTable, ranking: Any, matched: set[int], wanted: int,
@@ -352,12 +356,39 @@ def _expand(query: Any, reader: Any, done: dict[int, Any] | None = None) -> Any:
     return expanded
 
 
+def _swapped(text: str, keep: int) -> set[str]:
+    """The text with two neighbouring letters swapped, each way it can be (not within ``keep``)."""
+    return {text[:i] + text[i + 1] + text[i] + text[i + 2:] for i in range(keep, len(text) - 1)
+            if text[i] != text[i + 1]}
+
+
+def _words_of(query: Any, reader: Any) -> set[str]:
+    """The words of the index a prefix, wildcard or fuzzy word stands for, segment by segment: a
+    segment finds the words near a fuzzy word with its automaton, where a reader of several
+    segments compares it with every word of the index. The automaton does not count a swap of two
+    neighbouring letters as one edit, as a fuzzy word does (``verzium~`` finds verzuim), so the
+    swapped spellings are looked up too (and, for two edits, the words one edit from those)."""
+    field = reader.schema[query.fieldname]
+    found: set[str] = set()
+    for leaf, _offset in reader.leaf_readers():
+        if not isinstance(query, wq.FuzzyTerm):
+            found.update(w if isinstance(w, str) else field.from_bytes(w) for w in query._btexts(leaf))
+            continue
+        found.update(leaf.terms_within(query.fieldname, query.text, query.maxdist, prefix=query.prefixlength))
+        for variant in _swapped(query.text, query.prefixlength):
+            if query.maxdist > 1:
+                found.update(leaf.terms_within(query.fieldname, variant, query.maxdist - 1, prefix=query.prefixlength))
+            elif (query.fieldname, variant) in leaf:
+                found.add(variant)
+    found.discard("")
+    return found
+
+
 def _expand_one(query: Any, reader: Any, done: dict[int, Any]) -> Any:
     if isinstance(query, MultiTerm):
         if query.fieldname not in reader.schema:
             return wq.NullQuery
-        field = reader.schema[query.fieldname]
-        words = sorted({w if isinstance(w, str) else field.from_bytes(w) for w in query._btexts(reader) if w})
+        words = sorted(_words_of(query, reader))
         terms = [wq.Term(query.fieldname, word, boost=query.boost) for word in words]
         return wq.Or(terms) if len(terms) > 1 else terms[0] if terms else wq.NullQuery
     return query.apply(lambda child: _expand(child, reader, done))
@@ -396,11 +427,11 @@ def _search(generation: _Generation, searcher: Any, text: str, taxonomy: Taxonom
         shown = sorted(groups, key=lambda g: (table.groups[g].date or "", -g), reverse=True)[options.offset:wanted]
     else:
         shown = _top_groups(searcher, table, _ranking(words, preload=True), matched, wanted, groups)[options.offset:wanted]
-    results = []
-    for group in shown:
-        hits = _group_hits(searcher, _group_query(table.groups[group].key), ranking, matched)
-        if hits:
-            results.append(_group_result(searcher, table, hits, parsed.query, options))
+    hits = _shown_hits(searcher, table, shown, ranking, matched)
+    passages = {d for group in shown for d, _ in hits[group] if table.kind_of(d) == "passage"}
+    said = docs_having(searcher, _said_terms(parsed.query), passages) if passages else set()
+    results = [_group_result(searcher, table, hits[group], said, parsed.query, options) for group in shown
+               if hits[group]]
     return {
         "query": text,
         "parsed": parsed.describe(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -45,11 +46,17 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     log.info("[index] parsed %d archived items, %d taken from the parse cache", cache.misses, cache.hits)
     units, links = make_units(sources, taxonomy, load_decisions(settings.data_dir))
     del sources  # what the units do not hold is freed before the writer needs its memory
+    # The units live until the end: the collector need not walk them again and again while the
+    # writer allocates millions of short-lived postings.
+    gc.freeze()
     remembered = {"taxonomy_path": str(Path(path).resolve()) if path else None,
                   "corrections_path": str(Path(corrections).resolve()) if corrections else None,
                   "taxonomy": taxonomy_to_dict(taxonomy)}
-    return write_index(settings.data_dir, units, links, rebuild=rebuild, progress=progress,
-                       extra_manifest=remembered)
+    try:
+        return write_index(settings.data_dir, units, links, rebuild=rebuild, progress=progress,
+                           extra_manifest=remembered)
+    finally:
+        gc.unfreeze()
 
 
 def _previous(settings: Settings, key: str) -> Path | None:

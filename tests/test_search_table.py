@@ -248,3 +248,14 @@ def test_concurrent_searches_answer_as_one(updated: Path) -> None:
     with ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(one, texts))
     assert answers == [expected[text] for text in texts]
+
+
+@pytest.mark.parametrize("segments", [1, 2])
+def test_a_fuzzy_word_forgives_two_swapped_letters_in_any_index(data_dir: Path, segments: int) -> None:
+    units = corpus(videos=3, passages=2)
+    write_index(data_dir, units, LinkSet())
+    if segments == 2:
+        units[0].content += " kantoorfeest"
+        write_index(data_dir, units, LinkSet())
+    out = run_search(data_dir, "verzium~", Taxonomy(), SearchOptions())  # verzuim, u and i swapped
+    assert out["total"] == run_search(data_dir, "verzuim", Taxonomy(), SearchOptions())["total"] > 0
