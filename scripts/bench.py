@@ -240,7 +240,8 @@ def run(scale_name: str, data: Path, log: Any = print, cli_runs: int = CLI_RUNS)
     report.fts5 = {"build_insert_seconds": fts_build["seconds"], "parse_seconds": round(parse_seconds, 1),
                    "build_seconds_with_parse": round(fts_build["seconds"] + parse_seconds, 1),
                    "size_mb": round(fts_build["size_bytes"] / 2**20, 1),
-                   "queries": time_fts(fts_path, queries, taxonomy)}
+                   "queries": time_fts(fts_path, queries, taxonomy),
+                   "queries_best_hit_facets": time_fts(fts_path, queries, taxonomy, facet_rows="best")}
     report.recall = {"k": RECALL_K, "ours": recall_ours(settings, corpus),
                      "fts5": recall_fts(fts_path, corpus, taxonomy)}
     ours, theirs = report.recall["ours"]["recall"], report.recall["fts5"]["recall"]
@@ -252,7 +253,7 @@ def table(report: Report) -> str:
     """The figures as one Markdown table, with each target."""
     b, i, q, c, f, r, h = (report.build, report.incremental, report.queries, report.cli, report.fts5,
                            report.recall, report.harvest)
-    fq = f["queries"]
+    fq, fb = f["queries"], f["queries_best_hit_facets"]
     rows = [
         ("corpus", f"{report.corpus['cases']} cases, {report.corpus['videos']} videos, {b['units']} units", ""),
         ("full build", f"{b['seconds']} s, {b['units_per_s']} units/s", "< 600 s at L"),
@@ -260,7 +261,10 @@ def table(report: Report) -> str:
         ("index size on disk", f"{b['index_mb']} MB", ""),
         ("incremental after 1% change", f"{i['seconds']} s = {i['ratio_to_full'] * 100:.1f}% of full", "< 5%"),
         ("query p50 / p95 / p99 (ours)", f"{q['p50_ms']} / {q['p95_ms']} / {q['p99_ms']} ms", "p95 < 150 ms"),
-        ("query p50 / p95 / p99 (FTS5)", f"{fq['p50_ms']} / {fq['p95_ms']} / {fq['p99_ms']} ms", "ours ≤ FTS5"),
+        ("query p50 / p95 / p99 (FTS5, the same facet counts)", f"{fq['p50_ms']} / {fq['p95_ms']} / {fq['p99_ms']} ms",
+         "ours ≤ FTS5"),
+        ("query p50 / p95 / p99 (FTS5, facets of each group's best hit)",
+         f"{fb['p50_ms']} / {fb['p95_ms']} / {fb['p99_ms']} ms", ""),
         ("`casearchive search` whole process", f"median {c['median_s']} s, max {c['max_s']} s", "< 1 s"),
         ("FTS5 build (insert / with parsing)",
          f"{f['build_insert_seconds']} s / {f['build_seconds_with_parse']} s, {f['size_mb']} MB", ""),
