@@ -182,7 +182,12 @@ _MARKER = re.compile(r"\[[^\]]{0,40}\]|\((?:muziek|music|applaus|applause|gelach
 _SPEAKER_CHANGE = re.compile(r"^\s*(?:>>|&gt;&gt;)\s*")
 
 
+_NEEDS_CLEANING = re.compile(r"[<>&\[(]")  # what the cleaning below can act on in plain ASCII
+
+
 def _clean_line(line: str) -> str:
+    if line.isascii() and not _NEEDS_CLEANING.search(line):  # the common case: plain speech
+        return " ".join(line.split())
     line = _SPEAKER_CHANGE.sub("", line)
     line = _TAG.sub("", line)
     line = html.unescape(line)

@@ -105,9 +105,11 @@ def _alias_pattern(alias: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")
 
 
-def _known_patterns(known: Mapping[str, Sequence[str]]) -> list[tuple[re.Pattern[str], str, str]]:
+@lru_cache(maxsize=8)
+def _known_patterns(known: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[re.Pattern[str], str, str]]:
+    # Built once per set of known names (a build passes the same names for every page and text).
     patterns = []
-    for name, aliases in known.items():
+    for name, aliases in known:
         for alias in (name, *aliases):
             if alias.strip():
                 patterns.append((_alias_pattern(alias.strip()), name, alias.strip()))
@@ -129,10 +131,10 @@ def find_organisations(
     exclude: Iterable[str] = (),
 ) -> tuple[list[str], list[str]]:
     """The companies and the other organisations named in ``texts``, in order of first mention."""
-    known_map = normalise_known(known)
+    patterns = _known_patterns(tuple(normalise_known(known).items()))
     found = _Found(exclude)
     for text in texts:
-        for pattern, name, alias in _known_patterns(known_map):
+        for pattern, name, alias in patterns:
             # The substring test first: the regex scan per alias per text dominated large builds.
             if alias in text and pattern.search(text):
                 found.spelling[name.lower()] = name
