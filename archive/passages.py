@@ -3,16 +3,15 @@
 A passage ends on a sentence boundary where the captions have punctuation (auto-captions have
 none: then on a pause, or at about a minute), never runs past ``HARD_MAX`` seconds unless one cue
 alone does, and never cuts a cue. Because a passage's text joins its cues, a phrase said across
-two cues is one phrase in the passage. Each passage keeps its cues, so ``cue_start_for`` can
-give the moment within the passage where the matched words are said (SPEC §5).
+two cues is one phrase in the passage. Each passage keeps its cues, so a search can give the
+moment within the passage where the matched words are said (SPEC §5; ``index.search.cue_start``).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from archive.captions import Cue
 
@@ -83,39 +82,3 @@ def build_passages(cues: Sequence[Cue]) -> list[Passage]:
         else:
             groups.append(current)
     return [_passage(g) for g in groups]
-
-
-def fold(text: str) -> str:
-    """Lower case, NFKC, accents removed (ideeën → ideeen): how the index compares words."""
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", fold(text))
-
-
-def _matches(token: str, word: str) -> bool:
-    # A stem matches the words it is the start of (gesprek → gesprekken); a longer part also
-    # matches inside a compound (roulatie → taakroulatie).
-    return token.startswith(word) or (len(word) >= 4 and word in token)
-
-
-def cue_start_for(passage: Passage, words: Iterable[str]) -> float:
-    """The start of the cue where ``words`` are said: where they occur in order (a phrase, even
-    across two cues), else the first cue holding most of them, else the passage's start."""
-    wanted = [t for w in words for t in _tokens(w)]
-    if not wanted:
-        return passage.start
-    flat = [(token, n) for n, cue in enumerate(passage.cues) for token in _tokens(cue.text)]
-    if len(wanted) > 1:
-        for i in range(len(flat) - len(wanted) + 1):
-            if all(_matches(flat[i + j][0], w) for j, w in enumerate(wanted)):
-                return passage.cues[flat[i][1]].start
-    best, best_count = None, 0
-    for cue in passage.cues:
-        tokens = _tokens(cue.text)
-        count = sum(1 for w in set(wanted) if any(_matches(t, w) for t in tokens))
-        if count > best_count:
-            best, best_count = cue, count
-    return best.start if best is not None else passage.start

@@ -10,7 +10,11 @@ from archive.captions import (
     CaptionError, Cue, apply_corrections, clean_cues, load_corrections, parse_captions, read_cues,
 )
 from archive.errors import ConfigError
-from archive.passages import HARD_MAX, MIN_SECONDS, Passage, build_passages, cue_start_for, fold
+from archive.passages import HARD_MAX, MIN_SECONDS, build_passages
+from index.query import QueryError, parse_query
+from index.schema import build_schema
+from index.search import cue_start
+from index.taxonomy import Taxonomy
 from index.demo import sample_root
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
@@ -224,34 +228,40 @@ def test_a_phrase_said_across_two_cues_is_in_one_passage() -> None:
     assert split and "door de taakroulatie" not in split[0].text  # it really is split over two cues
 
 
-def test_cue_start_for_a_phrase_across_cues_is_the_cue_where_it_begins() -> None:
+def said_at(cues: list[Cue], text: str) -> float | None:
+    """Where a search for ``text`` links into a passage of these cues (None: not said in them)."""
+    return cue_start([[c.start, c.end, c.text] for c in cues], parse_query(text, build_schema(), Taxonomy()).query)
+
+
+def test_a_phrase_across_cues_links_to_the_cue_where_it_begins() -> None:
     cues = read_cues((SAMPLE / "ZhyiA4uoRgn.nl.vtt").read_bytes(), "vtt")
     passage = next(p for p in build_passages(cues) if "minder last van mijn rug" in p.text)
-    start = cue_start_for(passage, ["taakroulatie", "heb", "ik", "minder", "last"])
+    start = said_at(list(passage.cues), '"taakroulatie heb ik minder last"')
     cue = next(c for c in passage.cues if c.start == start)
     assert cue.text.startswith("Eerlijk gezegd: door de taakroulatie heb ik")
     assert passage.start <= start <= passage.end
 
 
-def test_cue_start_for_single_words_stems_and_compound_parts() -> None:
-    passage = Passage(10.0, 40.0, "", (Cue(10.0, 15.0, "We begonnen met taakroulatie."),
-                                      Cue(15.0, 25.0, "De functioneringsgesprekken gingen goed."),
-                                      Cue(25.0, 40.0, "Ideeën over ergonomie en gesprekken.")))
-    assert cue_start_for(passage, ["roulatie"]) == 10.0  # a compound part
-    assert cue_start_for(passage, ["gesprek"]) == 15.0  # a stem, first cue that says it
-    assert cue_start_for(passage, ["ideeen"]) == 25.0  # accents folded
-    assert cue_start_for(passage, ["ergonomie", "gesprek"]) == 25.0  # the cue with most of the words
-    assert cue_start_for(passage, ["zelfroosteren"]) == 10.0  # not said: the passage start
-    assert cue_start_for(passage, []) == 10.0
+def test_single_words_stems_and_compound_parts_link_to_the_cue_that_says_them() -> None:
+    cues = [Cue(10.0, 15.0, "We begonnen met taakroulatie."), Cue(15.0, 25.0, "De functioneringsgesprekken gingen goed."),
+            Cue(25.0, 40.0, "Ideeën over ergonomie en gesprekken.")]
+    assert said_at(cues, "roulatie") == 10.0  # a compound part
+    assert said_at(cues, "gesprek") == 15.0  # a stem, first cue that says it
+    assert said_at(cues, "ideeen") == 25.0  # accents folded
+    assert said_at(cues, "ergonomie gesprek") == 25.0  # the cue with most of the words
+    assert said_at(cues, "zelfroosteren") is None  # not said: the caller links the passage's start
 
 
-def test_cue_start_lies_within_its_passage_for_every_word_of_the_samples() -> None:
+def test_the_link_of_every_word_of_the_samples_lies_within_its_passage() -> None:
     for path in sorted(SAMPLE.glob("*.*t")):
         for passage in build_passages(read_cues(path.read_bytes(), path.suffix[1:])):
             for cue in passage.cues:
-                word = fold(cue.text).split()[-1].strip(".,!?:")
-                start = cue_start_for(passage, [word])
-                assert passage.start <= start <= cue.start
+                word = cue.text.split()[-1].strip(".,!?:\"'()")
+                try:
+                    start = said_at(list(passage.cues), word)
+                except QueryError:  # a stop word alone is not a query
+                    continue
+                assert start is not None and passage.start <= start <= cue.start, (path.name, word)
 
 
 def test_sample_captions_are_two_to_five_minutes_and_in_bounds() -> None:
