@@ -120,9 +120,8 @@ class NameFinder:
         # The longest word of each name → (entry, all the name's words).
         self.by_word: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self.always: set[str] = set()  # names without a word character
-        for entry, names in named.items():
-            for name in names:
-                key = fold_name(name)
+        for entry, keyed in self.keyed.items():
+            for _name, key, _pattern in keyed:
                 if len(key) < 3:
                     continue
                 words = _WORD.findall(key)

@@ -61,6 +61,12 @@ def _terms(query: Any, fieldname: str) -> set[str]:
     return found
 
 
+def _spoken(query: Any) -> tuple[set[str], set[str]]:
+    """The query's words as a text that says them holds them: stems (of the stemmed fields, title
+    and content analyse alike) and exact words, to match with ``_analyzers()`` in that order."""
+    return _terms(query, "content") | _terms(query, "title"), _terms(query, "exact")
+
+
 @lru_cache(maxsize=1)
 def _analyzers() -> tuple[Any, Any]:
     """The stemmed and the exact analyzer, built once (each call makes its own tokens)."""
@@ -70,8 +76,7 @@ def _analyzers() -> tuple[Any, Any]:
 def make_snippet(text: str, query: Any, html_out: bool = False) -> str:
     """The best fragments of ``text`` with the query's words marked (stemmed or exact)."""
     fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
-    for fieldname, analyzer in zip(("content", "exact"), _analyzers()):
-        terms = _terms(query, fieldname) | (_terms(query, "title") if fieldname == "content" else set())
+    for terms, analyzer in zip(_spoken(query), _analyzers()):
         if terms:
             # mode="index" makes the analyzer emit compound parts, so "roulatie" marks "taakroulatie".
             marked = highlight.highlight(text, frozenset(terms), analyzer, fragmenter, _Marks(html_out), top=2,
@@ -85,7 +90,7 @@ def make_snippet(text: str, query: Any, html_out: bool = False) -> str:
 
 def cue_start(cues: list[list[Any]], query: Any) -> float | None:
     """The start of the cue in which the query's words are said (the most of them; first on ties)."""
-    stems, words = _terms(query, "content") | _terms(query, "title"), _terms(query, "exact")
+    stems, words = _spoken(query)
     best, best_hits = None, 0
     stem_an, exact_an = _analyzers()
     for i, (start, _end, text) in enumerate(cues):
@@ -171,8 +176,8 @@ def _said_terms(query: Any) -> list[tuple[str, str]]:
     """The terms that show a document has the query's words in its own text: a passage indexes its
     video's title (so a search for the title finds it) but only what is said in ``content`` and
     ``exact``."""
-    stems = _terms(query, "content") | _terms(query, "title")
-    return [("content", t) for t in sorted(stems)] + [("exact", w) for w in sorted(_terms(query, "exact"))]
+    stems, words = _spoken(query)
+    return [("content", t) for t in sorted(stems)] + [("exact", w) for w in sorted(words)]
 
 
 def _group_result(searcher: Any, table: SearchTable, hits: list[tuple[int, float]], said: set[int], query: Any,
@@ -303,7 +308,7 @@ def _ranking(query: Any, preload: bool = False) -> Any:
         return wq.And(kept, boost=query.boost) if kept else wq.Every()
     if isinstance(query, wq.Or):
         ranked = wq.Or([_ranking(q, preload) for q in query.subqueries], boost=query.boost)
-        if preload and isinstance(ranked, wq.Or) and len(ranked.subqueries) > PRELOAD_OVER:
+        if preload and len(ranked.subqueries) > PRELOAD_OVER:
             ranked.matcher_type = wq.Or.ARRAY_MATCHER
         return ranked
     return query

@@ -19,9 +19,10 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from archive.store import atomic_write
+from index.schema import FACETS
 
 TABLE_FILE = "search-table.json"
 DOCS_FILE = "search-docs.u32"
@@ -62,7 +63,7 @@ class SearchTable:
         """The kind of a (live) document: case, note, video or passage."""
         return KINDS[self.docs[docnum] & 3]
 
-    def groups_of(self, docnums: Iterable[int]) -> tuple[set[int], Counter[str], dict[int, set[tuple[str, str]]]]:
+    def groups_of(self, docnums: set[int]) -> tuple[set[int], Counter[str], dict[int, set[tuple[str, str]]]]:
         """The groups of these documents, how many groups have a document of each kind, and the labels
         some matching documents add to their groups."""
         docs = self.docs
@@ -72,7 +73,7 @@ class SearchTable:
         kinds = Counter(KINDS[p & 3] for p in pairs)
         added: dict[int, set[tuple[str, str]]] = {}
         extra = self.extra
-        for docnum in extra.keys() & (docnums if isinstance(docnums, (set, frozenset)) else set(docnums)):
+        for docnum in extra.keys() & docnums:
             group = docs[docnum] >> 2
             added.setdefault(group, set()).update(extra[docnum])
         return groups, kinds, added
@@ -84,7 +85,7 @@ class SearchTable:
         counts: Counter[tuple[str, str]] = Counter(chain.from_iterable(table[g].labels for g in groups))
         for group, labels in added.items():
             counts.update(labels.difference(table[group].labels))
-        facets: dict[str, Counter[str]] = {name: Counter() for name in ("theme", "company", "case", "sector", "year")}
+        facets: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
         for (name, value), n in counts.items():
             facets[name][value] = n
         facets["kind"] = kinds
