@@ -28,7 +28,7 @@ from archive.errors import CaseArchiveError
 from archive.store import atomic_write, utc_now
 from index.linking import LinkSet
 from index.schema import SCHEMA_VERSION, Unit, build_schema
-from index.storage import WritingCodec, open_generation
+from index.storage import open_generation, open_writer
 from index.table import write_table
 
 log = logging.getLogger(__name__)
@@ -208,9 +208,7 @@ def write_index(data_dir: Path, units: list[Unit], links: LinkSet, *, rebuild: b
         ix = whoosh_index.open_dir(str(generation))
         changed = [u for u in units if old.get(u.id) != new[u.id]]
     removed = [uid for uid in old if uid not in new]
-    # Segments stay separate files: Whoosh reads a compound segment by copying each of its parts
-    # into memory (the whole postings file, for one search); separate files are mapped.
-    writer = ix.writer(limitmb=128, codec=WritingCodec(), compound=False)
+    writer = open_writer(ix)
     try:
         for uid in removed:
             writer.delete_by_term("id", uid)

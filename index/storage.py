@@ -19,6 +19,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.util.numeric import byte_to_length
 
+from index.postings import TermFieldWriter, TermPool
+
 
 class _MappedFile(StructFile):
     """A read-only index file seen through a memory map."""
@@ -45,6 +47,15 @@ class MappedStorage(FileStorage):
         return _MappedFile(mapped, name)
 
 
+def open_writer(ix: Any, limitmb: int = 128) -> Any:
+    """A writer of a new segment in ``ix`` with this module's codec and the term pool."""
+    # Segments stay separate files: Whoosh reads a compound segment by copying each of its parts
+    # into memory (the whole postings file, for one search); separate files are mapped.
+    writer = ix.writer(limitmb=limitmb, codec=WritingCodec(), compound=False)
+    writer.pool = TermPool(writer._tempstorage, limitmb=limitmb)
+    return writer
+
+
 def open_generation(path: Path) -> Any:
     """The Whoosh index of a generation folder, for reading."""
     return MappedStorage(path).open_index()
@@ -66,17 +77,26 @@ class _LengthsInMemory:
         lengths = self._lengths[fieldname]
         return default if lengths is None else lengths[docnum]
 
+    def field_lengths(self, fieldname: str) -> list[int | None] | None:
+        """Every document's length in a field (None where it has none), or None for an unscored field."""
+        self.doc_field_length(0, fieldname)
+        return self._lengths[fieldname]
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._reader, name)
 
 
 class WritingCodec(W3Codec):
     """Whoosh's codec, writing posting blocks uncompressed (faster to write and to read, at about
-    1.3× the size) and keeping a new segment's field lengths in memory while its postings are
-    written. Its segments record the plain codec, so reading never depends on this class."""
+    1.3× the size), keeping a new segment's field lengths in memory while its postings are
+    written, and writing them a term at a time (``index.postings``). Its segments record the
+    plain codec, so reading never depends on this class."""
 
     def __init__(self) -> None:
         super().__init__(compression=0)
+
+    def field_writer(self, storage: Any, segment: Any) -> Any:
+        return TermFieldWriter(self, storage, segment)
 
     def per_document_reader(self, storage: Any, segment: Any) -> Any:
         return _LengthsInMemory(super().per_document_reader(storage, segment))
