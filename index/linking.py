@@ -12,10 +12,11 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 from archive.errors import InputError
 from archive.store import atomic_write, utc_now
+from index.mentions import Found, MentionCache, MentionMemo, text_key
 from index.taxonomy import Taxonomy, fold_name
 
 # A link counts for search filters and facets from this confidence on (or when confirmed).
@@ -112,7 +113,7 @@ class NameFinder:
     per name (which made linking quadratic: every passage times every company).
     """
 
-    def __init__(self, named: dict[str, list[str]]) -> None:
+    def __init__(self, named: dict[str, list[str]], memo: MentionMemo | None = None) -> None:
         self.named = named
         self.rank = {entry: n for n, entry in enumerate(named)}
         # Each name folded and its pattern compiled once (many names overflow ``re``'s own cache).
@@ -129,15 +130,46 @@ class NameFinder:
                     self.by_word.setdefault(max(words, key=len), []).append((entry, frozenset(words)))
                 else:
                     self.always.add(entry)
+        # With a memo: the entries searched again in a remembered text, and their names' keys.
+        self.memo = memo
+        self._changed: NameFinder | None = None
+        self._changed_keys: list[str] = []
+        self._stale: frozenset[str] = frozenset()
+        if memo is not None:
+            changed = memo.changed(named)
+            self._stale = frozenset(changed)
+            if changed:
+                self._changed = NameFinder(changed)
+                self._changed_keys = [key for keyed in self._changed.keyed.values()
+                                      for _name, key, _pattern in keyed if len(key) >= 3]
 
-    def find(self, text: str, folded: str | None = None,
-             words: set[str] | None = None) -> list[tuple[str, list[tuple[str, int]]]]:
-        """Each entry mentioned in ``text`` (in entry order) with what ``mentions`` found of it.
+    def find(self, text: str) -> Found:
+        """Each entry mentioned in ``text`` (in entry order) with what ``mentions`` found of it."""
+        return find_each(text, (self,))[0]
 
-        ``folded`` is ``fold_name(text)`` and ``words`` its words, when the caller already has them.
-        """
-        folded = fold_name(text) if folded is None else folded
-        words = set(_WORD.findall(folded)) if words is None else words
+    def _recall(self, text: str, key: bytes, prepared: Callable[[], tuple[str, set[str]]]) -> Found:
+        """What the memo says of a text, with the changed entries searched again; else a search."""
+        memo = self.memo
+        assert memo is not None
+        found = memo.seen.get(key)
+        if found is not None:
+            return found
+        before = memo.found.get(key)
+        if before is None:
+            memo.searched += 1
+            found = self._search(text, *prepared())
+        else:
+            memo.reused += 1
+            found = [(entry, hits) for entry, hits in before if entry in self.rank and entry not in self._stale]
+            if self._changed is not None:
+                folded, _words = prepared()
+                if any(name in folded for name in self._changed_keys):
+                    found += self._changed._search(text, *prepared())
+                found.sort(key=lambda pair: self.rank[pair[0]])
+        memo.seen[key] = found
+        return found
+
+    def _search(self, text: str, folded: str, words: set[str]) -> Found:
         candidates = set(self.always)
         for word in words & self.by_word.keys():
             candidates.update(entry for entry, needed in self.by_word[word] if needed <= words)
@@ -146,6 +178,29 @@ class NameFinder:
             if hits := _mentions(text, folded, self.keyed[entry]):
                 found.append((entry, hits))
         return found
+
+
+def find_each(text: str, finders: Iterable[NameFinder]) -> list[Found]:
+    """What each finder finds in one text; the text is folded and split into words once, and only
+    when a finder has to search it (a remembered text is not)."""
+    prepared: tuple[str, set[str]] | None = None
+    key: bytes | None = None
+
+    def prepare() -> tuple[str, set[str]]:
+        nonlocal prepared
+        if prepared is None:
+            folded = fold_name(text)
+            prepared = folded, set(_WORD.findall(folded))
+        return prepared
+
+    results = []
+    for finder in finders:
+        if finder.memo is None:
+            results.append(finder._search(text, *prepare()))
+        else:
+            key = key or text_key(text)
+            results.append(finder._recall(text, key, prepare))
+    return results
 
 
 class LinkSet:
@@ -190,9 +245,17 @@ class LinkSet:
                       if l.target.startswith(prefix) and l.accepted)
 
 
+def name_finder(taxonomy: Taxonomy, kind: str, mentions: MentionCache | None = None) -> NameFinder:
+    """A finder of the taxonomy's names of one kind (``company``, ``theme``), remembering its
+    mentions in ``mentions`` when given."""
+    return NameFinder({e.name: e.names() for e in taxonomy.entries(kind)},
+                      mentions.memo(kind) if mentions is not None else None)
+
+
 def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
-             decisions: dict[tuple[str, str], dict[str, Any]] | None = None) -> LinkSet:
-    """Compute every link between the archive's cases and videos."""
+             decisions: dict[tuple[str, str], dict[str, Any]] | None = None,
+             mentions: MentionCache | None = None) -> LinkSet:
+    """Compute every link between the archive's cases and videos (``mentions``: see index.mentions)."""
     links = LinkSet()
     by_slug = {c.slug: c for c in cases}
     channel_cases: dict[str, list[CaseInfo]] = {}
@@ -205,8 +268,8 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
         for theme in case.themes:
             links.add(f"case:{case.slug}", f"theme:{taxonomy.canonical('theme', theme)}", 1.0,
                       Evidence("case page", "themes", theme))
-    company_names = NameFinder({e.name: e.names() for e in taxonomy.entries("company")})
-    theme_names = NameFinder({e.name: e.names() for e in taxonomy.entries("theme")})
+    company_names = name_finder(taxonomy, "company", mentions)
+    theme_names = name_finder(taxonomy, "theme", mentions)
     video_ids = {v.id for v in videos}
     case_companies = {c: {taxonomy.canonical("company", name) for name in c.companies} for c in cases}
     for case in cases:
@@ -222,14 +285,13 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
         for field_name, text in fields.items():
             if not text:
                 continue
-            folded = fold_name(text)
-            words = set(_WORD.findall(folded))
-            for name, found in company_names.find(text, folded, words):
+            companies_found, themes_found = find_each(text, (company_names, theme_names))
+            for name, found in companies_found:
                 for matched, pos in found:
                     named.add(name)
                     links.add(source, f"company:{name}", weights[field_name],
                               Evidence("name mentioned", field_name, matched, pos))
-            for name, found in theme_names.find(text, folded, words):
+            for name, found in themes_found:
                 for matched, pos in found:
                     links.add(source, f"theme:{name}", weights[field_name] - 0.1,
                               Evidence("theme mentioned", field_name, matched, pos))

@@ -30,6 +30,7 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
           progress: Progress | None = None) -> BuildReport:
     """Build or update the index from the archive; ``rebuild`` also parses every archived item again."""
     from archive.parse_cache import ParseCache, cache_path
+    from index.mentions import MentionCache, mentions_path
     from index.sources import load_sources
     from index.units import make_units
 
@@ -44,7 +45,12 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     with ParseCache(cache_path(settings.data_dir), refresh=rebuild) as cache:
         sources = load_sources(settings, taxonomy, cache)
     log.info("[index] parsed %d archived items, %d taken from the parse cache", cache.misses, cache.hits)
-    units, links = make_units(sources, taxonomy, load_decisions(settings.data_dir))
+    mentions = MentionCache(mentions_path(settings.data_dir), refresh=rebuild)
+    units, links = make_units(sources, taxonomy, load_decisions(settings.data_dir), mentions)
+    mentions.save()
+    log.info("[index] name mentions: %s", ", ".join(f"{kind} {reused} texts remembered, {searched} searched"
+                                                   for kind, (reused, searched) in mentions.summary().items()))
+    del mentions
     del sources  # what the units do not hold is freed before the writer needs its memory
     # The units live until the end: the collector need not walk them again and again while the
     # writer allocates millions of short-lived postings.

@@ -8,7 +8,8 @@ from typing import Any, Iterable
 from archive.passages import Passage
 from archive.transcripts import Transcript
 from archive.youtube import Video
-from index.linking import CaseInfo, LinkSet, NameFinder, VideoInfo, link_all
+from index.linking import CaseInfo, LinkSet, NameFinder, VideoInfo, link_all, name_finder
+from index.mentions import MentionCache
 from index.schema import Unit, pack_cues
 from index.taxonomy import Taxonomy, add_case_labels
 
@@ -52,9 +53,10 @@ def _case_channels(case: Any, resolve: dict[str, str]) -> tuple[str, ...]:
     return tuple(channels)
 
 
-def make_units(sources: Sources, taxonomy: Taxonomy,
-               decisions: dict[tuple[str, str], dict[str, Any]] | None = None) -> tuple[list[Unit], LinkSet]:
-    """Every unit with its links (cases, companies, themes, sector, year, kind, language, active)."""
+def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, str], dict[str, Any]] | None = None,
+               mentions: MentionCache | None = None) -> tuple[list[Unit], LinkSet]:
+    """Every unit with its links (cases, companies, themes, sector, year, kind, language, active);
+    ``mentions`` remembers which names each text mentions, for the next build (index.mentions)."""
     for case in sources.cases:
         add_case_labels(taxonomy, case.themes, case.sectors, case.companies)
     transcript_text: dict[str, str] = {}
@@ -65,9 +67,9 @@ def make_units(sources: Sources, taxonomy: Taxonomy,
                            channels=_case_channels(c, sources.channel_of_case_link)) for c in sources.cases]
     video_infos = [VideoInfo(v.id, v.channel_id, v.title, f"{v.description}\n{' '.join(v.tags)}",
                              transcript_text.get(v.id, "")) for v in sources.videos]
-    links = link_all(case_infos, video_infos, taxonomy, decisions)
+    links = link_all(case_infos, video_infos, taxonomy, decisions, mentions)
     sectors_of_case = {c.id: [taxonomy.canonical("sector", s) for s in c.sectors] for c in sources.cases}
-    companies = NameFinder({e.name: e.names() for e in taxonomy.entries("company")})
+    companies = name_finder(taxonomy, "company", mentions)
     units: list[Unit] = []
     for case in sources.cases:
         whole = _case_unit(case, links, taxonomy)

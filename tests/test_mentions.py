@@ -1,0 +1,96 @@
+"""Remembered mentions: a build that reuses them links exactly as one that searches every text."""
+
+from __future__ import annotations
+
+import logging
+import random
+from pathlib import Path
+
+import pytest
+
+from index.linking import CaseInfo, VideoInfo, link_all
+from index.mentions import MentionCache, mentions_path
+from index.taxonomy import Taxonomy
+
+WORDS = "werkdruk rooster ploeg overleg zorg team lasser pauze gesprek scholing de het een en met".split()
+
+
+def taxonomy(companies: dict[str, list[str]]) -> Taxonomy:
+    tax = Taxonomy()
+    for name, aliases in companies.items():
+        tax.add("company", name, aliases)
+    for theme in ("Werkdruk", "Scholing", "Teamleren"):
+        tax.add("theme", theme)
+    return tax
+
+
+def videos(seed: int, names: list[str], count: int = 60) -> list[VideoInfo]:
+    """Videos whose titles, descriptions and transcripts mention names now and then."""
+    rng = random.Random(seed)
+
+    def text(n: int) -> str:
+        words = [rng.choice(WORDS) for _ in range(n)]
+        for _ in range(rng.randrange(3)):
+            words.insert(rng.randrange(len(words) + 1), rng.choice(names))
+        return " ".join(words)
+
+    return [VideoInfo(f"vid{n:08d}", "UCchannel", text(6), text(30), text(200)) for n in range(count)]
+
+
+BEFORE = {"Kuipers Verpakkingen": ["Kuipers"], "Van Dijk Drukkerij": [], "Coöperatie Noord": ["Coop Noord"],
+          "Smit Garage": [], "Alfa Laval": ["Alfa-Laval"]}
+# An alias added, an entry gone, a new entry whose name the old texts already mention, one unchanged.
+AFTER = {"Kuipers Verpakkingen": ["Kuipers", "KV Groep"], "Van Dijk Drukkerij": [], "Coöperatie Noord": ["Coop Noord"],
+         "Alfa Laval": ["Alfa-Laval"], "Hendriks Bouw": []}
+SPOKEN = ["Kuipers", "KV Groep", "Van Dijk Drukkerij", "Cooperatie Noord", "Smit Garage", "Alfa-Laval",
+          "Hendriks Bouw", "Werkdruk", "Scholing"]
+CASES = [CaseInfo("case-a", "Case A", ("Kuipers Verpakkingen",), ("Werkdruk",), (), ("UCchannel",))]
+
+
+def links_of(links) -> list[dict]:  # type: ignore[no-untyped-def]
+    return [link.to_dict() for link in links]
+
+
+def test_remembered_mentions_give_the_links_a_full_search_gives(tmp_path: Path) -> None:
+    path = mentions_path(tmp_path)
+    old = videos(1, SPOKEN)
+    first = MentionCache(path)
+    link_all(CASES, old, taxonomy(BEFORE), mentions=first)
+    first.save()
+    assert first.summary()["company"] == (0, 3 * len(old))  # nothing remembered yet
+
+    # A few texts change, most do not; the names change as above.
+    new = old[:50] + videos(2, SPOKEN, count=10)
+    second = MentionCache(path)
+    remembered = link_all(CASES, new, taxonomy(AFTER), mentions=second)
+    searched_fresh = link_all(CASES, new, taxonomy(AFTER))
+    assert links_of(remembered) == links_of(searched_fresh)
+    assert any(l.target == "company:Hendriks Bouw" for l in remembered)
+    assert not any(l.target == "company:Smit Garage" for l in remembered)
+    reused, searched = second.summary()["company"]
+    assert reused == 3 * 50 and searched <= 3 * 10  # the old texts were not searched in full
+    second.save()
+
+    # Unchanged names and texts: nothing is searched, the links are the same.
+    third = MentionCache(path)
+    again = link_all(CASES, new, taxonomy(AFTER), mentions=third)
+    assert links_of(again) == links_of(searched_fresh)
+    assert third.summary()["company"][1] == 0 and third.summary()["theme"][1] == 0
+
+
+def test_a_refresh_or_a_damaged_file_searches_every_text(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = mentions_path(tmp_path)
+    items = videos(3, SPOKEN, count=10)
+    cache = MentionCache(path)
+    expected = links_of(link_all(CASES, items, taxonomy(BEFORE), mentions=cache))
+    cache.save()
+    refreshed = MentionCache(path, refresh=True)
+    assert links_of(link_all(CASES, items, taxonomy(BEFORE), mentions=refreshed)) == expected
+    assert refreshed.summary()["company"] == (0, 30)
+
+    path.write_bytes(b"\x80\x05not a pickle")
+    with caplog.at_level(logging.WARNING):
+        damaged = MentionCache(path)
+    assert "do not load" in caplog.text
+    assert links_of(link_all(CASES, items, taxonomy(BEFORE), mentions=damaged)) == expected
+    assert damaged.summary()["company"] == (0, 30)
