@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal
+from typing import Any, Iterable, Literal
 
 from archive.errors import InputError
 from archive.store import atomic_write, utc_now
@@ -36,6 +36,10 @@ class Evidence:
     text: str
     position: int | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        # What dataclasses.asdict gives, without its deep copy (a build writes tens of thousands).
+        return {"rule": self.rule, "field": self.field, "text": self.text, "position": self.position}
+
 
 @dataclass
 class Link:
@@ -53,7 +57,7 @@ class Link:
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target, "confidence": round(self.confidence, 2),
-                "status": self.status, "evidence": [asdict(e) for e in self.evidence]}
+                "status": self.status, "evidence": [e.to_dict() for e in self.evidence]}
 
 
 @dataclass(frozen=True)
@@ -133,21 +137,27 @@ class NameFinder:
         # With a memo: the entries searched again in a remembered text, and their names' keys.
         self.memo = memo
         self._changed: NameFinder | None = None
-        self._changed_keys: list[str] = []
+        self._changed_words: tuple[str, ...] | None = None  # the longest word of each changed name
+        self._changed_names: tuple[tuple[str, ...], ...] = ()  # each changed name's words
         self._stale: frozenset[str] = frozenset()
         if memo is not None:
             changed = memo.changed(named)
             self._stale = frozenset(changed)
             if changed:
                 self._changed = NameFinder(changed)
-                self._changed_keys = [key for keyed in self._changed.keyed.values()
-                                      for _name, key, _pattern in keyed if len(key) >= 3]
+                # A text can mention a changed entry only if it holds the longest word of one of
+                # its names: one scan of the text for all of them (names without words: always).
+                names = {tuple(_WORD.findall(key)) for keyed in self._changed.keyed.values()
+                         for _name, key, _pattern in keyed if len(key) >= 3}
+                if names and () not in names:
+                    self._changed_names = tuple(sorted(names))
+                    self._changed_words = tuple(sorted({max(words, key=len) for words in names}))
 
     def find(self, text: str) -> Found:
         """Each entry mentioned in ``text`` (in entry order) with what ``mentions`` found of it."""
         return find_each(text, (self,))[0]
 
-    def _recall(self, text: str, key: bytes, prepared: Callable[[], tuple[str, set[str]]]) -> Found:
+    def _recall(self, key: bytes, text: _Text) -> Found:
         """What the memo says of a text, with the changed entries searched again; else a search."""
         memo = self.memo
         assert memo is not None
@@ -157,17 +167,24 @@ class NameFinder:
         before = memo.found.get(key)
         if before is None:
             memo.searched += 1
-            found = self._search(text, *prepared())
+            found = self._search(text.text, text.folded, text.words)
         else:
             memo.reused += 1
             found = [(entry, hits) for entry, hits in before if entry in self.rank and entry not in self._stale]
-            if self._changed is not None:
-                folded, _words = prepared()
-                if any(name in folded for name in self._changed_keys):
-                    found += self._changed._search(text, *prepared())
+            if self._changed is not None and self._may_mention_changed(text):
+                found += self._changed._search(text.text, text.folded, text.words)
                 found.sort(key=lambda pair: self.rank[pair[0]])
         memo.seen[key] = found
         return found
+
+    def _may_mention_changed(self, text: _Text) -> bool:
+        """Whether a text may mention a changed entry (False only when it certainly does not)."""
+        if self._changed_words is None:
+            return True
+        # Plain ASCII text only needs lower case (folding changes nothing else inside a word).
+        lowered = text.text.lower() if text.text.isascii() else text.folded
+        return (any(map(lowered.__contains__, self._changed_words))
+                and any(all(map(lowered.__contains__, words)) for words in self._changed_names))
 
     def _search(self, text: str, folded: str, words: set[str]) -> Found:
         candidates = set(self.always)
@@ -180,26 +197,39 @@ class NameFinder:
         return found
 
 
+class _Text:
+    """A text with its folded form and its words, each worked out once and only when needed."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded: str | None = None
+        self._words: set[str] | None = None
+
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold_name(self.text)
+        return self._folded
+
+    @property
+    def words(self) -> set[str]:
+        if self._words is None:
+            self._words = set(_WORD.findall(self.folded))
+        return self._words
+
+
 def find_each(text: str, finders: Iterable[NameFinder]) -> list[Found]:
     """What each finder finds in one text; the text is folded and split into words once, and only
     when a finder has to search it (a remembered text is not)."""
-    prepared: tuple[str, set[str]] | None = None
+    prepared = _Text(text)
     key: bytes | None = None
-
-    def prepare() -> tuple[str, set[str]]:
-        nonlocal prepared
-        if prepared is None:
-            folded = fold_name(text)
-            prepared = folded, set(_WORD.findall(folded))
-        return prepared
-
     results = []
     for finder in finders:
         if finder.memo is None:
-            results.append(finder._search(text, *prepare()))
+            results.append(finder._search(text, prepared.folded, prepared.words))
         else:
             key = key or text_key(text)
-            results.append(finder._recall(text, key, prepare))
+            results.append(finder._recall(key, prepared))
     return results
 
 

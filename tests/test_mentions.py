@@ -41,9 +41,9 @@ BEFORE = {"Kuipers Verpakkingen": ["Kuipers"], "Van Dijk Drukkerij": [], "Coöpe
           "Smit Garage": [], "Alfa Laval": ["Alfa-Laval"]}
 # An alias added, an entry gone, a new entry whose name the old texts already mention, one unchanged.
 AFTER = {"Kuipers Verpakkingen": ["Kuipers", "KV Groep"], "Van Dijk Drukkerij": [], "Coöperatie Noord": ["Coop Noord"],
-         "Alfa Laval": ["Alfa-Laval"], "Hendriks Bouw": []}
+         "Alfa Laval": ["Alfa-Laval"], "Hendriks Bouw": [], "Brüning Techniek": []}
 SPOKEN = ["Kuipers", "KV Groep", "Van Dijk Drukkerij", "Cooperatie Noord", "Smit Garage", "Alfa-Laval",
-          "Hendriks Bouw", "Werkdruk", "Scholing"]
+          "Hendriks Bouw", "Werkdruk", "Scholing", "Brüning Techniek", "BRUNING techniek"]
 CASES = [CaseInfo("case-a", "Case A", ("Kuipers Verpakkingen",), ("Werkdruk",), (), ("UCchannel",))]
 
 
@@ -66,6 +66,7 @@ def test_remembered_mentions_give_the_links_a_full_search_gives(tmp_path: Path) 
     searched_fresh = link_all(CASES, new, taxonomy(AFTER))
     assert links_of(remembered) == links_of(searched_fresh)
     assert any(l.target == "company:Hendriks Bouw" for l in remembered)
+    assert any(l.target == "company:Brüning Techniek" for l in remembered)
     assert not any(l.target == "company:Smit Garage" for l in remembered)
     reused, searched = second.summary()["company"]
     assert reused == 3 * 50 and searched <= 3 * 10  # the old texts were not searched in full

@@ -130,3 +130,13 @@ def test_decisions_need_well_formed_link_ends(data_dir: Path) -> None:
         decide(data_dir, "ZhyiA4uoRgn", "case:x", "confirmed")
     with pytest.raises(InputError, match="not a link end"):
         decide(data_dir, "video:ZhyiA4uoRgn", "person:Jan", "confirmed")
+
+
+def test_evidence_is_written_with_every_field() -> None:
+    """links.json holds each piece of evidence whole (its hand-written dict keeps up with the class)."""
+    from dataclasses import asdict
+
+    from index.linking import Evidence
+
+    evidence = Evidence("name mentioned", "transcript", "Alfa-Laval", 120)
+    assert evidence.to_dict() == asdict(evidence)
