@@ -301,7 +301,8 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
     company_names = name_finder(taxonomy, "company", mentions)
     theme_names = name_finder(taxonomy, "theme", mentions)
     video_ids = {v.id for v in videos}
-    case_companies = {c: {taxonomy.canonical("company", name) for name in c.companies} for c in cases}
+    # By slug: hashing a CaseInfo hashes all its fields, and this is asked per video per case of its channel.
+    case_companies = {c.slug: {taxonomy.canonical("company", name) for name in c.companies} for c in cases}
     for case in cases:
         for video_id in case.video_ids:
             if video_id in video_ids:
@@ -331,7 +332,7 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
                 links.add(source, f"case:{slug}", 1.0,
                           Evidence("description links the case", "description", match.group(0), match.start()))
         for case in channel_cases.get(video.channel_id, []):
-            shared = sorted(case_companies[case] & named)
+            shared = sorted(case_companies[case.slug] & named)
             if shared:
                 links.add(source, f"case:{case.slug}", 0.8,
                           Evidence("case links the channel; video names its company", "title/description",

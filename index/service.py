@@ -42,14 +42,18 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     settings = replace(settings, transcripts=replace(settings.transcripts,
                                                      corrections=str(corrections) if corrections else None))
     taxonomy = load_taxonomy(path)
-    # Reading the archive and making the units creates millions of objects that live until the
-    # build ends and hold no cycles: the collector would only walk them again and again (at L it
-    # took half of the reading and a third of the linking). It runs again once they are frozen.
-    gc.disable()
+    # Reading the archive from the parse cache and making the units create millions of objects
+    # that live until the build ends and hold no cycles: the collector would only walk them again
+    # and again (at L it took half of the reading and a third of the linking). Parsing pages does
+    # leave cycles (parse trees), so without a parse cache to read from it stays on for that part.
+    warm = not rebuild and cache_path(settings.data_dir).exists()
+    if warm:
+        gc.disable()
     try:
         with ParseCache(cache_path(settings.data_dir), refresh=rebuild) as cache:
             sources = load_sources(settings, taxonomy, cache)
         log.info("[index] parsed %d archived items, %d taken from the parse cache", cache.misses, cache.hits)
+        gc.disable()
         mentions = MentionCache(mentions_path(settings.data_dir), refresh=rebuild)
         units, links = make_units(sources, taxonomy, load_decisions(settings.data_dir), mentions)
         mentions.save()

@@ -109,12 +109,18 @@ def write_table(generation: Path, reader: Any) -> None:
     index_of: dict[str, int] = {}
     common: list[frozenset[tuple[str, str]]] = []
     heads: list[tuple[dict[str, Any], bool]] = []  # the values dating a group, and whether its head's
+    # The passages of a video mostly carry the same facet values: each distinct value is read once.
+    parsed: dict[bytes, tuple[dict[str, Any], frozenset[tuple[str, str]]]] = {}
     for docnum in range(count):
         if reader.is_deleted(docnum):
             continue
         key = group_col[docnum].decode()
-        values = json.loads(facet_col[docnum])
-        labels = frozenset(_labels(values))
+        raw = facet_col[docnum]
+        known = parsed.get(raw)
+        if known is None:
+            values = json.loads(raw)
+            known = parsed[raw] = (values, frozenset(_labels(values)))
+        values, labels = known
         doc_labels[docnum] = label_sets.setdefault(labels, len(label_sets))
         group = index_of.setdefault(key, len(index_of))
         is_head = values["kind"] in ("video", "case")
