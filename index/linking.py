@@ -135,13 +135,13 @@ class NameFinder:
                 else:
                     self.always.add(entry)
         # With a memo: the entries searched again in a remembered text, and their names' keys.
-        self.memo = memo
+        changed = memo.bind(named) if memo is not None else None
+        self.memo = memo if changed is not None else None
         self._changed: NameFinder | None = None
         self._changed_words: tuple[str, ...] | None = None  # the longest word of each changed name
         self._changed_names: tuple[tuple[str, ...], ...] = ()  # each changed name's words
         self._stale: frozenset[str] = frozenset()
-        if memo is not None:
-            changed = memo.changed(named)
+        if changed is not None:
             self._stale = frozenset(changed)
             if changed:
                 self._changed = NameFinder(changed)

@@ -47,14 +47,20 @@ class MentionMemo:
         self.names = names or {}  # entry → its names, when ``found`` was searched
         self.found = found or {}
         self.now: dict[str, tuple[str, ...]] = {}
+        self.bound = False  # whether a finder has given the names of this build
         self.seen: dict[bytes, Found] = {}
         self.reused = 0
         self.searched = 0
 
-    def changed(self, named: dict[str, list[str]]) -> dict[str, list[str]]:
-        """The entries (with their names) whose remembered mentions do not stand: new or renamed."""
-        self.now = {entry: tuple(names) for entry, names in named.items()}
-        return {entry: names for entry, names in named.items() if self.names.get(entry) != self.now[entry]}
+    def bind(self, named: dict[str, list[str]]) -> dict[str, list[str]] | None:
+        """The entries (with their names) whose remembered mentions do not stand (new or renamed);
+        None when a finder of this build already bound the memo to other names (what it finds
+        is kept under those names, so this finder must search without the memo)."""
+        now = {entry: tuple(names) for entry, names in named.items()}
+        if self.bound and now != self.now:
+            return None
+        self.now, self.bound = now, True
+        return {entry: names for entry, names in named.items() if self.names.get(entry) != now[entry]}
 
 
 class MentionCache:
@@ -73,7 +79,11 @@ class MentionCache:
                 data = pickle.load(handle)
             if data.get("version") != MENTIONS_VERSION:
                 return {}
-            return dict(data["kinds"])
+            kinds = dict(data["kinds"])
+            for names, found in kinds.values():  # the layout ``save`` writes, or nothing
+                if not isinstance(names, dict) or not isinstance(found, dict):
+                    raise ValueError("not the layout of a mentions file")
+            return kinds
         except Exception as exc:  # whatever a damaged file raises: search everything again
             log.warning("[cache] the remembered mentions %s do not load (%s); searching every text", self.path, exc)
             return {}

@@ -109,14 +109,16 @@ class TermPool:
         # what is still in memory, so each term's parts come in docnum order.
         merged = heapq.merge(*sources, key=lambda pair: pair[0])
         for (fieldname, tbytes), parts in itertools.groupby(merged, key=lambda pair: pair[0]):
-            first = next(parts)[1]
-            docs, weights, lengths, values, unordered = first
+            docs, weights, lengths, values, unordered = next(parts)[1]
+            chunks = [values]
             for _key, (more_docs, more_weights, more_lengths, more_values, more_unordered) in parts:
+                # A term in several runs: extended in place, so joining n runs costs their size.
                 unordered = unordered or more_unordered or more_docs[0] <= docs[-1]
-                docs = docs + more_docs
-                weights = weights + more_weights
-                lengths = lengths + more_lengths
-                values = bytes(values) + bytes(more_values)
+                docs.extend(more_docs)
+                weights.extend(more_weights)
+                lengths.extend(more_lengths)
+                chunks.append(more_values)
+            values = b"".join(chunks) if len(chunks) > 1 else bytes(values)
             if unordered:
                 docs, weights, lengths, values = _in_order(docs, weights, lengths, bytes(values))
             yield fieldname, tbytes, docs, weights, lengths, bytes(values)

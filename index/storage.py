@@ -52,7 +52,10 @@ def open_writer(ix: Any, limitmb: int = 128) -> Any:
     # Segments stay separate files: Whoosh reads a compound segment by copying each of its parts
     # into memory (the whole postings file, for one search); separate files are mapped.
     writer = ix.writer(limitmb=limitmb, codec=WritingCodec(), compound=False)
-    writer.pool = TermPool(writer._tempstorage, limitmb=limitmb)
+    # Whoosh adds a separate spelling field's words with an integer weight, which the pool's
+    # arrays would write as a float: such a schema keeps Whoosh's pool (ours has none).
+    if not any(field.separate_spelling() for _name, field in ix.schema.items()):
+        writer.pool = TermPool(writer._tempstorage, limitmb=limitmb)
     return writer
 
 
