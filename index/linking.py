@@ -141,6 +141,7 @@ class NameFinder:
         self._changed_words: tuple[str, ...] | None = None  # the longest word of each changed name
         self._changed_names: tuple[tuple[str, ...], ...] = ()  # each changed name's words
         self._stale: frozenset[str] = frozenset()
+        self._clear: set[bytes] = set()  # remembered texts that cannot mention a changed entry
         if changed is not None:
             self._stale = frozenset(changed)
             if changed:
@@ -153,11 +154,19 @@ class NameFinder:
                     self._changed_names = tuple(sorted(names))
                     self._changed_words = tuple(sorted({max(words, key=len) for words in names}))
 
-    def find(self, text: str) -> Found:
-        """Each entry mentioned in ``text`` (in entry order) with what ``mentions`` found of it."""
-        return find_each(text, (self,))[0]
+    def find(self, text: str, within_clear: bool = False) -> Found:
+        """Each entry mentioned in ``text`` (in entry order) with what ``mentions`` found of it.
 
-    def _recall(self, key: bytes, text: _Text) -> Found:
+        ``within_clear``: the text is part of one for which ``clear_of_changes`` holds (a passage
+        of such a transcript), so a remembered answer needs no look for changed names.
+        """
+        return find_each(text, (self,), within_clear)[0]
+
+    def clear_of_changes(self, text: str) -> bool:
+        """Whether this finder found that a remembered text cannot mention a changed entry."""
+        return self.memo is not None and text_key(text) in self._clear
+
+    def _recall(self, key: bytes, text: _Text, within_clear: bool = False) -> Found:
         """What the memo says of a text, with the changed entries searched again; else a search."""
         memo = self.memo
         assert memo is not None
@@ -171,9 +180,13 @@ class NameFinder:
         else:
             memo.reused += 1
             found = [(entry, hits) for entry, hits in before if entry in self.rank and entry not in self._stale]
-            if self._changed is not None and self._may_mention_changed(text):
+            if self._changed is None or within_clear:
+                pass
+            elif self._may_mention_changed(text):
                 found += self._changed._search(text.text, text.folded, text.words)
                 found.sort(key=lambda pair: self.rank[pair[0]])
+            else:
+                self._clear.add(key)
         memo.seen[key] = found
         return found
 
@@ -218,9 +231,9 @@ class _Text:
         return self._words
 
 
-def find_each(text: str, finders: Iterable[NameFinder]) -> list[Found]:
+def find_each(text: str, finders: Iterable[NameFinder], within_clear: bool = False) -> list[Found]:
     """What each finder finds in one text; the text is folded and split into words once, and only
-    when a finder has to search it (a remembered text is not)."""
+    when a finder has to search it (a remembered text is not). ``within_clear``: see ``find``."""
     prepared = _Text(text)
     key: bytes | None = None
     results = []
@@ -229,7 +242,7 @@ def find_each(text: str, finders: Iterable[NameFinder]) -> list[Found]:
             results.append(finder._search(text, prepared.folded, prepared.words))
         else:
             key = key or text_key(text)
-            results.append(finder._recall(key, prepared))
+            results.append(finder._recall(key, prepared, within_clear))
     return results
 
 
@@ -284,8 +297,9 @@ def name_finder(taxonomy: Taxonomy, kind: str, mentions: MentionCache | None = N
 
 def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
              decisions: dict[tuple[str, str], dict[str, Any]] | None = None,
-             mentions: MentionCache | None = None) -> LinkSet:
-    """Compute every link between the archive's cases and videos (``mentions``: see index.mentions)."""
+             mentions: MentionCache | None = None, company_names: NameFinder | None = None) -> LinkSet:
+    """Compute every link between the archive's cases and videos (``mentions``: see index.mentions;
+    ``company_names``: the caller's finder of company names, to ask it about texts afterwards)."""
     links = LinkSet()
     by_slug = {c.slug: c for c in cases}
     channel_cases: dict[str, list[CaseInfo]] = {}
@@ -298,11 +312,19 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
         for theme in case.themes:
             links.add(f"case:{case.slug}", f"theme:{taxonomy.canonical('theme', theme)}", 1.0,
                       Evidence("case page", "themes", theme))
-    company_names = name_finder(taxonomy, "company", mentions)
+    company_names = company_names or name_finder(taxonomy, "company", mentions)
     theme_names = name_finder(taxonomy, "theme", mentions)
     video_ids = {v.id for v in videos}
     # By slug: hashing a CaseInfo hashes all its fields, and this is asked per video per case of its channel.
     case_companies = {c.slug: {taxonomy.canonical("company", name) for name in c.companies} for c in cases}
+    # Per channel, the positions of its cases naming each company: a video is compared with the
+    # cases naming a company it names, not with every case of its channel (100 per channel at L).
+    channel_company_cases: dict[str, dict[str, list[int]]] = {}
+    for channel, on_channel in channel_cases.items():
+        positions = channel_company_cases[channel] = {}
+        for position, case in enumerate(on_channel):
+            for company in case_companies[case.slug]:
+                positions.setdefault(company, []).append(position)
     for case in cases:
         for video_id in case.video_ids:
             if video_id in video_ids:
@@ -331,16 +353,18 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
             if slug in by_slug:
                 links.add(source, f"case:{slug}", 1.0,
                           Evidence("description links the case", "description", match.group(0), match.start()))
-        for case in channel_cases.get(video.channel_id, []):
-            shared = sorted(case_companies[case.slug] & named)
-            if shared:
-                links.add(source, f"case:{case.slug}", 0.8,
-                          Evidence("case links the channel; video names its company", "title/description",
-                                   ", ".join(shared)))
-            elif len(channel_cases[video.channel_id]) == 1 and not links.targets(source, "case:"):
-                # Only a suggestion, and only for a video that no stronger evidence places elsewhere.
-                links.add(source, f"case:{case.slug}", 0.4,
-                          Evidence("case links the channel", "channel", video.channel_id))
+        on_channel = channel_cases.get(video.channel_id, [])
+        by_company = channel_company_cases.get(video.channel_id, {})
+        naming = sorted({position for name in named for position in by_company.get(name, ())})
+        for position in naming:  # the channel's cases that name a company the video names
+            case = on_channel[position]
+            links.add(source, f"case:{case.slug}", 0.8,
+                      Evidence("case links the channel; video names its company", "title/description",
+                               ", ".join(sorted(case_companies[case.slug] & named))))
+        if len(on_channel) == 1 and not naming and not links.targets(source, "case:"):
+            # Only a suggestion, and only for a video that no stronger evidence places elsewhere.
+            links.add(source, f"case:{on_channel[0].slug}", 0.4,
+                      Evidence("case links the channel", "channel", video.channel_id))
     links.apply(decisions or {})
     # A video linked to a case shares the case's themes (through the case, as evidence).
     for link in list(links):

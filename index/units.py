@@ -59,17 +59,16 @@ def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, 
     ``mentions`` remembers which names each text mentions, for the next build (index.mentions)."""
     for case in sources.cases:
         add_case_labels(taxonomy, case.themes, case.sectors, case.companies)
-    transcript_text: dict[str, str] = {}
-    for transcript in sources.transcripts:
-        transcript_text[transcript.video_id] = " ".join(p.text for p in transcript.passages)
+    joined = [" ".join(p.text for p in transcript.passages) for transcript in sources.transcripts]
+    transcript_text = {transcript.video_id: text for transcript, text in zip(sources.transcripts, joined)}
     case_infos = [CaseInfo(slug=c.id, title=c.title, companies=tuple(c.companies), themes=tuple(c.themes),
                            video_ids=tuple(l.id for l in c.youtube if l.kind == "video"),
                            channels=_case_channels(c, sources.channel_of_case_link)) for c in sources.cases]
     video_infos = [VideoInfo(v.id, v.channel_id, v.title, f"{v.description}\n{' '.join(v.tags)}",
                              transcript_text.get(v.id, "")) for v in sources.videos]
-    links = link_all(case_infos, video_infos, taxonomy, decisions, mentions)
-    sectors_of_case = {c.id: [taxonomy.canonical("sector", s) for s in c.sectors] for c in sources.cases}
     companies = name_finder(taxonomy, "company", mentions)
+    links = link_all(case_infos, video_infos, taxonomy, decisions, mentions, companies)
+    sectors_of_case = {c.id: [taxonomy.canonical("sector", s) for s in c.sectors] for c in sources.cases}
     units: list[Unit] = []
     for case in sources.cases:
         whole = _case_unit(case, links, taxonomy)
@@ -83,10 +82,13 @@ def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, 
         unit = _video_unit(video, links, sources.inactive, sectors_of_case, taxonomy)
         video_units[video.id] = unit
         units.append(unit)
-    for transcript in sources.transcripts:
+    for transcript, text in zip(sources.transcripts, joined):
         parent = video_units.get(transcript.video_id)
+        # A passage is part of its transcript's text: when linking found that text cannot name a
+        # changed company, neither can the passage (no look for changed names in each).
+        clear = companies.clear_of_changes(text)
         for n, passage in enumerate(transcript.passages):
-            units.append(_passage_unit(transcript, n, passage, parent, companies))
+            units.append(_passage_unit(transcript, n, passage, parent, companies, clear))
     return units, links
 
 
@@ -119,8 +121,8 @@ def _section_units(case: Any, whole: Unit) -> list[Unit]:
     return units
 
 
-def _named(text: str, finder: NameFinder) -> list[str]:
-    return [name for name, _found in finder.find(text)]
+def _named(text: str, finder: NameFinder, within_clear: bool = False) -> list[str]:
+    return [name for name, _found in finder.find(text, within_clear)]
 
 
 def _note_unit(note: NotePage, links: LinkSet, companies: NameFinder, sectors_of_case: dict[str, list[str]],
@@ -165,9 +167,9 @@ def _video_unit(video: Video, links: LinkSet, inactive: dict[str, dict[str, Any]
 
 
 def _passage_unit(transcript: Transcript, n: int, passage: Passage, video: Unit | None,
-                  companies: NameFinder) -> Unit:
+                  companies: NameFinder, within_clear: bool = False) -> Unit:
     start = int(passage.start)
-    own = _named(passage.text, companies)
+    own = _named(passage.text, companies, within_clear)
     return Unit(
         id=f"passage:{transcript.video_id}:{transcript.language}:{n}", kind="passage",
         parent=f"video:{transcript.video_id}", source=f"transcript:{transcript.video_id}",

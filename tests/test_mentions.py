@@ -12,6 +12,7 @@ from index.linking import CaseInfo, VideoInfo, link_all
 from index.mentions import MentionCache, mentions_path
 from index.taxonomy import Taxonomy
 
+WERKVLOER_VIDEO = "tDDb-xHKas1"  # the sample video whose captions say "werkvloer"
 WORDS = "werkdruk rooster ploeg overleg zorg team lasser pauze gesprek scholing de het een en met".split()
 
 
@@ -95,3 +96,59 @@ def test_a_refresh_or_a_damaged_file_searches_every_text(tmp_path: Path, caplog:
     assert "do not load" in caplog.text
     assert links_of(link_all(CASES, items, taxonomy(BEFORE), mentions=damaged)) == expected
     assert damaged.summary()["company"] == (0, 30)
+
+
+def test_an_update_with_changed_names_indexes_what_a_rebuild_does(tmp_path: Path,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    """The sample archive, built; then the taxonomy gains names said in the transcripts and a new
+    alias. An update (mentions remembered, only the changes looked for, passages of transcripts
+    without them not looked at) writes the very units and links that a rebuild writes."""
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from archive.config import Settings
+    from index.build import current_generation, read_manifest
+    from index.cli import cli
+    from index.demo import sample_root
+    from index.linking import decide
+    from index.search import SearchOptions, run_search
+    from index.service import build
+
+    demo = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["--data", str(demo), "demo"])
+    assert result.exit_code == 0, result.output
+    taxonomy_file = tmp_path / "taxonomy.toml"
+    taxonomy_file.write_text((sample_root() / "taxonomy.toml").read_text(encoding="utf-8").replace(
+        'aliases = ["Neways Electronics"]', 'aliases = ["Neways Electronics", "Metalektro"]') + """
+[[company]]
+name = "Duurzaam Meedoen Groep"
+aliases = ["Duurzaam meedoen"]
+
+[[company]]
+name = "Werkvloer BV"
+aliases = ["werkvloer"]
+""", encoding="utf-8")
+    # A person rejected the link of the video that says "werkvloer" to that company: the video does
+    # not carry it, the passage that says it still does (only the passage's own look finds it).
+    decide(demo, f"video:{WERKVLOER_VIDEO}", "company:Werkvloer BV", "rejected", check=False)
+    updated, rebuilt = tmp_path / "updated", tmp_path / "rebuilt"
+    shutil.copytree(demo, updated, symlinks=True)
+    shutil.copytree(demo, rebuilt, symlinks=True)
+    with caplog.at_level(logging.INFO):
+        build(Settings(data_dir=updated, taxonomy=taxonomy_file))
+    assert "texts remembered" in caplog.text and "company 0 texts remembered" not in caplog.text
+    build(Settings(data_dir=rebuilt, taxonomy=taxonomy_file), rebuild=True)
+
+    def written(data_dir: Path) -> tuple[dict, list]:  # type: ignore[type-arg]
+        live = current_generation(data_dir)
+        return read_manifest(live)["units"], json.loads((live / "links.json").read_text(encoding="utf-8"))
+
+    units, links = written(updated)
+    assert units == written(rebuilt)[0]
+    assert links == written(rebuilt)[1]
+    named = {l["target"] for l in links if l["source"].startswith("video:")}
+    assert {"company:Duurzaam Meedoen Groep", "company:Werkvloer BV"} <= named
+    said = run_search(updated, "company:Werkvloer", Taxonomy(), SearchOptions(limit=50))
+    assert [r["kind"] for r in said["results"] if WERKVLOER_VIDEO in r["id"]] == ["passage"]
