@@ -146,8 +146,8 @@ class NameFinder:
             self._stale = frozenset(changed)
             if changed:
                 self._changed = NameFinder(changed)
-                # A text can mention a changed entry only if it holds the longest word of one of
-                # its names: one scan of the text for all of them (names without words: always).
+                # A text can mention a changed entry only if it holds every word of one of its
+                # names; the longest word of each is looked for first (names without words: always).
                 names = {tuple(_WORD.findall(key)) for keyed in self._changed.keyed.values()
                          for _name, key, _pattern in keyed if len(key) >= 3}
                 if names and () not in names:
@@ -180,13 +180,12 @@ class NameFinder:
         else:
             memo.reused += 1
             found = [(entry, hits) for entry, hits in before if entry in self.rank and entry not in self._stale]
-            if self._changed is None or within_clear:
-                pass
-            elif self._may_mention_changed(text):
-                found += self._changed._search(text.text, text.folded, text.words)
-                found.sort(key=lambda pair: self.rank[pair[0]])
-            else:
-                self._clear.add(key)
+            if self._changed is not None and not within_clear:
+                if self._may_mention_changed(text):
+                    found += self._changed._search(text.text, text.folded, text.words)
+                    found.sort(key=lambda pair: self.rank[pair[0]])
+                else:
+                    self._clear.add(key)
         memo.seen[key] = found
         return found
 

@@ -72,18 +72,17 @@ class _LengthsInMemory:
         self._reader = reader
         self._lengths: dict[str, list[int | None] | None] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+    def field_lengths(self, fieldname: str) -> list[int | None] | None:
+        """Every document's length in a field (None where it has none), or None for an unscored field."""
         if fieldname not in self._lengths:
             column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
             self._lengths[fieldname] = None if column is None else [
                 byte_to_length(b) if b else None for b in column.load()]
-        lengths = self._lengths[fieldname]
-        return default if lengths is None else lengths[docnum]
-
-    def field_lengths(self, fieldname: str) -> list[int | None] | None:
-        """Every document's length in a field (None where it has none), or None for an unscored field."""
-        self.doc_field_length(0, fieldname)
         return self._lengths[fieldname]
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        lengths = self.field_lengths(fieldname)
+        return default if lengths is None else lengths[docnum]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._reader, name)
