@@ -1,8 +1,8 @@
 """A cache of what the parsers made of archived blobs, so an index update parses only what changed.
 
 ``<data>/cache/parse.sqlite`` maps a key to a pickled parse result (a ``Case``, a ``Note``, a
-``Video``, a transcript's passages). The key is a hash of everything the result depends on: the
-blob's sha256, the parser's other inputs (URL, content type, site selectors, known company
+``Video``, a transcript's passages with their texts kept apart). The key is a hash of everything
+the result depends on: the blob's sha256, the parser's other inputs (URL, content type, site selectors, known company
 names, caption correction list…), ``PARSE_VERSION``, the fields of the cached classes, and the
 versions of Python and of the parsing libraries. The archive itself is never touched.
 
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Bump when a parser (case page, note, caption, passage, video) gives other output for the same input.
-PARSE_VERSION = 1
+PARSE_VERSION = 2
 # Pickled into the cache; a field added or renamed in any of them invalidates every entry.
 CACHED_TYPES = (Case, Section, Block, YouTubeLink, Attachment, Note, NotePage, Video, Passage, Cue)
 LIBRARIES = ("beautifulsoup4", "pypdf")
@@ -154,6 +154,10 @@ class ParseCache:
             if len(self._pending) >= FLUSH_EVERY:
                 self.flush()
         return result
+
+    def keep(self, key: str) -> None:
+        """Keep an entry this run did not read (``forget_unused`` deletes only what nobody asked for)."""
+        self._used.add(key)
 
     def _load(self, key: str) -> tuple[bool, Any]:
         if self._db is None:

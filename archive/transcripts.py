@@ -20,12 +20,13 @@ cut into passages — with no network.
 from __future__ import annotations
 
 import logging
+import pickle
 import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Callable, Container, Iterator, Mapping, Protocol, Sequence
 
 from archive.captions import CONTENT_TYPES, CaptionError, Corrections, load_corrections, parse_captions, read_cues
 from archive.config import Settings
@@ -271,7 +272,9 @@ class Transcript:
 
     ``passages`` are cleaned, corrected and sentence-aligned; ``kind`` is manual, auto or
     imported; ``provider`` is "local" or "youtube-transcript-api"; ``fetched_at`` is when the
-    raw captions were archived; ``key``/``version``/``seq`` name the archived raw item.
+    raw captions were archived; ``key``/``version``/``seq`` name the archived raw item;
+    ``origin`` is a hash of everything the passages are made from (the raw item, the correction
+    list, the parser), the same as long as the passages are.
     """
 
     video_id: str
@@ -283,7 +286,8 @@ class Transcript:
     key: str
     version: int
     seq: int
-    passages: tuple[Passage, ...]
+    passages: Sequence[Passage]
+    origin: str = ""
 
     @property
     def id(self) -> str:
@@ -293,6 +297,62 @@ class Transcript:
     def passage_id(self, n: int) -> str:
         """A stable id for the n-th passage (0-based) of this transcript."""
         return f"{self.id}#{n}"
+
+
+# What the parse cache keeps of a transcript: its passages' texts, and the rest of the passages
+# (start, end, cues) pickled apart, so that the whole text is read without making every cue.
+Packed = tuple[tuple[str, ...], bytes]
+
+
+def _pack(passages: Sequence[Passage]) -> Packed:
+    rest = tuple((p.start, p.end, p.cues) for p in passages)
+    return tuple(p.text for p in passages), pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(packed: Packed) -> tuple[Passage, ...]:
+    texts, rest = packed
+    return tuple(Passage(start, end, text, cues) for text, (start, end, cues) in zip(texts, pickle.loads(rest)))
+
+
+class LazyPassages(Sequence[Passage]):
+    """A transcript's passages, parsed (or taken from the parse cache) when first used: an index
+    update does not read the transcripts whose units it keeps as they are, and reads only the
+    ``texts`` of those whose words it must look at again."""
+
+    def __init__(self, video_id: str, read: Callable[[], Packed]) -> None:
+        self._video_id = video_id
+        self._read: Callable[[], Packed] | None = read
+        self._packed: Packed = ((), b"")
+        self._passages: tuple[Passage, ...] | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._read is None
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """The passages' texts (their passages are not made)."""
+        if self._read is not None:
+            read, self._read = self._read, None
+            try:
+                self._packed = read()
+            except (CaptionError, ArchiveCorrupt, KeyError) as exc:  # as load_transcripts: none
+                log.warning("[transcripts] %s: the archived captions cannot be read: %s", self._video_id, exc)
+        return self._packed[0]
+
+    def _all(self) -> tuple[Passage, ...]:
+        if self._passages is None:
+            self._passages = _unpack(self._packed) if self.texts else ()
+        return self._passages
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Passage]:
+        return iter(self._all())
 
 
 def preferred_versions(store: ArchiveStore) -> list[Version]:
@@ -307,30 +367,44 @@ def preferred_versions(store: ArchiveStore) -> list[Version]:
 
 
 def load_transcripts(store: ArchiveStore, corrections: Corrections | None = None,
-                     since_seq: int = 0, cache: ParseCache | None = None) -> Iterator[Transcript]:
+                     since_seq: int = 0, cache: ParseCache | None = None,
+                     lazy: Container[str] = ()) -> Iterator[Transcript]:
     """Every video's transcripts (one per language, the best kind), parsed into passages.
 
     Parsing runs here, at every reindex, so a changed correction list or cleaning rule applies
     to the whole archive (``cache`` keeps the passages of a raw item per correction list);
     ``since_seq`` limits the output to raw items archived after it (when the correction list
-    changed, pass 0). A transcript that no longer parses is skipped with a warning.
+    changed, pass 0). A transcript that no longer parses is skipped with a warning. The
+    passages of a transcript whose ``origin`` is in ``lazy`` are read only when first used
+    (``LazyPassages``: the store, and the cache, must still be open then).
     """
     context = cache_key("transcript", corrections or {})
     for version in preferred_versions(store):
         if version.seq <= since_seq:
             continue
         meta = version.meta
-        try:
-            passages = parse_with(cache, (context, meta.get("format"), version.sha256),
-                                  lambda: tuple(build_passages(read_cues(store.read(version), meta["format"],
-                                                                         corrections))))
-        except (CaptionError, ArchiveCorrupt, KeyError) as exc:
-            log.warning("[transcripts] %s: archived %s cannot be read: %s", meta.get("video_id"), version.key, exc)
-            continue
+
+        def parse(version: Version = version) -> Packed:
+            return _pack(tuple(build_passages(read_cues(store.read(version), version.meta["format"], corrections))))
+
+        parts = (context, meta.get("format"), version.sha256)
+        origin = cache.key(*parts) if cache is not None else cache_key(*parts)
+        passages: Sequence[Passage]
+        if origin in lazy:
+            if cache is not None:
+                cache.keep(origin)
+            passages = LazyPassages(meta.get("video_id", ""),
+                                    lambda parse=parse, parts=parts: parse_with(cache, parts, parse))
+        else:
+            try:
+                passages = _unpack(parse_with(cache, parts, parse))
+            except (CaptionError, ArchiveCorrupt, KeyError) as exc:
+                log.warning("[transcripts] %s: archived %s cannot be read: %s", meta.get("video_id"), version.key, exc)
+                continue
         yield Transcript(video_id=meta["video_id"], language=meta["language"], kind=meta["kind"],
                          provider=meta.get("provider", "local"), fetched_at=version.fetched_at,
                          source=meta.get("source"), key=version.key, version=version.version, seq=version.seq,
-                         passages=passages)
+                         passages=passages, origin=origin)
 
 
 def transcript_gaps(store: ArchiveStore, settings: Settings) -> dict[str, str]:

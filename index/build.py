@@ -20,13 +20,14 @@ import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from whoosh import index as whoosh_index
 
 from archive.errors import CaseArchiveError
 from archive.store import atomic_write, utc_now
 from index.linking import LinkSet
+from index.reuse import REUSE_FILE
 from index.schema import SCHEMA_VERSION, Unit, build_schema
 from index.storage import open_generation, open_writer
 from index.table import write_table
@@ -39,6 +40,11 @@ KEEP_GENERATIONS = 2
 
 class IndexMissing(CaseArchiveError):
     """There is no index to search yet."""
+
+
+class KeptUnitsGone(CaseArchiveError):
+    """Units a build meant to keep as they are are not in the live generation it starts from
+    (another build replaced it, or this one has to rebuild): the build must make them again."""
 
 
 class IndexCorrupt(CaseArchiveError):
@@ -128,7 +134,8 @@ def _probe(generation: Path) -> str | None:
 def _hardlink_copy(source: Path, target: Path) -> None:
     target.mkdir(parents=True)
     for path in source.iterdir():
-        if path.name.endswith("_LOCK") or path.name in ("manifest.json", "manifest-head.json", "links.json"):
+        if path.name.endswith("_LOCK") or path.name in ("manifest.json", "manifest-head.json", "links.json",
+                                                        REUSE_FILE):
             continue
         os.link(path, target / path.name)
 
@@ -173,8 +180,16 @@ def _new_generation_name(root: Path) -> Path:
 
 
 def write_index(data_dir: Path, units: list[Unit], links: LinkSet, *, rebuild: bool = False,
-                progress: Progress | None = None, extra_manifest: dict[str, Any] | None = None) -> BuildReport:
-    """Publish a generation holding exactly ``units``, touching only what changed."""
+                progress: Progress | None = None, extra_manifest: dict[str, Any] | None = None,
+                kept: Sequence[str] = (), kept_from: Path | None = None,
+                files: dict[str, bytes] | None = None) -> BuildReport:
+    """Publish a generation holding exactly ``units`` and the ``kept`` units of the live
+    generation ``kept_from`` (as they are), touching only what changed; ``files`` are written
+    into the generation beside its manifest.
+
+    Raises ``KeptUnitsGone`` (before writing anything) when units are to be kept but the live
+    generation is not ``kept_from``, does not hold them, or has to be rebuilt.
+    """
     started = time.monotonic()
     root = index_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -195,8 +210,14 @@ def write_index(data_dir: Path, units: list[Unit], links: LinkSet, *, rebuild: b
         except IndexCorrupt as exc:  # an unreadable index is rebuilt from the archive
             log.warning("[index] the live index is unreadable (%s); rebuilding it from the archive", exc)
             rebuild, reason = True, f"unreadable index: {exc}"
+    if kept and (rebuild or live != kept_from):
+        raise KeptUnitsGone(f"the units to keep are not in the live generation ({reason or 'it was replaced'})")
     generation = _new_generation_name(root)
     new = {u.id: fingerprint(u) for u in units}
+    try:
+        new.update((uid, old[uid]) for uid in kept)
+    except KeyError as exc:
+        raise KeptUnitsGone(f"the live generation has no unit {exc}") from None
     report = BuildReport(generation=generation.name, built_at=utc_now(), rebuilt=rebuild, reason=reason or "incremental")
     if rebuild:
         generation.mkdir(parents=True)
@@ -228,14 +249,16 @@ def write_index(data_dir: Path, units: list[Unit], links: LinkSet, *, rebuild: b
     report.added = sum(1 for u in changed if u.id not in old)
     report.updated = len(changed) - report.added
     report.deleted = len(removed)
-    report.unchanged = len(units) - len(changed)
-    report.total = len(units)
+    report.unchanged = len(units) + len(kept) - len(changed)
+    report.total = len(units) + len(kept)
     report.touched_ids = [u.id for u in changed] + removed
     link_rows = [l.to_dict() for l in links]
     report.links = len(link_rows)
     manifest = {"schema_version": SCHEMA_VERSION, "built_at": report.built_at, "units": new,
                 **(extra_manifest or {})}
     atomic_write(generation / "links.json", json.dumps(link_rows, ensure_ascii=False).encode())
+    for name, data in (files or {}).items():
+        atomic_write(generation / name, data)
     head = {k: v for k, v in manifest.items() if k != "units"}
     atomic_write(generation / "manifest-head.json", json.dumps(head, ensure_ascii=False).encode())
     atomic_write(generation / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())

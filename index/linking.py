@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 from archive.errors import InputError
 from archive.store import atomic_write, utc_now
@@ -25,6 +26,9 @@ CASE_URL = re.compile(r"/kennis/(?:kennisbank/)?([a-z0-9][a-z0-9-]*[a-z0-9])(?:/
 
 Status = Literal["auto", "confirmed", "rejected"]
 _WORD = re.compile(r"\w+")
+# Up to this many entries, a finder tries each entry's names on a text instead of first listing
+# the text's words (the finder of the few entries that changed since the last build).
+FEW = 64
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ class VideoInfo:
     channel_id: str
     title: str
     description: str
-    transcript: str = ""
+    transcript: "str | KnownText" = ""
 
 
 def mentions(text: str, names: Iterable[str], folded: str | None = None) -> list[tuple[str, int]]:
@@ -91,20 +95,26 @@ def mentions(text: str, names: Iterable[str], folded: str | None = None) -> list
     return _mentions(text, fold_name(text) if folded is None else folded, [_keyed(name) for name in names])
 
 
-_Keyed = tuple[str, str, "re.Pattern[str]"]  # a name, its folded form, the whole-word pattern of that
+_Keyed = tuple[str, str]  # a name and its folded form
 
 
 def _keyed(name: str) -> _Keyed:
-    key = fold_name(name)
-    return name, key, re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")
+    return name, fold_name(name)
+
+
+@lru_cache(maxsize=None)
+def _whole_word(key: str) -> "re.Pattern[str]":
+    """The pattern of a folded name as whole words, compiled when first needed and then kept
+    (thousands of names overflow ``re``'s own cache; most are never looked for with it)."""
+    return re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")
 
 
 def _mentions(text: str, folded: str, keyed: list[_Keyed]) -> list[tuple[str, int]]:
     found = []
-    for name, key, pattern in keyed:
+    for name, key in keyed:
         if len(key) < 3 or key not in folded:  # a substring test first: far cheaper than the regex scan
             continue
-        if match := pattern.search(folded):
+        if match := _whole_word(key).search(folded):
             found.append((text[match.start():match.end()] if len(folded) == len(text) else name, match.start()))
     return found
 
@@ -120,13 +130,13 @@ class NameFinder:
     def __init__(self, named: dict[str, list[str]], memo: MentionMemo | None = None) -> None:
         self.named = named
         self.rank = {entry: n for n, entry in enumerate(named)}
-        # Each name folded and its pattern compiled once (many names overflow ``re``'s own cache).
+        # Each name folded once.
         self.keyed = {entry: [_keyed(name) for name in names] for entry, names in named.items()}
         # The longest word of each name → (entry, all the name's words).
         self.by_word: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self.always: set[str] = set()  # names without a word character
         for entry, keyed in self.keyed.items():
-            for _name, key, _pattern in keyed:
+            for _name, key in keyed:
                 if len(key) < 3:
                     continue
                 words = _WORD.findall(key)
@@ -141,7 +151,10 @@ class NameFinder:
         self._changed_words: tuple[str, ...] | None = None  # the longest word of each changed name
         self._changed_names: tuple[tuple[str, ...], ...] = ()  # each changed name's words
         self._stale: frozenset[str] = frozenset()
-        self._clear: set[bytes] = set()  # remembered texts that cannot mention a changed entry
+        # Remembered texts in which no changed entry was found, and among them those whose
+        # mentions are all as remembered (none of the entries they mention is gone or renamed).
+        self._clear: set[bytes] = set()
+        self._same: set[bytes] = set()
         if changed is not None:
             self._stale = frozenset(changed)
             if changed:
@@ -149,7 +162,7 @@ class NameFinder:
                 # A text can mention a changed entry only if it holds every word of one of its
                 # names; the longest word of each is looked for first (names without words: always).
                 names = {tuple(_WORD.findall(key)) for keyed in self._changed.keyed.values()
-                         for _name, key, _pattern in keyed if len(key) >= 3}
+                         for _name, key in keyed if len(key) >= 3}
                 if names and () not in names:
                     self._changed_names = tuple(sorted(names))
                     self._changed_words = tuple(sorted({max(words, key=len) for words in names}))
@@ -162,11 +175,26 @@ class NameFinder:
         """
         return find_each(text, (self,), within_clear)[0]
 
-    def clear_of_changes(self, text: str) -> bool:
-        """Whether this finder found that a remembered text cannot mention a changed entry."""
-        return self.memo is not None and text_key(text) in self._clear
+    def clear_of_changes(self, key: bytes) -> bool:
+        """Whether this finder found no changed entry in the remembered text of this key
+        (``text_key``), so none in any part of it."""
+        return key in self._clear
 
-    def _recall(self, key: bytes, text: _Text, within_clear: bool = False) -> Found:
+    def keep_remembered(self, keys: Iterable[bytes]) -> None:
+        """Keep the remembered mentions of texts this build does not look at (the passages of a
+        transcript kept as it was: ``same_as_remembered`` holds for their whole text)."""
+        if self.memo is not None:
+            found, seen = self.memo.found, self.memo.seen
+            for key in keys:
+                if key in found and key not in seen:
+                    seen[key] = found[key]
+
+    def same_as_remembered(self, key: bytes) -> bool:
+        """Whether this finder found in the text of this key (``text_key``) exactly what it found
+        in the build that remembered it; then so it did in every part of that text."""
+        return key in self._same
+
+    def _recall(self, key: bytes, text: "_Text", within_clear: bool = False) -> Found:
         """What the memo says of a text, with the changed entries searched again; else a search."""
         memo = self.memo
         assert memo is not None
@@ -176,16 +204,20 @@ class NameFinder:
         before = memo.found.get(key)
         if before is None:
             memo.searched += 1
-            found = self._search(text.text, text.folded, text.words)
+            found = self._search(text)
         else:
             memo.reused += 1
             found = [(entry, hits) for entry, hits in before if entry in self.rank and entry not in self._stale]
-            if self._changed is not None and not within_clear:
-                if self._may_mention_changed(text):
-                    found += self._changed._search(text.text, text.folded, text.words)
+            if not within_clear:
+                more = (self._changed._search(text)
+                        if self._changed is not None and self._may_mention_changed(text) else [])
+                if more:
+                    found += more
                     found.sort(key=lambda pair: self.rank[pair[0]])
                 else:
                     self._clear.add(key)
+                    if len(found) == len(before):
+                        self._same.add(key)
         memo.seen[key] = found
         return found
 
@@ -198,24 +230,57 @@ class NameFinder:
         return (any(map(lowered.__contains__, self._changed_words))
                 and any(all(map(lowered.__contains__, words)) for words in self._changed_names))
 
-    def _search(self, text: str, folded: str, words: set[str]) -> Found:
-        candidates = set(self.always)
-        for word in words & self.by_word.keys():
-            candidates.update(entry for entry, needed in self.by_word[word] if needed <= words)
+    def _search(self, text: "_Text") -> Found:
+        if len(self.keyed) <= FEW:  # a few entries: each name's substring test beats splitting the text
+            candidates: Iterable[str] = self.keyed
+        else:
+            words = text.words
+            wanted = set(self.always)
+            for word in words & self.by_word.keys():
+                wanted.update(entry for entry, needed in self.by_word[word] if needed <= words)
+            candidates = sorted(wanted, key=self.rank.__getitem__)
         found = []
-        for entry in sorted(candidates, key=self.rank.__getitem__):
-            if hits := _mentions(text, folded, self.keyed[entry]):
+        for entry in candidates:
+            if hits := _mentions(text.text, text.folded, self.keyed[entry]):
                 found.append((entry, hits))
         return found
+
+
+class KnownText:
+    """A text that linking may answer for from the memo without reading it: its ``text_key``,
+    whether it is empty, and how to read it (when a finder has to search it after all)."""
+
+    def __init__(self, key: bytes, empty: bool, read: Callable[[], str]) -> None:
+        self.key = key
+        self.empty = empty
+        self._read = read
+
+    def __bool__(self) -> bool:
+        return not self.empty
+
+    def read(self) -> str:
+        return self._read()
 
 
 class _Text:
     """A text with its folded form and its words, each worked out once and only when needed."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, text: "str | KnownText") -> None:
+        self._source = text
+        self._text: str | None = text if isinstance(text, str) else None
         self._folded: str | None = None
         self._words: set[str] | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            assert isinstance(self._source, KnownText)
+            self._text = self._source.read()
+        return self._text
+
+    @property
+    def key(self) -> bytes:
+        return self._source.key if isinstance(self._source, KnownText) else text_key(self.text)
 
     @property
     def folded(self) -> str:
@@ -230,17 +295,18 @@ class _Text:
         return self._words
 
 
-def find_each(text: str, finders: Iterable[NameFinder], within_clear: bool = False) -> list[Found]:
+def find_each(text: "str | KnownText", finders: Iterable[NameFinder], within_clear: bool = False) -> list[Found]:
     """What each finder finds in one text; the text is folded and split into words once, and only
-    when a finder has to search it (a remembered text is not). ``within_clear``: see ``find``."""
+    when a finder has to search it (a remembered text is not, and a ``KnownText`` is not even
+    read). ``within_clear``: see ``NameFinder.find``."""
     prepared = _Text(text)
     key: bytes | None = None
     results = []
     for finder in finders:
         if finder.memo is None:
-            results.append(finder._search(text, prepared.folded, prepared.words))
+            results.append(finder._search(prepared))
         else:
-            key = key or text_key(text)
+            key = key or prepared.key
             results.append(finder._recall(key, prepared, within_clear))
     return results
 

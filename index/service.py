@@ -10,7 +10,8 @@ from typing import Any
 
 from archive.config import Settings
 from archive.errors import CaseArchiveError, ConfigError, NotFoundError
-from index.build import BuildReport, Progress, current_generation, read_links, read_manifest, write_index
+from index.build import (BuildReport, KeptUnitsGone, Progress, current_generation, read_links, read_manifest,
+                         write_index)
 from index.linking import ACCEPT, load_decisions
 from index.search import SearchOptions, run_search
 from index.taxonomy import Taxonomy, load_taxonomy, taxonomy_to_dict
@@ -27,10 +28,16 @@ def taxonomy_for(settings: Settings, path: Path | None = None) -> Taxonomy:
 
 
 def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | None = None,
-          progress: Progress | None = None) -> BuildReport:
-    """Build or update the index from the archive; ``rebuild`` also parses every archived item again."""
+          progress: Progress | None = None, keep: bool = True) -> BuildReport:
+    """Build or update the index from the archive; ``rebuild`` also parses every archived item again.
+
+    An update keeps the passages of the transcripts that are as they were (index.reuse) unless
+    ``keep`` is false.
+    """
     from archive.parse_cache import ParseCache, cache_path
+    from archive.store import open_store
     from index.mentions import MentionCache, mentions_path
+    from index.reuse import REUSE_FILE, Reuse, read_reuse
     from index.sources import load_sources
     from index.units import make_units
 
@@ -44,6 +51,7 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     taxonomy = load_taxonomy(path)
     remembered = {"taxonomy_path": str(Path(path).resolve()) if path else None,
                   "corrections_path": str(Path(corrections).resolve()) if corrections else None}
+    reuse = Reuse() if rebuild or not keep else read_reuse(current_generation(settings.data_dir))
     # Reading the archive from the parse cache and making the units create millions of objects
     # that live until the build ends and hold no cycles: the collector would only walk them again
     # and again (at L it took half of the reading and a third of the linking). Parsing pages does
@@ -54,15 +62,21 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     if not rebuild and cache_path(settings.data_dir).exists():
         gc.disable()
     try:
-        with ParseCache(cache_path(settings.data_dir), refresh=rebuild) as cache:
-            sources = load_sources(settings, taxonomy, cache)
-        log.info("[index] parsed %d archived items, %d taken from the parse cache", cache.misses, cache.hits)
-        gc.disable()
-        mentions = MentionCache(mentions_path(settings.data_dir), refresh=rebuild)
-        units, links = make_units(sources, taxonomy, load_decisions(settings.data_dir), mentions)
+        # The archive and the parse cache stay open while the units are made: the transcripts
+        # kept from the live generation are read only if linking has to search them.
+        with ParseCache(cache_path(settings.data_dir), refresh=rebuild) as cache, \
+                open_store(settings.data_dir) as store:
+            sources = load_sources(settings, taxonomy, cache, store=store, lazy=reuse.lazy())
+            log.info("[index] parsed %d archived items, %d taken from the parse cache", cache.misses, cache.hits)
+            gc.disable()
+            mentions = MentionCache(mentions_path(settings.data_dir), refresh=rebuild)
+            units, links = make_units(sources, taxonomy, load_decisions(settings.data_dir), mentions, reuse)
         mentions.save()
         log.info("[index] name mentions: %s", ", ".join(f"{kind} {reused} texts remembered, {searched} searched"
                                                        for kind, (reused, searched) in mentions.summary().items()))
+        if reuse.previous:
+            log.info("[index] %d of %d transcripts kept as they were (%d passages not read, made or written)",
+                     reuse.kept_transcripts, len(reuse.records), len(reuse.kept))
         del sources, mentions  # what the units do not hold is freed before the writer needs its memory
         gc.collect()
     finally:
@@ -76,10 +90,15 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
         gc.freeze()
     try:
         return write_index(settings.data_dir, units, links, rebuild=rebuild, progress=progress,
-                           extra_manifest=remembered)
+                           extra_manifest=remembered, kept=reuse.kept, kept_from=reuse.generation,
+                           files={REUSE_FILE: reuse.dump()})
+    except KeptUnitsGone as exc:  # rare: another build published meanwhile, or the live index is broken
+        log.warning("[index] %s; making every unit again", exc)
     finally:
         if freeze:
             gc.unfreeze()
+    del units, links
+    return build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
 
 
 def _previous(settings: Settings, key: str) -> Path | None:

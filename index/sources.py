@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
+from typing import Container
 
 from archive.cases import iter_cases, iter_notes
 from archive.config import Settings
@@ -10,7 +12,7 @@ from archive.captions import load_corrections
 from archive.parse_cache import ParseCache, parse_with
 from archive.status import inactive_videos
 from archive.transcripts import corrections_path, load_transcripts
-from archive.store import open_store
+from archive.store import ArchiveStore, open_store
 from archive.youtube import NS_VIDEO, parse_video
 from index.taxonomy import Taxonomy
 from index.units import NotePage, Sources
@@ -18,15 +20,17 @@ from index.units import NotePage, Sources
 log = logging.getLogger(__name__)
 
 
-def load_sources(settings: Settings, taxonomy: Taxonomy, cache: ParseCache | None = None) -> Sources:
+def load_sources(settings: Settings, taxonomy: Taxonomy, cache: ParseCache | None = None, *,
+                 store: ArchiveStore | None = None, lazy: Container[str] = ()) -> Sources:
     """Parse the latest version of every archived case, note, video and transcript.
 
     With a ``cache``, an item parsed before with the same inputs is taken from it, and entries
-    no item asked for are deleted at the end.
+    no item asked for are deleted at the end. The passages of the transcripts whose origin is in
+    ``lazy`` are read when first used, from ``store`` (which the caller keeps open until then).
     """
     sources = Sources()
     known = {e.name: e.names() for e in taxonomy.entries("company")}
-    with open_store(settings.data_dir) as store:
+    with nullcontext(store) if store is not None else open_store(settings.data_dir) as store:
         for _version, case in iter_cases(store, settings.site.selectors, known or None, cache):
             sources.cases.append(case)
         attached: dict[str, list[tuple[str, str]]] = {}
@@ -47,7 +51,7 @@ def load_sources(settings: Settings, taxonomy: Taxonomy, cache: ParseCache | Non
                                              lambda: parse_video(store.read_json(version))))
         sources.inactive = inactive_videos(store)
         corrections = load_corrections(corrections_path(settings))
-        sources.transcripts = list(load_transcripts(store, corrections, cache=cache))
+        sources.transcripts = list(load_transcripts(store, corrections, cache=cache, lazy=lazy))
         sources.channel_of_case_link = {
             name.split("/", 2)[2].split(":", 1)[1]: store.get_state(name)
             for name in store.state_names("youtube/resolve/")

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from archive.store import atomic_write
 from index.schema import FACETS
@@ -99,9 +99,20 @@ def _labels(values: dict[str, Any]) -> set[tuple[str, str]]:
     return labels
 
 
+def _live_columns(reader: Any) -> Iterator[tuple[int, str, bytes]]:
+    """(document number, group, facet values) of each live document, segment by segment: the
+    segments' own column readers, untranslated, cost half of the whole index's per document."""
+    for segment, offset in reader.leaf_readers():
+        group_col = segment.column_reader("group", translate=False)
+        facet_col = segment.column_reader("facets", translate=False)
+        deleted = segment.deleted_docs_set  # a cached property (frozenset)
+        for local in range(segment.doc_count_all()):
+            if local not in deleted:
+                yield offset + local, group_col[local].decode(), facet_col[local]
+
+
 def write_table(generation: Path, reader: Any) -> None:
     """Write the table of the committed index ``reader`` into its generation folder."""
-    group_col, facet_col = reader.column_reader("group"), reader.column_reader("facets")
     count = reader.doc_count_all()
     docs = array("I", [DELETED]) * count
     label_sets: dict[frozenset[tuple[str, str]], int] = {}  # documents of a group mostly share one
@@ -111,11 +122,7 @@ def write_table(generation: Path, reader: Any) -> None:
     heads: list[tuple[dict[str, Any], bool]] = []  # the values dating a group, and whether its head's
     # The passages of a video mostly carry the same facet values: each distinct value is read once.
     parsed: dict[bytes, tuple[dict[str, Any], frozenset[tuple[str, str]]]] = {}
-    for docnum in range(count):
-        if reader.is_deleted(docnum):
-            continue
-        key = group_col[docnum].decode()
-        raw = facet_col[docnum]
+    for docnum, key, raw in _live_columns(reader):
         known = parsed.get(raw)
         if known is None:
             values = json.loads(raw)

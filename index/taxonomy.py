@@ -19,6 +19,8 @@ from archive.errors import ConfigError
 def fold_name(text: str) -> str:
     """A name's comparison key: NFKC, accents removed, case and spacing folded."""
     if text.isascii():  # NFKC and NFKD leave ASCII as it is: skip them (most transcript text)
+        if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+            return text.lower()  # spaced evenly already (most long texts): only the case to fold
         return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))

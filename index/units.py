@@ -6,10 +6,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from archive.passages import Passage
-from archive.transcripts import Transcript
+from archive.transcripts import LazyPassages, Transcript
 from archive.youtube import Video
-from index.linking import CaseInfo, LinkSet, NameFinder, VideoInfo, link_all, name_finder
-from index.mentions import MentionCache
+from index.linking import CaseInfo, KnownText, LinkSet, NameFinder, VideoInfo, link_all, name_finder
+from index.mentions import MentionCache, text_key
+from index.reuse import Reuse, TranscriptRecord, passage_context
 from index.schema import Unit, pack_cues
 from index.taxonomy import Taxonomy, add_case_labels
 
@@ -54,13 +55,19 @@ def _case_channels(case: Any, resolve: dict[str, str]) -> tuple[str, ...]:
 
 
 def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, str], dict[str, Any]] | None = None,
-               mentions: MentionCache | None = None) -> tuple[list[Unit], LinkSet]:
+               mentions: MentionCache | None = None, reuse: Reuse | None = None) -> tuple[list[Unit], LinkSet]:
     """Every unit with its links (cases, companies, themes, sector, year, kind, language, active);
-    ``mentions`` remembers which names each text mentions, for the next build (index.mentions)."""
+    ``mentions`` remembers which names each text mentions, for the next build (index.mentions).
+
+    With ``reuse`` (index.reuse), the passages of a transcript that is as it was in the live
+    generation are not made: their ids go to ``reuse.kept``; ``reuse.records`` gets the record
+    of every transcript, for the next build.
+    """
     for case in sources.cases:
         add_case_labels(taxonomy, case.themes, case.sectors, case.companies)
-    joined = [" ".join(p.text for p in transcript.passages) for transcript in sources.transcripts]
-    transcript_text = {transcript.video_id: text for transcript, text in zip(sources.transcripts, joined)}
+    previous = reuse.previous if reuse is not None else {}
+    transcript_text = {transcript.video_id: _whole_text(transcript, previous.get(_ident(transcript)))
+                       for transcript in sources.transcripts}
     case_infos = [CaseInfo(slug=c.id, title=c.title, companies=tuple(c.companies), themes=tuple(c.themes),
                            video_ids=tuple(l.id for l in c.youtube if l.kind == "video"),
                            channels=_case_channels(c, sources.channel_of_case_link)) for c in sources.cases]
@@ -82,14 +89,46 @@ def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, 
         unit = _video_unit(video, links, sources.inactive, sectors_of_case, taxonomy)
         video_units[video.id] = unit
         units.append(unit)
-    for transcript, text in zip(sources.transcripts, joined):
+    for transcript in sources.transcripts:
         parent = video_units.get(transcript.video_id)
-        # A passage is part of its transcript's text: when linking found that text cannot name a
-        # changed company, neither can the passage (no look for changed names in each).
-        clear = companies.clear_of_changes(text)
+        context = passage_context(parent)
+        record = previous.get(_ident(transcript))
+        if (reuse is not None and record is not None and record.origin == transcript.origin
+                and record.kind == transcript.kind and record.context == context
+                and companies.same_as_remembered(record.key)):
+            # As it was: its passages mention what they did, and take the same from their video.
+            prefix = f"passage:{transcript.video_id}:{transcript.language}:"
+            reuse.kept.extend(f"{prefix}{n}" for n in range(record.count))
+            reuse.kept_transcripts += 1
+            reuse.records[_ident(transcript)] = record
+            companies.keep_remembered(record.passage_keys[at:at + 16] for at in range(0, len(record.passage_keys), 16))
+            continue
+        text = " ".join(p.text for p in transcript.passages)
+        key = text_key(text)
+        # A passage is part of its transcript's text: when linking found no changed company in
+        # that text, there is none in the passage either (no look for changed names in each).
+        clear = companies.clear_of_changes(key)
         for n, passage in enumerate(transcript.passages):
             units.append(_passage_unit(transcript, n, passage, parent, companies, clear))
+        if reuse is not None:
+            reuse.records[_ident(transcript)] = TranscriptRecord(
+                transcript.origin, transcript.kind, context, len(transcript.passages), key, not text,
+                b"".join(text_key(p.text) for p in transcript.passages))
     return units, links
+
+
+def _ident(transcript: Transcript) -> tuple[str, str]:
+    return transcript.video_id, transcript.language
+
+
+def _whole_text(transcript: Transcript, record: TranscriptRecord | None) -> "str | KnownText":
+    """A transcript's whole text (its passages joined), or, when the passages are not read yet and
+    a record knows that text, a ``KnownText`` that reads them only if linking has to search it."""
+    if (record is not None and record.origin == transcript.origin and isinstance(transcript.passages, LazyPassages)
+            and not transcript.passages.loaded):
+        passages = transcript.passages
+        return KnownText(record.key, record.empty, lambda: " ".join(passages.texts))
+    return " ".join(p.text for p in transcript.passages)
 
 
 def _case_unit(case: Any, links: LinkSet, taxonomy: Taxonomy) -> Unit:
