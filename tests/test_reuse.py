@@ -1,0 +1,123 @@
+"""Kept passages (index.reuse): an update keeps the units of transcripts that are as they were,
+and writes exactly what an update that makes every unit again writes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.config import Settings
+from index.build import current_generation, read_manifest
+from index.cli import cli
+from index.demo import sample_root
+from index.reuse import REUSE_FILE
+from index.service import build
+
+WERKVLOER_VIDEO = "tDDb-xHKas1"  # the sample video whose captions say "werkvloer"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("reuse") / "demo"
+    result = CliRunner().invoke(cli, ["--data", str(data), "demo"])
+    assert result.exit_code == 0, result.output
+    return data
+
+
+@pytest.fixture
+def data(demo: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(demo, copy, symlinks=True)
+    return copy
+
+
+def written(data_dir: Path) -> tuple[dict, list, dict]:  # type: ignore[type-arg]
+    """The live generation's unit fingerprints, links and transcript records."""
+    live = current_generation(data_dir)
+    assert live is not None
+    records = pickle.loads((live / REUSE_FILE).read_bytes())["transcripts"]
+    return read_manifest(live)["units"], json.loads((live / "links.json").read_text(encoding="utf-8")), records
+
+
+def kept(log: str) -> tuple[int, int]:
+    match = re.search(r"(\d+) of (\d+) transcripts kept", log)
+    assert match, log
+    return int(match.group(1)), int(match.group(2))
+
+
+def with_werkvloer(tmp_path: Path) -> Path:
+    """The sample taxonomy and a company whose name one transcript says ("werkvloer")."""
+    path = tmp_path / "taxonomy.toml"
+    path.write_text((sample_root() / "taxonomy.toml").read_text(encoding="utf-8")
+                    + '\n[[company]]\nname = "Werkvloer BV"\naliases = ["werkvloer"]\n', encoding="utf-8")
+    return path
+
+
+def test_an_update_with_nothing_changed_keeps_every_transcript(data: Path, caplog: pytest.LogCaptureFixture) -> None:
+    before = written(data)
+    with caplog.at_level(logging.INFO):
+        report = build(Settings(data_dir=data))
+    count, total = kept(caplog.text)
+    assert total == len(before[2]) > 0 and count == total
+    assert report.touched == 0 and report.total == len(before[0])
+    assert written(data) == before
+
+
+def test_a_transcript_that_says_a_new_name_is_made_again_the_rest_kept(data: Path, tmp_path: Path,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    taxonomy = with_werkvloer(tmp_path)
+    other = tmp_path / "other"
+    shutil.copytree(data, other, symlinks=True)
+    with caplog.at_level(logging.INFO):
+        build(Settings(data_dir=data, taxonomy=taxonomy))
+    count, total = kept(caplog.text)
+    assert count == total - 1  # only the transcript that says "werkvloer" was read and made again
+    build(Settings(data_dir=other, taxonomy=taxonomy), keep=False)
+    assert written(data) == written(other)
+    units = written(data)[0]
+    assert any(uid.startswith(f"passage:{WERKVLOER_VIDEO}:") for uid in units)
+    # The passage that says it names the company, as a rebuild's does.
+    links = {l["target"] for l in written(data)[1] if l["source"] == f"video:{WERKVLOER_VIDEO}"}
+    assert "company:Werkvloer BV" in links
+
+
+def test_records_of_other_code_or_damaged_records_are_not_used(data: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    before = written(data)
+    monkeypatch.setattr("index.reuse.code_digest", lambda: "other code")
+    with caplog.at_level(logging.INFO):
+        build(Settings(data_dir=data))
+    assert "of other code" in caplog.text and "transcripts kept" not in caplog.text
+    monkeypatch.undo()
+    assert written(data)[:2] == before[:2]
+
+    live = current_generation(data)
+    assert live is not None
+    (live / REUSE_FILE).write_bytes(b"\x80\x05not a pickle")
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        report = build(Settings(data_dir=data))
+    assert "do not load" in caplog.text and "transcripts kept" not in caplog.text
+    assert report.touched == 0 and written(data) == before  # and the records are written again
+
+
+def test_kept_units_missing_from_the_live_generation_are_made_again(data: Path,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    before = written(data)
+    live = current_generation(data)
+    assert live is not None
+    manifest = json.loads((live / "manifest.json").read_text(encoding="utf-8"))
+    gone = next(uid for uid in manifest["units"] if uid.startswith("passage:"))
+    del manifest["units"][gone]
+    (live / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with caplog.at_level(logging.INFO):
+        report = build(Settings(data_dir=data))
+    assert "making every unit again" in caplog.text
+    assert report.added == 1 and written(data) == before
