@@ -20,15 +20,15 @@ cut into passages — with no network.
 from __future__ import annotations
 
 import logging
-import pickle
 import re
 import time
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Container, Iterator, Mapping, Protocol, Sequence
 
-from archive.captions import CONTENT_TYPES, CaptionError, Corrections, load_corrections, parse_captions, read_cues
+from archive.captions import CONTENT_TYPES, CaptionError, Cue, Corrections, load_corrections, parse_captions, read_cues
 from archive.config import Settings
 from archive.errors import EXIT_OK, EXIT_PARTIAL, ArchiveCorrupt, ConfigError
 from archive.parse_cache import ParseCache, cache_key, parse_with
@@ -299,19 +299,44 @@ class Transcript:
         return f"{self.id}#{n}"
 
 
-# What the parse cache keeps of a transcript: its passages' texts, and the rest of the passages
-# (start, end, cues) pickled apart, so that the whole text is read without making every cue.
-Packed = tuple[tuple[str, ...], bytes]
+# What the parse cache keeps of a transcript: its passages' texts, and apart from them the times
+# of its passages and cues and the length of each cue's text (a passage's text is its cues' texts
+# joined by spaces, so they are cut from it): the whole text is read without making every cue.
+Packed = tuple[tuple[str, ...], tuple[bytes, bytes, bytes]]
 
 
 def _pack(passages: Sequence[Passage]) -> Packed:
-    rest = tuple((p.start, p.end, p.cues) for p in passages)
-    return tuple(p.text for p in passages), pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL)
+    times, counts, lengths = array("d"), array("I"), array("I")
+    for passage in passages:
+        if passage.text != " ".join(cue.text for cue in passage.cues):
+            raise ValueError(f"a passage is not its cues' texts joined: {passage.text[:60]!r}")
+        times.extend((passage.start, passage.end))
+        counts.append(len(passage.cues))
+        for cue in passage.cues:
+            times.extend((cue.start, cue.end))
+            lengths.append(len(cue.text))
+    return tuple(p.text for p in passages), (times.tobytes(), counts.tobytes(), lengths.tobytes())
 
 
 def _unpack(packed: Packed) -> tuple[Passage, ...]:
-    texts, rest = packed
-    return tuple(Passage(start, end, text, cues) for text, (start, end, cues) in zip(texts, pickle.loads(rest)))
+    texts, (times_bytes, counts_bytes, lengths_bytes) = packed
+    times, counts, lengths = array("d"), array("I"), array("I")
+    times.frombytes(times_bytes)
+    counts.frombytes(counts_bytes)
+    lengths.frombytes(lengths_bytes)
+    passages = []
+    at_time = at_cue = 0
+    for text, count in zip(texts, counts):
+        start, end = times[at_time], times[at_time + 1]
+        at_time += 2
+        cues, at = [], 0
+        for length in lengths[at_cue:at_cue + count]:
+            cues.append(Cue(times[at_time], times[at_time + 1], text[at:at + length]))
+            at_time += 2
+            at += length + 1
+        at_cue += count
+        passages.append(Passage(start, end, text, tuple(cues)))
+    return tuple(passages)
 
 
 class LazyPassages(Sequence[Passage]):
@@ -322,7 +347,7 @@ class LazyPassages(Sequence[Passage]):
     def __init__(self, video_id: str, read: Callable[[], Packed]) -> None:
         self._video_id = video_id
         self._read: Callable[[], Packed] | None = read
-        self._packed: Packed = ((), b"")
+        self._packed: Packed = ((), (b"", b"", b""))
         self._passages: tuple[Passage, ...] | None = None
 
     @property

@@ -210,7 +210,8 @@ class NameFinder:
             found = [(entry, hits) for entry, hits in before if entry in self.rank and entry not in self._stale]
             if not within_clear:
                 more = (self._changed._search(text)
-                        if self._changed is not None and self._may_mention_changed(text) else [])
+                        if self._changed is not None and (len(self._changed.keyed) <= FEW  # tried name by name
+                                                          or self._may_mention_changed(text)) else [])
                 if more:
                     found += more
                     found.sort(key=lambda pair: self.rank[pair[0]])
