@@ -245,7 +245,7 @@ def write_index(data_dir: Path, units: list[Unit], links: LinkSet, *, rebuild: b
         writer.cancel()
         raise
     with open_generation(generation).reader() as reader:
-        write_table(generation, reader)
+        write_table(generation, reader, previous=None if rebuild else live)
     report.added = sum(1 for u in changed if u.id not in old)
     report.updated = len(changed) - report.added
     report.deleted = len(removed)

@@ -259,3 +259,57 @@ def test_a_fuzzy_word_forgives_two_swapped_letters_in_any_index(data_dir: Path, 
         write_index(data_dir, units, LinkSet())
     out = run_search(data_dir, "verzium~", Taxonomy(), SearchOptions())  # verzuim, u and i swapped
     assert out["total"] == run_search(data_dir, "verzuim", Taxonomy(), SearchOptions())["total"] > 0
+
+
+def _table_meaning(generation: Path, count: int) -> dict[int, tuple]:  # type: ignore[type-arg]
+    """What a table says of each live document: group, kind, labels, and the group's date and year."""
+    table = load_table(generation, count)
+    meaning = {}
+    for docnum in range(count):
+        group = table.group_of(docnum)
+        if group is not None:
+            row = table.groups[group]
+            labels = set(row.labels) | set(table.extra.get(docnum, ()))
+            meaning[docnum] = (row.key, table.kind_of(docnum), frozenset(labels), row.date, row.year)
+    return meaning
+
+
+def test_an_updated_table_says_what_a_whole_table_says(data_dir: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Updates that change labels, dates and heads, delete documents and whole groups and add new
+    ones: the table worked out from the previous one is the table made from the whole index."""
+    from index import table as table_module
+
+    whole_tables = []
+    whole = table_module._whole
+    monkeypatch.setattr(table_module, "_whole", lambda *a: whole_tables.append(1) or whole(*a))
+    rng = random.Random(5)
+    units = corpus(seed=5, videos=30)
+    write_index(data_dir, units, LinkSet())
+    updates = []
+    for round_ in range(8):
+        changed = []
+        for unit in units:
+            roll = rng.random()
+            if roll < 0.05:
+                continue  # deleted (heads too: a video's or case's whole unit)
+            if roll < 0.12:
+                unit = Unit(**{**unit.__dict__, "companies": sorted({*unit.companies, rng.choice(COMPANIES)}),
+                               "year": rng.choice([2011, 2012, unit.year]), "date": f"{2011 + round_}-02-02"})
+            changed.append(unit)
+        vid = f"new{round_:05d}"
+        changed += [Unit(id=f"passage:{vid}:nl:{p}", kind="passage", parent=f"video:{vid}",
+                         source=f"transcript:{vid}", title="Nieuw", content="werkdruk overleg", url="u",
+                         companies=[COMPANIES[p % 4]], year=2020, lang="nl") for p in range(3)]
+        units = changed
+        before = len(whole_tables)
+        write_index(data_dir, units, LinkSet())
+        made_whole = len(whole_tables) > before
+        live = current_generation(data_dir)
+        ix, _manifest, _live = open_live(data_dir, units=False)
+        with ix.reader() as reader:
+            count = reader.doc_count_all()
+            table_module.write_table(tmp_path, reader)  # made whole
+        assert _table_meaning(live, count) == _table_meaning(tmp_path, count)
+        updates.append(not made_whole)
+    assert any(updates)  # (when Whoosh merged segments, the table was made whole)
