@@ -231,13 +231,15 @@ def write_index(data_dir: Path, units: list[Unit], links: LinkSet, *, rebuild: b
     removed = [uid for uid in old if uid not in new]
     writer = open_writer(ix)
     try:
-        for uid in removed:
-            writer.delete_by_term("id", uid)
+        # The old versions of changed units go first, through one searcher (``update_document``
+        # opens one per unit), then every changed unit is added: what Whoosh's docs advise.
+        stale = removed + [u.id for u in changed if u.id in old]
+        if stale:
+            with writer.searcher() as searcher:
+                for uid in stale:
+                    writer.delete_by_term("id", uid, searcher=searcher)
         for n, unit in enumerate(changed, 1):
-            if unit.id in old:
-                writer.update_document(**unit.to_fields())
-            else:
-                writer.add_document(**unit.to_fields())
+            writer.add_document(**unit.to_fields())
             if progress and (n % 200 == 0 or n == len(changed)):
                 progress("index", n, len(changed))
         writer.commit()
