@@ -30,7 +30,7 @@ from typing import Any, Callable, Container, Iterator, Mapping, Protocol, Sequen
 
 from archive.captions import CONTENT_TYPES, CaptionError, Cue, Corrections, load_corrections, parse_captions, read_cues
 from archive.config import Settings
-from archive.errors import EXIT_OK, EXIT_PARTIAL, ArchiveCorrupt, ConfigError
+from archive.errors import EXIT_OK, EXIT_PARTIAL, ArchiveCorrupt, CaseArchiveError, ConfigError
 from archive.parse_cache import ParseCache, cache_key, parse_with
 from archive.passages import Passage, build_passages
 from archive.runs import save_run
@@ -339,6 +339,10 @@ def _unpack(packed: Packed) -> tuple[Passage, ...]:
     return tuple(passages)
 
 
+class LazyReadFailed(CaseArchiveError):
+    """A transcript's passages, read when first used (``LazyPassages``), could not be read."""
+
+
 class LazyPassages(Sequence[Passage]):
     """A transcript's passages, parsed (or taken from the parse cache) when first used: an index
     update does not read the transcripts whose units it keeps as they are, and reads only the
@@ -361,8 +365,9 @@ class LazyPassages(Sequence[Passage]):
             read, self._read = self._read, None
             try:
                 self._packed = read()
-            except (CaptionError, ArchiveCorrupt, KeyError) as exc:  # as load_transcripts: none
-                log.warning("[transcripts] %s: the archived captions cannot be read: %s", self._video_id, exc)
+            except (CaptionError, ArchiveCorrupt, KeyError) as exc:
+                # Read eagerly, it would have been left out (load_transcripts): the caller starts again so.
+                raise LazyReadFailed(f"{self._video_id}: the archived captions cannot be read: {exc}") from exc
         return self._packed[0]
 
     def _all(self) -> tuple[Passage, ...]:

@@ -10,7 +10,6 @@ half an index and a crash at any point leaves the previous generation serving.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import logging
 import os
@@ -28,7 +27,7 @@ from archive.errors import CaseArchiveError
 from archive.store import atomic_write, utc_now
 from index.linking import LinkSet
 from index.reuse import REUSE_FILE
-from index.schema import SCHEMA_VERSION, Unit, build_schema
+from index.schema import SCHEMA_VERSION, Unit, build_schema, fingerprint
 from index.storage import open_generation, open_writer
 from index.table import write_table
 
@@ -107,12 +106,6 @@ def read_manifest(generation: Path, units: bool = True) -> dict[str, Any]:
         return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexCorrupt(f"the index manifest in {generation} is unreadable: {exc}") from None
-
-
-def fingerprint(unit: Unit) -> str:
-    """A hash of everything a unit puts in the index: its fields (what it writes follows from them
-    and the schema version)."""
-    return hashlib.sha1(f"{SCHEMA_VERSION}\n{unit!r}".encode()).hexdigest()
 
 
 def _probe(generation: Path) -> str | None:

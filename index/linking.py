@@ -189,6 +189,11 @@ class NameFinder:
                 if key in found and key not in seen:
                     seen[key] = found[key]
 
+    def found_in_this_build(self, key: bytes) -> Found | None:
+        """What this finder found in the text of this key (``text_key``) during this build, if it
+        looked at that text (through its memo)."""
+        return self.memo.seen.get(key) if self.memo is not None else None
+
     def same_as_remembered(self, key: bytes) -> bool:
         """Whether this finder found in the text of this key (``text_key``) exactly what it found
         in the build that remembered it; then so it did in every part of that text."""

@@ -9,14 +9,18 @@ beside its manifest, a record per transcript of what its passage units were made
   themes, sectors, year, date, active, thumbnail);
 - ``key``: the ``text_key`` of the whole transcript text, which linking looks names up in, and
   the keys of the passages' texts;
+- ``said``: a hash of the companies named in the whole text, each with all its names then;
 - ``count``: how many passages it has.
 
 The next build keeps a transcript's passage units as they are (their fingerprints from the live
 manifest, their units in the live segments; nothing is parsed, made or written) when its origin,
-kind and context are the same and the company finder found in its whole text exactly what it
-found before (``NameFinder.same_as_remembered``): a passage mentions only what its transcript
-mentions, so then every passage mentions what it did. Else the transcript is read and its
-passages made again, and the fingerprints decide which of them are written.
+kind and context are the same and linking finds in its whole text the same companies, each with
+the same names (``said``). A passage is a part of that text and mentions only what the text
+mentions; a company it mentioned is still named in the text with the same names, so still in
+the passage, and a company it mentions now was named the same way then: every passage mentions
+what it did. (The record says it, not the remembered mentions of ``index.mentions``, which a
+failed build may have left a build ahead of or behind the live generation.) Else the transcript
+is read and its passages made again, and the fingerprints decide which of them are written.
 
 The records are only valid with the code that wrote them: they carry ``REUSE_VERSION``, the
 schema version and a hash of the modules that make units and links, and a build ignores records
@@ -30,7 +34,7 @@ import logging
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from index.schema import SCHEMA_VERSION
 
@@ -38,7 +42,7 @@ log = logging.getLogger(__name__)
 
 REUSE_FILE = "reuse.pickle"
 # Bump when what a record holds, or what it must match, changes.
-REUSE_VERSION = 1
+REUSE_VERSION = 2
 # The modules whose code decides what a passage unit holds: any edit of them drops the records.
 _CODE = ("units.py", "schema.py", "linking.py", "mentions.py", "reuse.py")
 
@@ -53,6 +57,7 @@ class TranscriptRecord(NamedTuple):
     key: bytes  # text_key of the whole text
     empty: bool  # whether the whole text is empty
     passage_keys: bytes  # the text_key of each passage, 16 bytes each
+    said: bytes  # the companies the whole text names, with their names (``said``)
 
 
 Ident = tuple[str, str]  # (video id, language)
@@ -95,6 +100,12 @@ def passage_context(video: Any) -> bytes:
         values = (video.title, video.case_ids, video.companies, video.themes, video.sectors, video.year,
                   video.date, video.active, video.extra.get("thumbnail"))
     return hashlib.blake2b(repr(values).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def said(found: Iterable[tuple[str, Any]], names: Mapping[str, Sequence[str]]) -> bytes:
+    """A hash of the entries a finder found in a text (``Found``), each with all its names."""
+    named = sorted((entry, tuple(names[entry])) for entry, _hits in found)
+    return hashlib.blake2b(repr(named).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def read_reuse(generation: Path | None) -> Reuse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import hashlib
 import json
 import re
 
@@ -131,6 +132,12 @@ class Unit:
         if "cues" in meta:
             meta["cues"] = pack_cues(meta["cues"])
         return meta
+
+
+def fingerprint(unit: Unit) -> str:
+    """A hash of everything a unit puts in the index: its fields (what it writes follows from them
+    and the schema version)."""
+    return hashlib.sha1(f"{SCHEMA_VERSION}\n{unit!r}".encode()).hexdigest()
 
 
 def pack_cues(cues: Any) -> str:

@@ -36,6 +36,7 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     """
     from archive.parse_cache import ParseCache, cache_path
     from archive.store import open_store
+    from archive.transcripts import LazyReadFailed
     from index.mentions import MentionCache, mentions_path
     from index.reuse import REUSE_FILE, Reuse, read_reuse
     from index.sources import load_sources
@@ -61,6 +62,7 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     collecting = gc.isenabled()
     if not rebuild and cache_path(settings.data_dir).exists():
         gc.disable()
+    again = False
     try:
         # The archive and the parse cache stay open while the units are made: the transcripts
         # kept from the live generation are read only if linking has to search them.
@@ -79,9 +81,14 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
                      reuse.kept_transcripts, len(reuse.records), len(reuse.kept))
         del sources, mentions  # what the units do not hold is freed before the writer needs its memory
         gc.collect()
+    except LazyReadFailed as exc:  # a kept transcript's captions are gone (and not in the parse cache)
+        log.warning("[index] %s; reading every transcript again", exc)
+        again = True
     finally:
         if collecting:
             gc.enable()
+    if again:
+        return build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
     remembered["taxonomy"] = taxonomy_to_dict(taxonomy)
     # The units live until the end: the collector need not walk them again while the writer
     # allocates millions of short-lived postings (unless a caller froze objects of its own).

@@ -10,7 +10,7 @@ from archive.transcripts import LazyPassages, Transcript
 from archive.youtube import Video
 from index.linking import CaseInfo, KnownText, LinkSet, NameFinder, VideoInfo, link_all, name_finder
 from index.mentions import MentionCache, text_key
-from index.reuse import Reuse, TranscriptRecord, passage_context
+from index.reuse import Reuse, TranscriptRecord, passage_context, said
 from index.schema import Unit, pack_cues
 from index.taxonomy import Taxonomy, add_case_labels
 
@@ -93,15 +93,18 @@ def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, 
         parent = video_units.get(transcript.video_id)
         context = passage_context(parent)
         record = previous.get(_ident(transcript))
-        if (reuse is not None and record is not None and record.origin == transcript.origin
+        found = companies.found_in_this_build(record.key) if record is not None else None
+        if (reuse is not None and record is not None and found is not None and record.origin == transcript.origin
                 and record.kind == transcript.kind and record.context == context
-                and companies.same_as_remembered(record.key)):
+                and said(found, companies.named) == record.said):
             # As it was: its passages mention what they did, and take the same from their video.
             prefix = f"passage:{transcript.video_id}:{transcript.language}:"
             reuse.kept.extend(f"{prefix}{n}" for n in range(record.count))
             reuse.kept_transcripts += 1
             reuse.records[_ident(transcript)] = record
-            companies.keep_remembered(record.passage_keys[at:at + 16] for at in range(0, len(record.passage_keys), 16))
+            if companies.same_as_remembered(record.key):  # the memo's passages stand as well
+                companies.keep_remembered(record.passage_keys[at:at + 16]
+                                          for at in range(0, len(record.passage_keys), 16))
             continue
         text = " ".join(p.text for p in transcript.passages)
         key = text_key(text)
@@ -113,7 +116,7 @@ def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, 
         if reuse is not None:
             reuse.records[_ident(transcript)] = TranscriptRecord(
                 transcript.origin, transcript.kind, context, len(transcript.passages), key, not text,
-                b"".join(text_key(p.text) for p in transcript.passages))
+                b"".join(text_key(p.text) for p in transcript.passages), said(companies.find(text), companies.named))
     return units, links
 
 

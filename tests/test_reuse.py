@@ -121,3 +121,32 @@ def test_kept_units_missing_from_the_live_generation_are_made_again(data: Path,
         report = build(Settings(data_dir=data))
     assert "making every unit again" in caplog.text
     assert report.added == 1 and written(data) == before
+
+
+def test_a_kept_transcript_that_cannot_be_read_makes_the_build_read_every_transcript(
+        data: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Names changed, so the kept transcripts' texts are read; one's captions are damaged in the
+    archive and gone from the parse cache. The build starts again reading every transcript, and
+    leaves that one out with a warning, as a build that keeps nothing does."""
+    import sqlite3
+
+    from archive.parse_cache import cache_path
+    from archive.store import open_store
+    from archive.transcripts import preferred_versions
+
+    with open_store(data) as store:
+        version = next(v for v in preferred_versions(store) if v.meta["video_id"] != WERKVLOER_VIDEO)
+        store._blob_path(version.sha256).write_bytes(b"WEBVTT\n\ndamaged")
+    with sqlite3.connect(cache_path(data)) as db:
+        db.execute("DELETE FROM parsed")
+    db.close()
+    taxonomy = with_werkvloer(tmp_path)
+    other = tmp_path / "other"
+    shutil.copytree(data, other, symlinks=True)
+    with caplog.at_level(logging.INFO):
+        build(Settings(data_dir=data, taxonomy=taxonomy))
+    assert "reading every transcript again" in caplog.text
+    assert "cannot be read" in caplog.text
+    build(Settings(data_dir=other, taxonomy=taxonomy), keep=False)
+    assert written(data) == written(other)
+    assert not any(uid.startswith(f"passage:{version.meta['video_id']}:") for uid in written(data)[0])
