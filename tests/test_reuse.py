@@ -17,6 +17,7 @@ from archive.config import Settings
 from index.build import current_generation, read_manifest
 from index.cli import cli
 from index.demo import sample_root
+from index.linking import decide
 from index.reuse import REUSE_FILE
 from index.service import build
 
@@ -150,3 +151,74 @@ def test_a_kept_transcript_that_cannot_be_read_makes_the_build_read_every_transc
     build(Settings(data_dir=other, taxonomy=taxonomy), keep=False)
     assert written(data) == written(other)
     assert not any(uid.startswith(f"passage:{version.meta['video_id']}:") for uid in written(data)[0])
+
+
+# -- the memo and the live generation a build apart ----------------------------------------------
+# (found by a review: a transcript was first kept when the mentions memo agreed, but the memo is
+# saved before the generation is published, so a build that saved one and not the other left
+# them describing different builds.) The video's link to "Werkvloer BV" is rejected so that the
+# video's context stays the same: only the passage's own look finds the company.
+
+
+@pytest.fixture
+def rejected(data: Path) -> Path:
+    decide(data, f"video:{WERKVLOER_VIDEO}", "company:Werkvloer BV", "rejected", check=False)
+    return data
+
+
+def taxonomies(tmp_path: Path) -> tuple[Path, Path]:
+    """The sample taxonomy as it is, and with "Werkvloer BV"."""
+    plain = tmp_path / "plain.toml"
+    plain.write_text((sample_root() / "taxonomy.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    return plain, with_werkvloer(tmp_path)
+
+
+def passage_companies(data_dir: Path) -> dict[str, list[str]]:
+    from whoosh import index as whoosh_index
+
+    live = current_generation(data_dir)
+    with whoosh_index.open_dir(str(live)).searcher() as searcher:
+        return {f["id"]: f["meta"]["companies"] for f in searcher.all_stored_fields()
+                if f["id"].startswith(f"passage:{WERKVLOER_VIDEO}:")}
+
+
+def same_as_keep_false(data_dir: Path, taxonomy: Path, tmp_path: Path) -> None:
+    other = tmp_path / "keep_false"
+    shutil.copytree(data_dir, other, symlinks=True)
+    build(Settings(data_dir=other, taxonomy=taxonomy), keep=False)
+    assert passage_companies(data_dir) == passage_companies(other)
+    assert written(data_dir) == written(other)
+
+
+def test_an_update_after_a_build_that_failed_to_publish(rejected: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo is saved, then write_index fails (disk full, a held Whoosh lock, Ctrl-C): the memo
+    now knows "Werkvloer BV" but the live generation's passages were made without it."""
+    _plain, werkvloer = taxonomies(tmp_path)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("index.service.write_index", fail)
+    with pytest.raises(OSError):
+        build(Settings(data_dir=rejected, taxonomy=werkvloer))
+    monkeypatch.undo()
+    build(Settings(data_dir=rejected, taxonomy=werkvloer))  # the retry: should name the company
+    same_as_keep_false(rejected, werkvloer, tmp_path)
+
+
+def test_an_update_after_a_build_that_could_not_save_its_memo(rejected: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generation is published but the memo cannot be written (only a warning): the memo is
+    one build behind, and a company removed afterwards stays on the kept passage."""
+    plain, werkvloer = taxonomies(tmp_path)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("index.mentions.atomic_write", fail)
+    build(Settings(data_dir=rejected, taxonomy=werkvloer))  # published; the memo is the demo's
+    monkeypatch.undo()
+    assert any("Werkvloer BV" in c for c in passage_companies(rejected).values())
+    build(Settings(data_dir=rejected, taxonomy=plain))  # the company is gone from the taxonomy
+    same_as_keep_false(rejected, plain, tmp_path)
