@@ -2,9 +2,10 @@
 
 ``<data>/cache/parse.sqlite`` maps a key to a pickled parse result (a ``Case``, a ``Note``, a
 ``Video``, a transcript's passages with their texts kept apart). The key is a hash of everything
-the result depends on: the blob's sha256, the parser's other inputs (URL, content type, site selectors, known company
-names, caption correction list…), ``PARSE_VERSION``, the fields of the cached classes, and the
-versions of Python and of the parsing libraries. The archive itself is never touched.
+the result depends on: the blob's sha256, the parser's other inputs (URL, content type, site
+selectors, known company names, caption correction list…), ``PARSE_VERSION``, the fields of the
+cached classes, and the versions of Python and of the parsing libraries. The archive itself is
+never touched.
 
 The cache is derived data: deleting it only makes the next build parse everything again. An
 unreadable database is deleted and started afresh, an entry that fails its checksum or does not

@@ -31,7 +31,7 @@ from typing import Any, Callable, Container, Iterator, Mapping, Protocol, Sequen
 from archive.captions import CONTENT_TYPES, CaptionError, Cue, Corrections, load_corrections, parse_captions, read_cues
 from archive.config import Settings
 from archive.errors import EXIT_OK, EXIT_PARTIAL, ArchiveCorrupt, CaseArchiveError, ConfigError
-from archive.parse_cache import ParseCache, cache_key, parse_with
+from archive.parse_cache import ParseCache, cache_key
 from archive.passages import Passage, build_passages
 from archive.runs import save_run
 from archive.store import ArchiveStore, Version, open_store, utc_now
@@ -419,15 +419,18 @@ def load_transcripts(store: ArchiveStore, corrections: Corrections | None = None
 
         parts = (context, meta.get("format"), version.sha256)
         origin = cache.key(*parts) if cache is not None else cache_key(*parts)
+
+        def read(parse: Callable[[], Packed] = parse, origin: str = origin) -> Packed:
+            return cache.get_or_parse(origin, parse) if cache is not None else parse()
+
         passages: Sequence[Passage]
         if origin in lazy:
             if cache is not None:
                 cache.keep(origin)
-            passages = LazyPassages(meta.get("video_id", ""),
-                                    lambda parse=parse, parts=parts: parse_with(cache, parts, parse))
+            passages = LazyPassages(meta.get("video_id", ""), read)
         else:
             try:
-                passages = _unpack(parse_with(cache, parts, parse))
+                passages = _unpack(read())
             except (CaptionError, ArchiveCorrupt, KeyError) as exc:
                 log.warning("[transcripts] %s: archived %s cannot be read: %s", meta.get("video_id"), version.key, exc)
                 continue

@@ -161,9 +161,10 @@ class NameFinder:
                 self._changed = NameFinder(changed)
                 # A text can mention a changed entry only if it holds every word of one of its
                 # names; the longest word of each is looked for first (names without words: always).
+                # A few changed entries are tried name by name at once (``_search``): no pre-test.
                 names = {tuple(_WORD.findall(key)) for keyed in self._changed.keyed.values()
                          for _name, key in keyed if len(key) >= 3}
-                if names and () not in names:
+                if len(changed) > FEW and names and () not in names:
                     self._changed_names = tuple(sorted(names))
                     self._changed_words = tuple(sorted({max(words, key=len) for words in names}))
 
@@ -215,8 +216,7 @@ class NameFinder:
             found = [(entry, hits) for entry, hits in before if entry in self.rank and entry not in self._stale]
             if not within_clear:
                 more = (self._changed._search(text)
-                        if self._changed is not None and (len(self._changed.keyed) <= FEW  # tried name by name
-                                                          or self._may_mention_changed(text)) else [])
+                        if self._changed is not None and self._may_mention_changed(text) else [])
                 if more:
                     found += more
                     found.sort(key=lambda pair: self.rank[pair[0]])

@@ -152,3 +152,24 @@ aliases = ["werkvloer"]
     assert {"company:Duurzaam Meedoen Groep", "company:Werkvloer BV"} <= named
     said = run_search(updated, "company:Werkvloer", Taxonomy(), SearchOptions(limit=50))
     assert [r["kind"] for r in said["results"] if WERKVLOER_VIDEO in r["id"]] == ["passage"]
+
+
+def test_many_new_names_are_found_through_the_word_pre_test(tmp_path: Path) -> None:
+    """More new entries than a finder tries name by name (``FEW``): remembered texts are first
+    tested for every word of a new name; the links are still those of a full search."""
+    from index.linking import FEW
+
+    new = {f"Bouwbedrijf Nummer{n}": [f"BN{n} Groep"] for n in range(FEW + 16)}
+    spoken = SPOKEN + ["Bouwbedrijf Nummer3", "BN70 Groep", "bouwbedrijf nummer77", "Bouwbedrijf", "Nummer5"]
+    items = videos(4, spoken)
+    path = mentions_path(tmp_path)
+    first = MentionCache(path)
+    link_all(CASES, items, taxonomy(BEFORE), mentions=first)
+    first.save()
+    second = MentionCache(path)
+    remembered = link_all(CASES, items, taxonomy({**BEFORE, **new}), mentions=second)
+    assert links_of(remembered) == links_of(link_all(CASES, items, taxonomy({**BEFORE, **new})))
+    named = {l.target for l in remembered}
+    assert {"company:Bouwbedrijf Nummer3", "company:Bouwbedrijf Nummer70", "company:Bouwbedrijf Nummer77"} <= named
+    assert "company:Bouwbedrijf Nummer5" not in named  # its words, not its name
+    assert second.summary()["company"][1] == 0  # every text remembered, only the new names looked for
