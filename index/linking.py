@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Literal
 
 from archive.errors import InputError
 from archive.store import atomic_write, utc_now
+from index.companies import company_forms
 from index.mentions import Found, MentionCache, MentionMemo, text_key
 from index.taxonomy import Taxonomy, fold_name
 
@@ -361,8 +362,10 @@ class LinkSet:
 
 def name_finder(taxonomy: Taxonomy, kind: str, mentions: MentionCache | None = None) -> NameFinder:
     """A finder of the taxonomy's names of one kind (``company``, ``theme``), remembering its
-    mentions in ``mentions`` when given."""
-    return NameFinder({e.name: e.names() for e in taxonomy.entries(kind)},
+    mentions in ``mentions`` when given. A company is also looked for in the other ways its
+    names are written (``company_forms``: without legal form, hyphenated, joined, spaced)."""
+    forms = company_forms if kind == "company" else list
+    return NameFinder({e.name: forms(e.names()) for e in taxonomy.entries(kind)},
                       mentions.memo(kind) if mentions is not None else None)
 
 

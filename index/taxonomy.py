@@ -8,23 +8,14 @@ sector labels and the companies they name.
 from __future__ import annotations
 
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from archive.errors import ConfigError
+from index.companies import company_key, fold_name
 
-
-def fold_name(text: str) -> str:
-    """A name's comparison key: NFKC, accents removed, case and spacing folded."""
-    if text.isascii():  # NFKC and NFKD leave ASCII as it is: skip them (most transcript text)
-        if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-            return text.lower()  # spaced evenly already (most long texts): only the case to fold
-        return " ".join(text.casefold().split())
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.replace("’", "'").casefold().split())
+__all__ = ["Entry", "Taxonomy", "fold_name", "load_taxonomy", "parse_taxonomy"]
 
 
 @dataclass
@@ -52,6 +43,12 @@ class Taxonomy:
     def _table(self, kind: str) -> dict[str, Entry]:
         return {"company": self.companies, "theme": self.themes, "sector": self.sectors}[kind]
 
+    @staticmethod
+    def _key(kind: str, name: str) -> str:
+        """The lookup key of a name: a company by ``company_key`` (any way its name is written),
+        a theme or sector by its folded name."""
+        return company_key(name) if kind == "company" else fold_name(name)
+
     def add(self, kind: str, name: str, aliases: Iterable[str] = (), sector: str | None = None,
             curated: bool = False) -> Entry:
         """Add an entry, or merge names into the entry that already has one of them."""
@@ -64,7 +61,7 @@ class Taxonomy:
                     break
         if entry is None:
             entry = Entry(name=name.strip(), curated=curated)
-            table[fold_name(name)] = entry
+            table[self._key(kind, name)] = entry
         elif curated and not entry.curated:
             # A curated name wins over the spelling a page happened to use.
             if fold_name(entry.name) != fold_name(name):
@@ -73,14 +70,15 @@ class Taxonomy:
         for alias in [name, *aliases]:
             if fold_name(alias) != fold_name(entry.name) and fold_name(alias) not in map(fold_name, entry.aliases):
                 entry.aliases.append(alias.strip())
-            table[fold_name(alias)] = entry
+            table[self._key(kind, alias)] = entry
         if sector and not entry.sector:
             entry.sector = sector
         return entry
 
     def lookup(self, kind: str, name: str) -> Entry | None:
-        """The entry known by this name or alias (accent and case insensitive), or None."""
-        return self._table(kind).get(fold_name(name))
+        """The entry known by this name or alias (accent and case insensitive; a company also
+        with or without legal form, hyphens or spaces), or None."""
+        return self._table(kind).get(self._key(kind, name))
 
     def canonical(self, kind: str, name: str) -> str:
         """The canonical name for any of an entry's names; unknown names come back unchanged."""

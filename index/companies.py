@@ -1,0 +1,99 @@
+"""Company names as people write them: one key per company, and the forms to look for in text.
+
+Pages, video descriptions and transcripts name one company in many ways: with or without a legal
+form ("Koninklijke Philips N.V.", "Philips Nederland B.V.", "Philips"), in capitals ("ALFA
+LAVAL"), hyphenated, joined or spaced ("Alfa-Laval", "AlfaLaval", "Alfa Laval"). ``company_key``
+gives all of them one key (the taxonomy looks companies up by it), ``company_forms`` lists the
+forms linking looks for and a search query is widened with. The forms of tests/fixtures/companies
+come from public pages (see its SOURCES.md).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable
+
+from index.analysis import fold, lexicon
+
+# Legal forms and the group/country words a company name carries or drops ("Philips Nederland
+# B.V.", "VDL Groep", "Neways Electronics International N.V.", "Jansen & Zn."), folded; they
+# are stripped from the end of a name, any number of them.
+_SUFFIX = re.compile(
+    r"(?:[\s,]+(?:b\.?\s?v\.?|n\.?\s?v\.?|c\.?\s?v\.?|v\.?\s?o\.?\s?f\.?|holdings?|groep|group|nederland|"
+    r"benelux|international|industries|ltd\.?|gmbh|inc\.?|plc|"
+    r"(?:&|en)\s*(?:zn|zonen|co|cie)\.?))+$"
+)
+# Words that go before a name and are as often left out: the royal title, an old "N.V." first.
+_PREFIX = re.compile(r"^(?:koninklijke|royal|n\.?\s?v\.?)\s+")
+_NOT_KEY = re.compile(r"[^\w+&]+")
+_SPLIT = re.compile(r"[\s\-‐‑]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
+# More words than this and a name is not written joined or hyphenated in practice.
+MAX_JOINED = 3
+
+
+def fold_name(text: str) -> str:
+    """A name's or a text's comparison form: ``index.analysis.fold`` with spacing folded (the one
+    folding that linking, the taxonomy and search share)."""
+    folded = fold(text)
+    if text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return folded  # spaced evenly already (most long texts): nothing to fold
+    return " ".join(folded.split())
+
+
+def bare_name(name: str) -> str:
+    """The name without its legal form, group words and royal title ("Philips Nederland B.V." →
+    "Philips"), as written; the name itself when nothing would be left."""
+    folded = fold_name(name)
+    end = _SUFFIX.search(folded)
+    start = _PREFIX.match(folded)
+    words = name.split()
+    # Folding keeps the words (only letters change), so the folded cut points map onto ``name``.
+    kept_from = len(start.group(0).split()) if start else 0
+    kept_to = len(words) - (len(end.group(0).split()) if end else 0)
+    bare = " ".join(words[kept_from:kept_to]).strip(" ,")
+    return bare if _NOT_KEY.sub("", bare) else name.strip()
+
+
+@lru_cache(maxsize=65_536)
+def company_key(name: str) -> str:
+    """One key for every way a company's name is written: folded, without legal form, and with
+    spaces, hyphens and dots dropped ("ALFA-LAVAL B.V." and "AlfaLaval" → "alfalaval")."""
+    key = _NOT_KEY.sub("", fold_name(bare_name(name)))
+    return key or fold_name(name)
+
+
+def _spellings(name: str) -> list[str]:
+    """A name spaced, hyphenated and joined ("Alfa Laval", "Alfa-Laval", "AlfaLaval"), an
+    abbreviation with and without its dots ("B.S.B.", "BSB")."""
+    if _DOTTED.fullmatch(name.strip()):
+        return [name, name.replace(".", "")]
+    words = [w for w in _SPLIT.split(_CAMEL.sub(" ", name.strip())) if w]
+    if not 2 <= len(words) <= MAX_JOINED:
+        return [name]
+    return [name, " ".join(words), "-".join(words), "".join(words)]
+
+
+def _distinct(name: str) -> bool:
+    """Whether a name left bare is still telling: not a common word ("Brand Groep" → "Brand" is
+    not, "Philips Nederland B.V." → "Philips" is) and at least three letters."""
+    key = _NOT_KEY.sub("", fold_name(name))
+    return len(key) >= 3 and (" " in name.strip() or key not in lexicon())
+
+
+def company_forms(names: Iterable[str]) -> list[str]:
+    """The names of one company and the other ways they are written, each form once (by its
+    folded spelling), the given names first."""
+    forms: dict[str, str] = {}
+    given = [n for n in names if n.strip()]
+    for name in given:
+        forms.setdefault(fold_name(name), name.strip())
+    for name in given:
+        bare = bare_name(name)
+        # A legal form is written one way ("Philips Nederland B.V."): only the bare name varies.
+        candidates = _spellings(name) if bare == name.strip() else _spellings(bare) if _distinct(bare) else []
+        for form in candidates:
+            forms.setdefault(fold_name(form), form)
+    return list(forms.values())
