@@ -76,7 +76,7 @@ def _spellings(name: str) -> list[str]:
     return [name, " ".join(words), "-".join(words), "".join(words)]
 
 
-def _distinct(name: str) -> bool:
+def is_telling(name: str) -> bool:
     """Whether a name left bare is still telling: not a common word ("Brand Groep" → "Brand" is
     not, "Philips Nederland B.V." → "Philips" is) and at least three letters."""
     key = _NOT_KEY.sub("", fold_name(name))
@@ -93,7 +93,7 @@ def company_forms(names: Iterable[str]) -> list[str]:
     for name in given:
         bare = bare_name(name)
         # A legal form is written one way ("Philips Nederland B.V."): only the bare name varies.
-        candidates = _spellings(name) if bare == name.strip() else _spellings(bare) if _distinct(bare) else []
+        candidates = _spellings(name) if bare == name.strip() else _spellings(bare) if is_telling(bare) else []
         for form in candidates:
             forms.setdefault(fold_name(form), form)
     return list(forms.values())

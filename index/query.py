@@ -4,6 +4,10 @@ Words must all match (AND); ``"exact phrases"`` go to the unstemmed field; ``OR`
 ``-word``; ``prefix*``; ``fuzzy~`` (``~2`` for two edits); field filters ``company:``,
 ``theme:``, ``case:``, ``sector:``, ``kind:``, ``year:``, ``lang:``, ``caption:``; year ranges
 ``year:2012..2014``. Filter values are matched by name or alias through the taxonomy.
+
+Words that name a taxonomy company, in any of the ways its name is written (``index.companies``),
+also find the documents that write it another way or are linked to it: "alfa-laval" finds "Alfa
+Laval", "AlfaLaval" and what ``company:"Alfa Laval"`` finds.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser, PlusMinu
 
 from archive.errors import InputError
 from index.analysis import fold
+from index.companies import bare_name, company_forms, fold_name, is_telling
 from index.schema import FILTER_FIELDS, fold_label
-from index.taxonomy import Taxonomy
+from index.taxonomy import Entry, Taxonomy
 
 MAX_QUERY = 500
 KINDS = {"case", "note", "video", "passage"}
@@ -29,6 +34,10 @@ _FILTER = re.compile(r'(?<![\w"])(-?)([A-Za-z_]+):("[^"]*"|[^\s()"]+)')
 _QUOTED = re.compile(r'"[^"]*"')
 _STEMMED_PHRASE = re.compile(r'(?<![\w"])(?:title|content):(?=")')
 _EMPTY_FILTER = re.compile(r'(?<![\w"])-?([A-Za-z_]+):(?=\s|$)')
+# A word as typed, without operator, wildcard, fuzzy mark, field or quote: one that may name a company.
+_PLAIN_WORD = re.compile(r"\w[\w'’&+.\-]*")
+_OPERATORS = re.compile(r'\b(?:AND|OR|NOT)\b|[()"]')
+MAX_NAME_WORDS = 5  # the most words of a company name a query is looked at for
 
 
 class QueryError(InputError):
@@ -125,6 +134,60 @@ def _fold_special(chunk: str) -> str:
     return " ".join(one(w) for w in chunk.split(" "))
 
 
+def _named_company(phrase: str, taxonomy: Taxonomy) -> Entry | None:
+    """The company these query words name in one of its forms, or None. A common word that only
+    a dropped legal form makes a name ("brand" beside "Brand Groep") stays a word."""
+    entry = taxonomy.lookup("company", phrase)
+    if entry is None:
+        return None
+    if " " in phrase or is_telling(bare_name(phrase)):
+        return entry
+    return entry if fold_name(phrase) in {fold_name(n) for n in entry.names()} else None
+
+
+def _company_spans(words: list[str], taxonomy: Taxonomy) -> list[tuple[int, int, Entry]]:
+    """The runs of query words that name a company (longest first, left to right)."""
+    spans, start = [], 0
+    while start < len(words):
+        for end in range(min(len(words), start + MAX_NAME_WORDS), start, -1):
+            chunk = words[start:end]
+            entry = _named_company(" ".join(chunk), taxonomy) if all(map(_PLAIN_WORD.fullmatch, chunk)) else None
+            if entry is not None:
+                spans.append((start, end, entry))
+                start = end
+                break
+        else:
+            start += 1
+    return spans
+
+
+def _company_query(parser: Any, typed: str, entry: Entry) -> Any:
+    """The words as typed, or any other form of the company's names (as a phrase), or its facet."""
+    alternatives = [parser.parse(typed)]
+    for form in company_forms(entry.names()):
+        if fold_name(form) != fold_name(typed) and '"' not in form:
+            alternatives.append(parser.parse(f'exact:"{form}"'))
+    alternatives.append(wq.Term("companies", fold_label(entry.name)))
+    return wq.Or([q for q in alternatives if q is not wq.NullQuery])
+
+
+def _parse_words(parser: Any, rest: str, taxonomy: Taxonomy) -> Any:
+    """The free-text part as a Whoosh query, each company it names widened to all its forms
+    (only in plain words: with operators, parentheses or quotes the text is parsed as written)."""
+    if _OPERATORS.search(rest):
+        return parser.parse(_rewrite_terms(rest))
+    words = rest.split()
+    spans = _company_spans(words, taxonomy)
+    if not spans:
+        return parser.parse(_rewrite_terms(rest))
+    named = [_company_query(parser, " ".join(words[a:b]), entry) for a, b, entry in spans]
+    taken = {n for a, b, _entry in spans for n in range(a, b)}
+    left = " ".join(w for n, w in enumerate(words) if n not in taken)
+    others = parser.parse(_rewrite_terms(left)) if left else wq.NullQuery
+    parts = named + ([others] if others is not wq.NullQuery and not isinstance(others, type(wq.NullQuery)) else [])
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
 def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
     """Parse the query language into a Whoosh query, or raise QueryError saying what is wrong."""
     text = " ".join(text.split())
@@ -163,7 +226,7 @@ def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
         parser.add_plugin(FuzzyTermPlugin())
         parser.add_plugin(PlusMinusPlugin())
         try:
-            text_query = parser.parse(_rewrite_terms(rest))
+            text_query = _parse_words(parser, rest, taxonomy)
         except QueryError:
             raise
         except Exception as exc:  # Whoosh rarely refuses, but never let it show a traceback
