@@ -16,26 +16,45 @@ from typing import Iterable, Mapping, Sequence
 # A name token: capitalised word, acronym (A+O, BSB, 3M) or a legal form.
 _TOKEN = r"(?:[A-ZÀ-Þ][\w'’+&.-]*|[0-9]+[A-Z][\w+&-]*)"
 # Words that may join the tokens of one name ("Centrum voor Sociale Innovatie", "Jansen & Zn.").
-_CONNECTOR = r"(?:van(?:\s+(?:de|der|den|het))?|de|der|den|voor|'t|&|en)"
-NAME = rf"{_TOKEN}(?:\s+(?:{_CONNECTOR}\s+)?{_TOKEN})*"
+# Not "en": "KPMG en ABN AMRO" is two names far more often than "X en Y" is one.
+_CONNECTOR = r"(?:van(?:[^\S\n]+(?:de|der|den|het))?|de|der|den|voor|'t|&)"
+# The words of one name stay on one line ("Kennisbank Sociale Innovatie\n\nBest practices" is not one).
+_GAP = r"[^\S\n]+"
+NAME = rf"{_TOKEN}(?:{_GAP}(?:{_CONNECTOR}{_GAP})?{_TOKEN})*"
 _CONNECTORS = {"van", "de", "der", "den", "het", "en", "&", "'t", "voor"}
 
 _PAREN = re.compile(r"\(([^()]{2,120})\)")
 _AFTER_BIJ = re.compile(rf"\b(?:bij|at)\s+({NAME})")
 _LEGAL_FORM = re.compile(r"B\.V\.?|N\.V\.?|BV|NV|Ltd\.?|GmbH")
-_LEGAL = re.compile(rf"({NAME})\s+(?:B\.V\.|N\.V\.|BV|NV|Ltd\.?|GmbH)(?!\w)")
+# A legal form after a name; the name is read backwards from it (``_legal_names``): a pattern
+# with the name first tried every start in a run of capitalised words, quadratic in its length.
+_LEGAL_AT = re.compile(r"(?<=\S)[^\S\n]+(?:B\.V\.|N\.V\.|BV|NV|Ltd\.?|GmbH)(?!\w)")
+_NAME_BEFORE = 120  # characters before a legal form that may hold its name
 _SUPPORT = re.compile(
     rf"(?:(?:begeleid|ondersteund|geadviseerd|gefinancierd|uitgevoerd|onderzocht|gesubsidieerd|supported|"
     rf"advised|funded|guided|conducted)\s+(?:door|by)\s+(?:(?:de|het|the)\s+)?"
     rf"|(?:adviseurs?|consultants?|onderzoekers?|researchers?|adviesbureau)\s+(?:van|from|of)\s+(?:(?:het|de|the)\s+)?)"
     rf"({NAME})"
 )
-_MULTI = re.compile(rf"(?<![\w‘“'\"])({_TOKEN}(?:\s+(?:{_CONNECTOR}\s+)?{_TOKEN})+)")
+_MULTI = re.compile(rf"(?<![\w‘“'\"=/&?#%-])({_TOKEN}(?:{_GAP}(?:{_CONNECTOR}{_GAP})?{_TOKEN})+)")
+# Web and mail addresses: their parts ("?si=AbCdEf", "&feature=Share", "ab_channel=CityNews")
+# are never names; they are blanked before the text is read.
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)+/\S*")
+# Titles of works and projects in quotes ("‘Investing in Workplace Innovation Pays Off’").
+_QUOTED = re.compile(r"‘[^’\n]{1,200}’|“[^”\n]{1,200}”|\"[^\"\n]{1,200}\"")
+# Who wrote a text is a person ("geschreven door Margreet Xavier en Frank Pot").
+_AUTHORS = re.compile(r"(?:geschreven|opgesteld|samengesteld|written|authored|edited)\s+(?:door|by)\s+[^.;\n]{1,120}")
+# A bibliographic reference line ("In: International Journal of …, Volume 4, pp. 86-106").
+_CITATION = re.compile(r"\bIn:\s|\bpp?\.\s*\d|\bVol(?:ume|\.)\s*\d|\bJaargang\s*\d")
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ][\w'’-]*")
+# A heading: at least this many words, this share of them capitalised, no closing punctuation.
+HEADING_WORDS, HEADING_SHARE = 4, 0.7
 _PREFIXES = re.compile(
     r"^(?:bijvoorbeeld|bv\.|o\.a\.|onder andere|zoals|waaronder|bij|e\.g\.|such as|including|at)\s+", re.I
 )
 _SPLIT = re.compile(r"\s*(?:,|;|\s+en\s+|\s+and\s+)\s*")
-_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")  # "(HTSM)", "(SMEs)"
 
 # Words that open a Dutch (or English) sentence or label, never a name by themselves.
 STOPWORDS = frozenset(
@@ -46,20 +65,32 @@ STOPWORDS = frozenset(
     augustus september oktober november december maandag dinsdag woensdag donderdag vrijdag
     zaterdag zondag nederland nederlands nederlandse engels engelse europa europese eu hr ict
     mkb cao the a an of and in at for with by this these from themes source keywords results
-    approach sector pdf word excel powerpoint video film youtube""".split()
+    approach sector pdf word excel powerpoint video film youtube
+    daarnaast daarbij daarom daardoor daarmee hierbij hierdoor hiermee bovendien tevens echter
+    toch wel nu toen zo eerst tenslotte uiteindelijk inmiddels sinds tijdens volgens samen zowel
+    alle elke iedere veel enkele sommige andere ander heeft hebben had hadden is zijn was waren
+    wordt worden werd werden kan kunnen moet moeten zal zullen gaat gaan komt komen maakt maken
+    werkt werken wil willen laat laten geeft geven staat staan meer minder hoe wat wie waar
+    waarom wanneer welke ons onze hun haar zijn mijn jouw uw geen niet wel al nog
+    moreover however furthermore therefore also then thus while when after before during since
+    our their its his her we they you it there here what which who how why where all each
+    every some many most other""".split()
 )
 # A name holding one of these is an organisation (fund, institute, government), not a company.
 ORG_WORDS = re.compile(
     r"fonds|stichting|vereniging|centrum|instituut|universiteit|hogeschool|ministerie|gemeente|"
-    r"provincie|overheid|\braad\b|\btno\b|\bfnv\b|\bcnv\b|\bvno|\bser\b|\buwv\b|\bncsi\b|a\+o|"
+    r"provincie|overheid|\braad\b|\btno\b|\besf\b|\bfnv\b|\bcnv\b|\bvno|\bser\b|\buwv\b|\bncsi\b|a\+o|"
     r"kenniscentrum|consortium|university|institute|foundation|association|council|ministry|commission|agency",
     re.I,
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;•–—]\s+|\n)$")
+_SENTENCE_WINDOW = 16  # characters before a name looked at for a sentence's end
+_TOKEN_RE = re.compile(_TOKEN)
+_ACRONYM_WORD = re.compile(r"[A-Z0-9][A-Z0-9+&]{1,5}")  # VDL, BSB, A+O, 3M: a name even first in a sentence
 
 
 def _clean(name: str) -> str:
-    words = " ".join(name.split()).strip(" ,;:’'").split()
+    words = re.sub(r"['’]s$", "", " ".join(name.split())).strip(" ,;:’'").split()
     while words and (words[-1].lower() in _CONNECTORS or words[-1].lower() in STOPWORDS
                      or _LEGAL_FORM.fullmatch(words[-1])):
         words.pop()
@@ -133,41 +164,122 @@ def find_organisations(
     """The companies and the other organisations named in ``texts``, in order of first mention."""
     patterns = _known_patterns(tuple(normalise_known(known).items()))
     found = _Found(exclude)
+    texts = list(texts)
+    # Words the texts also write in lower case are ordinary words, not parts of a name, when
+    # capitalised at a name's edge ("Daarnaast Heeft", "Research en Innovatie").
+    ordinary = STOPWORDS | set(_LOWER_WORD.findall("\n".join(texts)))
     for text in texts:
         for pattern, name, alias in patterns:
             # The substring test first: the regex scan per alias per text dominated large builds.
             if alias in text and pattern.search(text):
                 found.spelling[name.lower()] = name
                 found.kinds[name.lower()] = "known"
-        _scan(text, found)
+        _scan(_blank(text), found, ordinary)
     names = [(found.spelling[k], kind) for k, kind in found.kinds.items()]
+    # A name inside a longer one found too is part of it ("Alfa Laval" in "Alfa Laval Benelux").
+    spaced = [f" {n} " for n, _kind in names]
     names = [(n, kind) for n, kind in names
-             if kind == "known" or not any(n != other and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", other)
-                                           for other, _ in names)]
+             if kind == "known" or not any(f" {n} " in other and other != f" {n} " for other in spaced)]
     companies = [n for n, kind in names if kind in ("company", "known")]
     organisations = [n for n, kind in names if kind == "organisation"]
     return companies, organisations
 
 
-def _scan(text: str, found: _Found) -> None:
+def _blank(text: str) -> str:
+    """The text with web and mail addresses and authors' names blanked (same length, so
+    positions hold): nothing in them is a company."""
+    for pattern in (_ADDRESS, _AUTHORS):
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+def _legal_names(text: str) -> Iterable[str]:
+    """The name before each legal form ("Vanderlande Industries B.V."), read backwards word by
+    word from the form, so a long run of capitalised words costs its length once."""
+    for match in _LEGAL_AT.finditer(text):
+        words = text[max(0, match.start() - _NAME_BEFORE):match.start()].split(" ")
+        name: list[str] = []
+        for word in reversed(words):
+            if _TOKEN_RE.fullmatch(word) or (name and word.lower() in _CONNECTORS - {"en"}):
+                name.insert(0, word)
+            else:
+                break
+        while name and name[0].lower() in _CONNECTORS:
+            name.pop(0)
+        if name:
+            yield " ".join(name)
+
+
+def _scan(text: str, found: _Found, ordinary: frozenset[str] | set[str]) -> None:
     for match in _SUPPORT.finditer(text):
         found.add(match.group(1), "organisation")
     for match in _PAREN.finditer(text):
         inner = _PREFIXES.sub("", match.group(1).strip())
-        before = text[: match.start()].rstrip()
+        before = text[max(0, match.start() - 80):match.start()].rstrip()
         for part in _SPLIT.split(inner):
             part = _PREFIXES.sub("", part.strip())
-            # "(HTSM)" after "Metalektro", "(NCSI)" after its full name: an abbreviation, not a new name.
-            if _ACRONYM.match(part) and re.search(r"[A-Z][\w)]*$", before):
+            # "(HTSM)" after "Metalektro", "(NCSI)" after its full name, "(SMEs)" after "small and
+            # medium-sized enterprises": an abbreviation, not a new name.
+            if _ACRONYM.match(part) and (re.search(r"[A-Z][\w)]*$", before) or _spelled_out(part, before)):
                 continue
+            if all(word.lower() in ordinary for word in part.split()):
+                continue  # "(… voor Research en Innovatie)": words the text also writes in lower case
             found.add(part, "company")
-    for pattern in (_AFTER_BIJ, _LEGAL):
-        for match in pattern.finditer(text):
-            found.add(match.group(1), "company")
-    for match in _MULTI.finditer(text):
-        name = match.group(1)
-        if _SENTENCE_START.search(text[: match.start()]):
-            # A capital at the start of a sentence says nothing: "Notitie Duurzaam …", "De Metalektro".
-            name = " ".join(name.split()[1:])
-        if len(_clean(name).split()) >= 2:
-            found.add(name, "company")
+    for match in _AFTER_BIJ.finditer(text):
+        found.add(match.group(1), "company")
+    for name in _legal_names(text):
+        found.add(name, "company")
+    _scan_capitalised(text, found, ordinary)
+
+
+def _spelled_out(acronym: str, before: str) -> bool:
+    """Whether the words before an acronym start with its letters, in order, the last word with
+    its last letter ("small and medium-sized enterprises (SMEs)")."""
+    letters = acronym.lower().removesuffix("s") if acronym[-1] == "s" else acronym.lower()
+    words = [w for w in re.split(r"[\s-]+", before)[-2 * len(letters):] if w]
+    if not words or not letters or words[-1][0].lower() != letters[-1]:
+        return False
+    pending = len(letters) - 1
+    for word in reversed(words[:-1]):
+        if pending and word[0].lower() == letters[pending - 1]:
+            pending -= 1
+    return pending == 0
+
+
+def _scan_capitalised(text: str, found: _Found, ordinary: frozenset[str] | set[str]) -> None:
+    """Runs of capitalised words mid-sentence, not in headings, references or quoted titles."""
+    offset = 0
+    for line in text.split("\n"):
+        if not _is_heading(line) and not _CITATION.search(line):
+            quoted = _QUOTED.sub(lambda m: " " * len(m.group(0)), line)
+            for match in _MULTI.finditer(quoted):
+                start = offset + match.start()
+                sentence_start = start == 0 or bool(
+                    _SENTENCE_START.search(text, max(0, start - _SENTENCE_WINDOW), start))
+                name = _trim(match.group(1).split(), ordinary, sentence_start)
+                if len(_clean(name).split()) >= 2:
+                    found.add(name, "company")
+        offset += len(line) + 1
+
+
+def _trim(words: list[str], ordinary: frozenset[str] | set[str], sentence_start: bool) -> str:
+    """A run of capitalised words without the ordinary words at its edges; at a sentence's start
+    the first word says nothing by its capital ("Notitie Duurzaam …", "De Metalektro")."""
+    if sentence_start and words and words[0] != "Van" and (
+            words[0].lower() in ordinary or not _ACRONYM_WORD.fullmatch(words[0])):
+        words = words[1:]
+    # A capitalised "Van" before a name begins a surname ("Van Duijn Groep"), not a phrase; a word
+    # the text writes in lower case may begin one ("Kinderopvang Het Speelkwartier").
+    while words and words[0] != "Van" and (words[0].lower() in STOPWORDS or words[0].lower() in _CONNECTORS):
+        words = words[1:]
+    while words and words[-1].lower() in ordinary and not _ACRONYM_WORD.fullmatch(words[-1]):
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _is_heading(line: str) -> bool:
+    """Whether a line is a heading or title in title case ("Meer Variatie In Het Werk")."""
+    words = _WORDS.findall(line)
+    if len(words) < HEADING_WORDS or line.rstrip()[-1:] in ".!?;:,":
+        return False
+    return sum(w[0].isupper() for w in words) >= HEADING_SHARE * len(words)
