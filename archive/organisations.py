@@ -30,6 +30,7 @@ _LEGAL_FORM = re.compile(r"B\.V\.?|N\.V\.?|BV|NV|Ltd\.?|GmbH")
 # with the name first tried every start in a run of capitalised words, quadratic in its length.
 _LEGAL_AT = re.compile(r"(?<=\S)[^\S\n]+(?:B\.V\.|N\.V\.|BV|NV|Ltd\.?|GmbH)(?!\w)")
 _NAME_BEFORE = 120  # characters before a legal form that may hold its name
+MAX_NAME_WORDS = 6
 _SUPPORT = re.compile(
     rf"(?:(?:begeleid|ondersteund|geadviseerd|gefinancierd|uitgevoerd|onderzocht|gesubsidieerd|supported|"
     rf"advised|funded|guided|conducted)\s+(?:door|by)\s+(?:(?:de|het|the)\s+)?"
@@ -99,7 +100,7 @@ def _clean(name: str) -> str:
 
 def _looks_like_name(name: str) -> bool:
     words = name.split()
-    if not words or len(words) > 6 or not re.match(_TOKEN, words[0]):
+    if not words or len(words) > MAX_NAME_WORDS or not re.match(_TOKEN, words[0]):
         return False
     if all(w.lower() in STOPWORDS or w.lower() in _CONNECTORS for w in words):
         return False
@@ -200,6 +201,8 @@ def _legal_names(text: str) -> Iterable[str]:
         words = text[max(0, match.start() - _NAME_BEFORE):match.start()].split(" ")
         name: list[str] = []
         for word in reversed(words):
+            if len(name) == MAX_NAME_WORDS:
+                break
             if _TOKEN_RE.fullmatch(word) or (name and word.lower() in _CONNECTORS - {"en"}):
                 name.insert(0, word)
             else:
@@ -272,7 +275,7 @@ def _trim(words: list[str], ordinary: frozenset[str] | set[str], sentence_start:
     # the text writes in lower case may begin one ("Kinderopvang Het Speelkwartier").
     while words and words[0] != "Van" and (words[0].lower() in STOPWORDS or words[0].lower() in _CONNECTORS):
         words = words[1:]
-    while words and words[-1].lower() in ordinary and not _ACRONYM_WORD.fullmatch(words[-1]):
+    while words and words[-1].lower().rstrip(".") in ordinary and not _ACRONYM_WORD.fullmatch(words[-1]):
         words = words[:-1]
     return " ".join(words)
 

@@ -20,12 +20,13 @@ from index.analysis import fold, lexicon
 # B.V.", "VDL Groep", "Neways Electronics International N.V.", "Jansen & Zn."), folded; they
 # are stripped from the end of a name, any number of them.
 _SUFFIX = re.compile(
-    r"(?:[\s,]+(?:b\.?\s?v\.?|n\.?\s?v\.?|c\.?\s?v\.?|v\.?\s?o\.?\s?f\.?|holdings?|groep|group|nederland|"
+    r"(?:[\s,\-]+(?:b\.?\s?v\.?|n\.?\s?v\.?|c\.?\s?v\.?|v\.?\s?o\.?\s?f\.?|holdings?|groep|group|nederland|"
     r"benelux|international|industries|ltd\.?|gmbh|inc\.?|plc|"
-    r"(?:&|en)\s*(?:zn|zonen|co|cie)\.?))+$"
+    r"(?:&|en)\s*(?:zn|zonen|co|cie)\.?))+$",
+    re.I,
 )
 # Words that go before a name and are as often left out: the royal title, an old "N.V." first.
-_PREFIX = re.compile(r"^(?:koninklijke|royal|n\.?\s?v\.?)\s+")
+_PREFIX = re.compile(r"^(?:koninklijke|royal|n\.?\s?v\.?)\s+", re.I)
 _NOT_KEY = re.compile(r"[^\w+&]+")
 _SPLIT = re.compile(r"[\s\-‐‑]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
@@ -46,15 +47,9 @@ def fold_name(text: str) -> str:
 def bare_name(name: str) -> str:
     """The name without its legal form, group words and royal title ("Philips Nederland B.V." →
     "Philips"), as written; the name itself when nothing would be left."""
-    folded = fold_name(name)
-    end = _SUFFIX.search(folded)
-    start = _PREFIX.match(folded)
-    words = name.split()
-    # Folding keeps the words (only letters change), so the folded cut points map onto ``name``.
-    kept_from = len(start.group(0).split()) if start else 0
-    kept_to = len(words) - (len(end.group(0).split()) if end else 0)
-    bare = " ".join(words[kept_from:kept_to]).strip(" ,")
-    return bare if _NOT_KEY.sub("", bare) else name.strip()
+    spaced = " ".join(name.split())
+    bare = _PREFIX.sub("", _SUFFIX.sub("", spaced)).strip(" ,-")
+    return bare if _NOT_KEY.sub("", bare) else spaced
 
 
 @lru_cache(maxsize=65_536)

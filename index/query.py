@@ -165,7 +165,7 @@ def _company_query(parser: Any, typed: str, entry: Entry) -> Any:
     """The words as typed, or any other form of the company's names (as a phrase), or its facet."""
     alternatives = [parser.parse(typed)]
     for form in company_forms(entry.names()):
-        if fold_name(form) != fold_name(typed) and '"' not in form:
+        if '"' not in form:
             alternatives.append(parser.parse(f'exact:"{form}"'))
     alternatives.append(wq.Term("companies", fold_label(entry.name)))
     return wq.Or([q for q in alternatives if q is not wq.NullQuery])
@@ -224,7 +224,9 @@ def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
     if rest and not re.fullmatch(r"(?:AND|OR|NOT|\s)+", rest):
         parser = MultifieldParser(["title", "content"], schema, fieldboosts={"title": 2.0}, group=AndGroup)
         parser.add_plugin(FuzzyTermPlugin())
-        parser.add_plugin(PlusMinusPlugin())
+        # "+" and "-" are operators only at a word's start: "alfa-laval" and "HR-managers" are words
+        # (Whoosh's default read them as "alfa NOT laval").
+        parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
         try:
             text_query = _parse_words(parser, rest, taxonomy)
         except QueryError:

@@ -1,0 +1,163 @@
+"""Company names as people write them: one company for every form, found by search in any form,
+and never a company made of a sentence's words or a web address's parts.
+
+The forms and sentences come from public pages (tests/fixtures/companies/SOURCES.md).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from archive.organisations import find_organisations
+from index.build import write_index
+from index.companies import company_forms, company_key, fold_name
+from index.linking import LinkSet, VideoInfo, link_all, name_finder
+from index.schema import Unit
+from index.search import SearchOptions, run_search
+from index.taxonomy import Taxonomy
+from scripts.company_finder_eval import REFERENCE_DIR, evaluate, fixture_texts, reference_texts
+from tests.test_demo import demo_dir, find  # noqa: F401  (the demo build, shared as a fixture)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "companies"
+COMPANIES = tomllib.loads((FIXTURES / "forms.toml").read_text(encoding="utf-8"))["company"]
+FORMS = [(c["name"], c["key"], form) for c in COMPANIES for form in [*c["forms"], *c.get("invented", [])]]
+
+
+def taxonomy(*names: str) -> Taxonomy:
+    result = Taxonomy()
+    for name in names:
+        result.add("company", name, curated=True)
+    return result
+
+
+# -- one key, one company ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "key", "form"), FORMS)
+def test_every_written_form_gets_the_companys_key_and_canonical_name(name: str, key: str, form: str) -> None:
+    assert company_key(form) == key
+    assert taxonomy(name).canonical("company", form) == name
+
+
+@pytest.mark.parametrize(("name", "key", "form"), FORMS)
+def test_linking_finds_the_company_in_a_text_that_writes_it_another_way(name: str, key: str, form: str) -> None:
+    found = name_finder(taxonomy(name), "company").find(f"Een bezoek aan {form} in 2013: de medewerkers vertellen.")
+    assert [entry for entry, _hits in found] == [name]
+
+
+def test_a_video_naming_the_company_in_another_form_is_linked_to_the_canonical_company() -> None:
+    video = VideoInfo("ZhyiA4uoRgn", "UCx", "Werkoverleg bij ALFA-LAVAL B.V.", "Een film over AlfaLaval Benelux.")
+    links = link_all([], [video], taxonomy("Alfa Laval", "Koninklijke Philips N.V."))
+    assert links.targets("video:ZhyiA4uoRgn", "company:") == ["Alfa Laval"]
+    evidence = links.get("video:ZhyiA4uoRgn", "company:Alfa Laval").evidence  # type: ignore[union-attr]
+    assert {e.text for e in evidence} == {"ALFA-LAVAL", "AlfaLaval"}
+
+
+def test_a_legal_form_dropped_from_a_dictionary_word_is_not_a_company() -> None:
+    # "Brand Groep" without its group word is "brand" (fire): not looked for, not matched by it.
+    assert company_forms(["Brand Groep"]) == ["Brand Groep"]
+    assert name_finder(taxonomy("Brand Groep"), "company").find("De brand in de fabriek.") == []
+
+
+def test_folding_is_the_searchs_folding() -> None:
+    # Linking, the taxonomy and search fold "ø" alike (the taxonomy once kept it).
+    assert fold_name("Møller  Maersk") == "moller maersk"
+    assert taxonomy("A.P. Møller-Maersk").canonical("company", "a.p. moller maersk") == "A.P. Møller-Maersk"
+
+
+@given(st.sampled_from(FORMS), st.sampled_from(["upper", "lower", "title"]), st.sampled_from([" ", "-", ""]))
+def test_any_case_and_any_joint_between_two_words_give_one_key(
+        row: tuple[str, str, str], case: str, joint: str) -> None:
+    _name, key, form = row
+    words = form.split()
+    if len(words) == 2 and company_key(words[1]) == company_key(form)[len(company_key(words[0])):]:
+        written = getattr(joint.join(words), case)()
+        assert company_key(written) == key
+
+
+# -- search in one form finds the others ------------------------------------------------------
+
+
+def _unit(slug: str, title: str, content: str, companies: list[str] | None = None) -> Unit:
+    return Unit(id=f"case:{slug}", kind="case", parent=f"case:{slug}", source=f"site.case:{slug}", title=title,
+                content=content, url=f"https://k.nl/kennis/{slug}/", case_ids=[slug], companies=companies or [])
+
+
+@pytest.fixture
+def written_apart(data_dir: Path) -> Path:
+    write_index(data_dir, [
+        _unit("spaced", "Taakroulatie", "Bij Alfa Laval rouleren medewerkers."),
+        _unit("hyphenated", "Werkoverleg", "Een verslag van ALFA-LAVAL B.V. over werkoverleg."),
+        _unit("joined", "Opleiden", "AlfaLaval leidt lassers op."),
+        _unit("facet", "Competentiematrix", "Een matrix van wie wat kan.", companies=["Alfa Laval"]),
+        _unit("other", "Brand in de gieterij", "Een brand bij Burgerhout."),
+    ], LinkSet())
+    return data_dir
+
+
+@pytest.mark.parametrize("typed", ["Alfa Laval", "alfa-laval", "AlfaLaval", "ALFA LAVAL B.V.", "alfa laval bv"])
+def test_a_company_typed_in_one_form_finds_every_form_and_the_linked_documents(written_apart: Path, typed: str) -> None:
+    result = run_search(written_apart, typed, taxonomy("Alfa Laval"), SearchOptions())
+    assert {r["id"] for r in result["results"]} == {"case:spaced", "case:hyphenated", "case:joined", "case:facet"}
+
+
+def test_a_company_among_other_words_narrows_like_a_word(written_apart: Path) -> None:
+    result = run_search(written_apart, "alfa-laval lassers", taxonomy("Alfa Laval"), SearchOptions())
+    assert [r["id"] for r in result["results"]] == ["case:joined"]
+
+
+def test_a_word_that_is_a_company_only_with_its_legal_form_stays_a_word(written_apart: Path) -> None:
+    result = run_search(written_apart, "brand", taxonomy("Brand Groep", "Alfa Laval"), SearchOptions())
+    assert [r["id"] for r in result["results"]] == ["case:other"]
+
+
+def test_the_demo_finds_the_companys_video_and_case_by_a_spelling_neither_uses(demo_dir: Path) -> None:  # noqa: F811
+    for typed in ("AlfaLaval", "ALFA-LAVAL B.V."):
+        ids = {r["id"] for r in find(demo_dir, typed)["results"]}
+        assert {"video:ZhyiA4uoRgn", "case:duurzaam-meedoen-in-de-metalektro"} <= ids
+
+
+# -- the finder makes no company of sentence words or address parts -------------------------------
+
+
+NEGATIVE = [(source, text) for source, text, companies, _orgs in fixture_texts() if not companies]
+
+
+@pytest.mark.parametrize(("source", "text"), NEGATIVE)
+def test_sentence_starts_share_links_and_headings_make_no_company(source: str, text: str) -> None:
+    assert find_organisations([text]) == ([], [])
+
+
+@pytest.mark.parametrize("link", [
+    "https://youtu.be/ZhyiA4uoRgn?si=AbCdEf", "https://www.youtube.com/watch?v=ZhyiA4uoRgn&feature=Share",
+    "www.youtube.com/watch?v=ZhyiA4uoRgn&ab_channel=AlfaLaval%20Benelux", "youtu.be/ZhyiA4uoRgn?Feature=Share",
+    "info@Alfa-Laval.Example.nl"])
+def test_no_part_of_an_address_becomes_a_company_wherever_it_stands(link: str) -> None:
+    for text in (f"Zie {link} Bekijk Ook Dit.", f"({link})", f"Bij {link} Meer Info", f"{link} B.V. en meer."):
+        assert find_organisations([text])[0] == [], text
+
+
+def test_the_finder_keeps_its_precision_and_recall_on_the_labelled_sentences() -> None:
+    companies, organisations = evaluate(fixture_texts())
+    assert companies.right / companies.found >= 0.95
+    assert companies.right / companies.labelled >= 0.8
+    assert organisations.right == organisations.found
+
+
+def test_the_finder_keeps_its_precision_on_the_real_reference_pages() -> None:
+    texts = reference_texts(REFERENCE_DIR)
+    if not texts:
+        pytest.skip("the shared reference excerpts are not beside the repository")
+    companies, _organisations = evaluate(texts)
+    assert companies.right == companies.labelled  # every company the pages name
+    assert companies.right / companies.found >= 0.8
+
+
+def test_a_long_run_of_capitalised_words_before_a_legal_form_is_one_name() -> None:
+    text = "Wij werken samen met " + " ".join(["Groot"] * 3000) + " Bouw B.V. in Utrecht."
+    companies, _ = find_organisations([text])
+    assert companies == [" ".join(["Groot"] * 5 + ["Bouw"])]  # read back from the form, at most six words
