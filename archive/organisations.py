@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
+from archive.company_names import spellings
+
 # A name token: capitalised word, acronym (A+O, BSB, 3M) or a legal form.
 _TOKEN = r"(?:[A-ZÀ-Þ][\w'’+&.-]*|[0-9]+[A-Z][\w+&-]*)"
 # Words that may join the tokens of one name ("Centrum voor Sociale Innovatie", "Jansen & Zn.").
@@ -134,18 +136,26 @@ class _Found:
 def _alias_pattern(alias: str) -> re.Pattern[str]:
     # Compiled once per process: with more aliases than re's own cache holds (512), every case
     # page recompiled every alias's pattern for every text.
-    return re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")
+    return re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)", re.I)
 
 
 @lru_cache(maxsize=8)
-def _known_patterns(known: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[re.Pattern[str], str, str]]:
-    # Built once per set of known names (a build passes the same names for every page and text).
+def _known_patterns(known: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[re.Pattern[str], str, str, str]]:
+    """Each known name and alias in each of its spellings ("Alfa Laval", "Alfa-Laval", "AlfaLaval"),
+    matched in any case: (pattern, canonical name, the spelling, it in lower case for a substring test).
+    Built once per set of known names (a build passes the same names for every page and text)."""
     patterns = []
     for name, aliases in known:
         for alias in (name, *aliases):
-            if alias.strip():
-                patterns.append((_alias_pattern(alias.strip()), name, alias.strip()))
+            for form in spellings(alias) if alias.strip() else ():
+                patterns.append((_alias_pattern(form), name, form, form.lower()))
     return patterns
+
+
+def _names_it(pattern: re.Pattern[str], text: str, spelled: str) -> bool:
+    """Whether the text writes the name as a name: capitalised, in capitals, or as it is spelled
+    ("Alfa-Laval", "ALFA LAVAL"; not "neways" for Neways)."""
+    return any(not m.group(0)[0].islower() or m.group(0) == spelled for m in pattern.finditer(text))
 
 
 def normalise_known(known: Mapping[str, Sequence[str]] | Iterable[str] | None) -> dict[str, tuple[str, ...]]:
@@ -170,9 +180,10 @@ def find_organisations(
     # capitalised at a name's edge ("Daarnaast Heeft", "Research en Innovatie").
     ordinary = STOPWORDS | set(_LOWER_WORD.findall("\n".join(texts)))
     for text in texts:
-        for pattern, name, alias in patterns:
+        lowered = text.lower()
+        for pattern, name, spelled, spelled_lower in patterns:
             # The substring test first: the regex scan per alias per text dominated large builds.
-            if alias in text and pattern.search(text):
+            if spelled_lower in lowered and _names_it(pattern, text, spelled):
                 found.spelling[name.lower()] = name
                 found.kinds[name.lower()] = "known"
         _scan(_blank(text), found, ordinary)

@@ -4,7 +4,8 @@ Pages, video descriptions and transcripts name one company in many ways: with or
 form ("Koninklijke Philips N.V.", "Philips Nederland B.V.", "Philips"), in capitals ("ALFA
 LAVAL"), hyphenated, joined or spaced ("Alfa-Laval", "AlfaLaval", "Alfa Laval"). ``company_key``
 gives all of them one key (the taxonomy looks companies up by it), ``company_forms`` lists the
-forms linking looks for and a search query is widened with. The forms of tests/fixtures/companies
+forms linking looks for and a search query is widened with. The rules of legal forms and
+spellings live in ``archive.company_names`` (the case-page finder uses them too). The forms of tests/fixtures/companies
 come from public pages (see its SOURCES.md).
 """
 
@@ -14,25 +15,10 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
+from archive.company_names import bare_name, spellings
 from index.analysis import fold, lexicon
 
-# Legal forms and the group/country words a company name carries or drops ("Philips Nederland
-# B.V.", "VDL Groep", "Neways Electronics International N.V.", "Jansen & Zn."), folded; they
-# are stripped from the end of a name, any number of them.
-_SUFFIX = re.compile(
-    r"(?:[\s,\-]+(?:b\.?\s?v\.?|n\.?\s?v\.?|c\.?\s?v\.?|v\.?\s?o\.?\s?f\.?|holdings?|groep|group|nederland|"
-    r"benelux|international|industries|ltd\.?|gmbh|inc\.?|plc|"
-    r"(?:&|en)\s*(?:zn|zonen|co|cie)\.?))+$",
-    re.I,
-)
-# Words that go before a name and are as often left out: the royal title, an old "N.V." first.
-_PREFIX = re.compile(r"^(?:koninklijke|royal|n\.?\s?v\.?)\s+", re.I)
 _NOT_KEY = re.compile(r"[^\w+&]+")
-_SPLIT = re.compile(r"[\s\-‐‑]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
-_DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
-# More words than this and a name is not written joined or hyphenated in practice.
-MAX_JOINED = 3
 
 
 def fold_name(text: str) -> str:
@@ -44,31 +30,12 @@ def fold_name(text: str) -> str:
     return " ".join(folded.split())
 
 
-def bare_name(name: str) -> str:
-    """The name without its legal form, group words and royal title ("Philips Nederland B.V." →
-    "Philips"), as written; the name itself when nothing would be left."""
-    spaced = " ".join(name.split())
-    bare = _PREFIX.sub("", _SUFFIX.sub("", spaced)).strip(" ,-")
-    return bare if _NOT_KEY.sub("", bare) else spaced
-
-
 @lru_cache(maxsize=65_536)
 def company_key(name: str) -> str:
     """One key for every way a company's name is written: folded, without legal form, and with
     spaces, hyphens and dots dropped ("ALFA-LAVAL B.V." and "AlfaLaval" → "alfalaval")."""
     key = _NOT_KEY.sub("", fold_name(bare_name(name)))
     return key or fold_name(name)
-
-
-def _spellings(name: str) -> list[str]:
-    """A name spaced, hyphenated and joined ("Alfa Laval", "Alfa-Laval", "AlfaLaval"), an
-    abbreviation with and without its dots ("B.S.B.", "BSB")."""
-    if _DOTTED.fullmatch(name.strip()):
-        return [name, name.replace(".", "")]
-    words = [w for w in _SPLIT.split(_CAMEL.sub(" ", name.strip())) if w]
-    if not 2 <= len(words) <= MAX_JOINED:
-        return [name]
-    return [name, " ".join(words), "-".join(words), "".join(words)]
 
 
 def is_telling(name: str) -> bool:
@@ -88,7 +55,7 @@ def company_forms(names: Iterable[str]) -> list[str]:
     for name in given:
         bare = bare_name(name)
         # A legal form is written one way ("Philips Nederland B.V."): only the bare name varies.
-        candidates = _spellings(name) if bare == name.strip() else _spellings(bare) if is_telling(bare) else []
+        candidates = spellings(name) if bare == name.strip() else spellings(bare) if is_telling(bare) else []
         for form in candidates:
             forms.setdefault(fold_name(form), form)
     return list(forms.values())

@@ -57,6 +57,16 @@ def test_a_video_naming_the_company_in_another_form_is_linked_to_the_canonical_c
     assert {e.text for e in evidence} == {"ALFA-LAVAL", "AlfaLaval"}
 
 
+@pytest.mark.parametrize("written", ["ALFA LAVAL", "Alfa-Laval", "AlfaLaval", "Alfa Laval"])
+def test_a_case_page_writing_a_known_company_another_way_names_it_canonically(written: str) -> None:
+    text = f"De medewerkers van {written} rouleren; bij vestiging 2 ook."
+    assert find_organisations([text], known={"Alfa Laval": []})[0] == ["Alfa Laval"]
+
+
+def test_a_known_name_in_lower_case_is_a_word_not_the_company() -> None:
+    assert find_organisations(["de jumbo-verpakking en een jumbo van een pak"], known={"Jumbo": []})[0] == []
+
+
 def test_a_legal_form_dropped_from_a_dictionary_word_is_not_a_company() -> None:
     # "Brand Groep" without its group word is "brand" (fire): not looked for, not matched by it.
     assert company_forms(["Brand Groep"]) == ["Brand Groep"]

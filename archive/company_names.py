@@ -1,0 +1,50 @@
+"""How a company's name is written: its legal form and group words, and its spellings.
+
+One name, many spellings: "Alfa Laval", "Alfa-Laval", "AlfaLaval", "ALFA LAVAL"; "Philips
+Nederland B.V." and "Koninklijke Philips N.V." are "Philips" with a legal form. The case-page
+finder (``archive.organisations``) and linking and search (``index.companies``, which adds
+folding and one key per company) share these rules; archive code never imports index code, so
+they live here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Legal forms and the group/country words a company name carries or drops ("Philips Nederland
+# B.V.", "VDL Groep", "Neways Electronics International N.V.", "Jansen & Zn."); stripped from
+# the end of a name, any number of them.
+_SUFFIX = re.compile(
+    r"(?:[\s,\-]+(?:b\.?\s?v\.?|n\.?\s?v\.?|c\.?\s?v\.?|v\.?\s?o\.?\s?f\.?|holdings?|groep|group|nederland|"
+    r"benelux|international|industries|ltd\.?|gmbh|inc\.?|plc|"
+    r"(?:&|en)\s*(?:zn|zonen|co|cie)\.?))+$",
+    re.I,
+)
+# Words that go before a name and are as often left out: the royal title, an old "N.V." first.
+_PREFIX = re.compile(r"^(?:koninklijke|royal|n\.?\s?v\.?)\s+", re.I)
+_LETTERS = re.compile(r"[^\W_]")
+_SPLIT = re.compile(r"[\s\-‐‑]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
+# More words than this and a name is not written joined or hyphenated in practice.
+MAX_JOINED = 3
+
+
+def bare_name(name: str) -> str:
+    """The name without its legal form, group words and royal title ("Philips Nederland B.V." →
+    "Philips"), as written; the name itself when nothing would be left."""
+    spaced = " ".join(name.split())
+    bare = _PREFIX.sub("", _SUFFIX.sub("", spaced)).strip(" ,-")
+    return bare if _LETTERS.search(bare) else spaced
+
+
+def spellings(name: str) -> list[str]:
+    """A name spaced, hyphenated and joined ("Alfa Laval", "Alfa-Laval", "AlfaLaval"), an
+    abbreviation with and without its dots ("B.S.B.", "BSB"); the name itself first."""
+    name = name.strip()
+    if _DOTTED.fullmatch(name):
+        return [name, name.replace(".", "")]
+    words = [w for w in _SPLIT.split(_CAMEL.sub(" ", name)) if w]
+    if not 2 <= len(words) <= MAX_JOINED:
+        return [name]
+    return list(dict.fromkeys([name, " ".join(words), "-".join(words), "".join(words)]))
