@@ -42,7 +42,9 @@ _SUPPORT = re.compile(
 _MULTI = re.compile(rf"(?<![\w‘“'\"=/&?#%-])({_TOKEN}(?:{_GAP}(?:{_CONNECTOR}{_GAP})?{_TOKEN})+)")
 # Web and mail addresses: their parts ("?si=AbCdEf", "&feature=Share", "ab_channel=CityNews")
 # are never names; they are blanked before the text is read.
-_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)+/\S*")
+# Each alternative starts only where a run of its characters starts (linear on long runs).
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+                      r"|(?<![\w.-])[\w-]+(?:\.[\w-]+)+/\S*")
 # Titles of works and projects in quotes ("‘Investing in Workplace Innovation Pays Off’").
 _QUOTED = re.compile(r"‘[^’\n]{1,200}’|“[^”\n]{1,200}”|\"[^\"\n]{1,200}\"")
 # Who wrote a text is a person ("geschreven door Margreet Xavier en Frank Pot").
