@@ -26,6 +26,7 @@ _LETTERS = re.compile(r"[^\W_]")
 _SPLIT = re.compile(r"[\s\-‐‑]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
 # More words than this and a name is not written joined or hyphenated in practice.
 MAX_JOINED = 3
 
@@ -44,6 +45,8 @@ def spellings(name: str) -> list[str]:
     name = name.strip()
     if _DOTTED.fullmatch(name):
         return [name, name.replace(".", "")]
+    if _ACRONYM.fullmatch(name):
+        return [name, ".".join(name) + "."]
     words = [w for w in _SPLIT.split(_CAMEL.sub(" ", name)) if w]
     if not 2 <= len(words) <= MAX_JOINED:
         return [name]

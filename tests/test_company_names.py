@@ -67,6 +67,14 @@ def test_a_known_name_in_lower_case_is_a_word_not_the_company() -> None:
     assert find_organisations(["de jumbo-verpakking en een jumbo van een pak"], known={"Jumbo": []})[0] == []
 
 
+def test_an_abbreviation_is_found_with_and_without_its_dots() -> None:
+    taxonomy_with_alias = Taxonomy()
+    taxonomy_with_alias.add("company", "BSB Staalbouw", ["BSB"], curated=True)
+    finder = name_finder(taxonomy_with_alias, "company")
+    for text in ("Bij B.S.B. werkt men in ploegen.", "Bij BSB werkt men in ploegen."):
+        assert [entry for entry, _hits in finder.find(text)] == ["BSB Staalbouw"], text
+
+
 def test_a_legal_form_dropped_from_a_dictionary_word_is_not_a_company() -> None:
     # "Brand Groep" without its group word is "brand" (fire): not looked for, not matched by it.
     assert company_forms(["Brand Groep"]) == ["Brand Groep"]
