@@ -184,7 +184,7 @@ def _parse_words(parser: Any, rest: str, taxonomy: Taxonomy) -> Any:
     taken = {n for a, b, _entry in spans for n in range(a, b)}
     left = " ".join(w for n, w in enumerate(words) if n not in taken)
     others = parser.parse(_rewrite_terms(left)) if left else wq.NullQuery
-    parts = named + ([others] if others is not wq.NullQuery and not isinstance(others, type(wq.NullQuery)) else [])
+    parts = named + ([] if isinstance(others, type(wq.NullQuery)) else [others])  # stop words alone: nothing
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
