@@ -22,10 +22,10 @@ from archive.youtube_refs import VIDEO_ID, parse_youtube_url
 
 # Attributes that hold a bare video id on a player stand-in: lite-youtube (videoid), tarteaucitron
 # (videoID, lower-cased by the parser), plyr (data-plyr-embed-id), WP Rocket (data-id), the
-# "div.youtube[data-embed]" lazy pattern, and the common data-video-id / data-youtube-id / data-ytid.
+# "div.youtube[data-embed]" lazy pattern, jQuery Lazy's data-loader="yt" data-src, and the common data-video-id / data-youtube-id / data-ytid.
 ID_ATTRIBUTES = ("videoid", "video-id", "data-videoid", "data-video-id", "data-youtube-id", "data-youtube",
                  "data-ytid", "data-yt-id", "data-embed", "data-embed-id", "data-plyr-embed-id", "data-id",
-                 "data-vid")
+                 "data-vid", "data-src")
 # An element says it is a YouTube player by its tag, an attribute's name, its class or id, or a
 # value such as data-plyr-provider="youtube" / data-loader="yt".
 _YOUTUBE_NAME = re.compile(r"youtu|(?:^|[-_\s])yt(?:$|[-_\s]|id)", re.I)
@@ -68,9 +68,12 @@ def tag_addresses(tag: Tag, base: str) -> Iterator[tuple[str, str]]:
         text = (" ".join(value) if isinstance(value, list) else str(value)).strip()
         if not _HINT.search(text):
             continue
-        if not re.search(r"[\s<]", text):  # one address (relative ones, like Drupal's /media/oembed, made whole)
-            yield (urljoin(base, text) if text.startswith("/") and not text.startswith("//") else text), name
-        else:  # HTML (srcdoc), CSS (style) or JSON (data-settings) with addresses inside
+        # One address (a relative one, like Drupal's /media/oembed, made whole), else HTML (srcdoc),
+        # CSS (style) or JSON (data-settings) with addresses inside.
+        whole = urljoin(base, text) if text.startswith("/") and not text.startswith("//") else text
+        if not re.search(r"[\s<{]", text) and parse_youtube_url(whole) is not None:
+            yield whole, name
+        else:
             for address in addresses_in_text(text):
                 yield address, name
     player = None

@@ -21,12 +21,13 @@ BLOCK_TAGS = frozenset({
 })
 INLINE_LABEL_TAGS = frozenset({"strong", "b", "span", "em", "i", "label", "small"})
 # Site chrome that is never part of a case, whatever the theme calls it: by tag, by ARIA role,
-# by id or class (substring), and the page-level header and footer.
+# by id or class (substring), and the page-level header and footer. Elementor calls every content
+# block "elementor-widget"; those are content, WordPress's sidebar widgets are not.
 BOILERPLATE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "form", "nav", "aside"})
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo"})
 BOILERPLATE_IDS = frozenset({"masthead", "header", "footer", "colophon", "comments"})
 BOILERPLATE_NAMES = re.compile(
-    r"cookie|consent|share|sharing|social-|related|sidebar|widget|newsletter|comments|skip-link|pagination|"
+    r"cookie|consent|share|sharing|social-|related|sidebar|(?<!elementor-)widget|newsletter|comments|skip-link|pagination|"
     r"breadcrumb|popup|modal|rating|waardering|language|lang-switch|site-header|site-footer", re.I)
 # Names of wrappers that consent managers and lightboxes put around a player (see _keep_players).
 PLAYER_WRAPPERS = re.compile(r"cookie|consent|popup|modal|lightbox|brlbs|cmplz", re.I)
@@ -125,24 +126,27 @@ def drop_boilerplate(soup: BeautifulSoup, extra: str | None = None) -> None:
         # A theme may call the wrapper of the whole content "sidebar-content" or put the h1 in a
         # banner; the built-in rules never remove the content itself.
         if not tag.decomposed and not _protects_content(tag):
-            _keep_players(tag)
-            tag.decompose()
+            if not _is_player_in_chrome(tag):
+                tag.decompose()
     if extra:
         for tag in soup.select(extra):  # configured selectors are taken at their word
             if not tag.decomposed:
                 tag.decompose()
 
 
-def _keep_players(tag: Tag) -> None:
-    """Move the video players out of a consent manager's or lazy loader's wrapper before it goes:
-    the wrapper is named like chrome ("cookieconsent-…", "video-popup") or is a <noscript>, but the
-    player is the page's content."""
+def _is_player_in_chrome(tag: Tag) -> bool:
+    """Whether a consent manager's, lazy loader's or lightbox's element named like chrome
+    ("cookieconsent-…", "popup-youtube") or a <noscript> is itself a video player (then it stays);
+    else the players inside it are moved out before it goes."""
     ident = f"{tag.get('id') or ''} {' '.join(tag.get('class') or [])}"
     if tag.name != "noscript" and not PLAYER_WRAPPERS.search(ident):
-        return
+        return False
+    if carries_video(tag):
+        return True
     for player in [t for t in tag.find_all(True) if carries_video(t)]:
         if tag in player.parents:
             tag.insert_before(player.extract())
+    return False
 
 
 def _is_heading_like(tag: Tag) -> bool:

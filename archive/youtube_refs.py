@@ -145,6 +145,8 @@ def _video(host: str, path: str, query: dict[str, list[str]], fragment: str) -> 
     if host in SHORT_HOSTS:
         return _video_at(segments[0], query, fragment) if segments else None
     if len(segments) >= 2 and segments[0] in VIDEO_PATHS:
+        if segments[0] == "embed" and segments[1] in ("videoseries", "live_stream"):
+            return None  # a playlist's or a channel's live player: eleven letters, but no video id
         return _video_at(segments[1], query, fragment)
     if "/".join(segments[:1]) in WATCH_PATHS and len(segments) <= 1:
         for name in VIDEO_PARAMS:
@@ -164,8 +166,6 @@ def _video_at(text: str, query: dict[str, list[str]], fragment: str) -> YouTubeR
     with a start time from the query, from Flash-era ``&start=`` after the id, or from ``#t=``."""
     match = _LEADING_ID.match(text)
     if match is None or (match.group(2) and match.group(2)[0] not in "&;?#"):
-        return None
-    if match.group(1) == "videoseries" or match.group(1).startswith("live_stream"):
         return None
     extra = parse_qs(match.group(2)[1:]) if match.group(2) else {}
     fragment_query = parse_qs(fragment)
@@ -188,6 +188,10 @@ def _unwrap(query: dict[str, list[str]], host: str, depth: int) -> YouTubeRef | 
             if "." not in value.partition("/")[0] and "://" not in value:
                 continue  # not an address (a search term, a token)
             ref = parse_youtube_url(value, depth + 1)
+            if ref is not None and ref.kind == "video" and ref.start is None:
+                # An address pasted unencoded into q= leaves its own &t= among the wrapper's parameters.
+                starts = [_parse_start(query[n][0]) for n in START_PARAMS if n in query]
+                ref = YouTubeRef("video", ref.value, start=next((s for s in starts if s is not None), None))
             if ref is not None:
                 return ref
     return None
