@@ -102,3 +102,20 @@ def html_addresses(root: Tag, base: str) -> Iterator[tuple[str, str, Tag | None]
             yield address, name, tag
     for address in addresses_in_text(root.get_text(" ")):
         yield address, "", None
+
+
+def addresses_across_lines(text: str) -> list[str]:
+    """The YouTube addresses in a text whose long addresses may be wrapped onto the next line (PDFs do
+    that): an address that ends a line and is no reference on its own goes on with the next line's
+    first word when that makes it one."""
+    lines = text.splitlines()
+    found: list[str] = []
+    for number, line in enumerate(lines):
+        here = addresses_in_text(line)
+        if here and number + 1 < len(lines) and line.rstrip().endswith(here[-1]) and parse_youtube_url(here[-1]) is None:
+            follow = (lines[number + 1].split() or [""])[0]
+            joined = (here[-1] + follow).rstrip(_TRAILING)
+            if follow and parse_youtube_url(joined) is not None:
+                here[-1] = joined
+        found.extend(here)
+    return found
