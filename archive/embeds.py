@@ -22,7 +22,8 @@ from archive.youtube_refs import VIDEO_ID, parse_youtube_url
 
 # Attributes that hold a bare video id on a player stand-in: lite-youtube (videoid), tarteaucitron
 # (videoID, lower-cased by the parser), plyr (data-plyr-embed-id), WP Rocket (data-id), the
-# "div.youtube[data-embed]" lazy pattern, jQuery Lazy's data-loader="yt" data-src, and the common data-video-id / data-youtube-id / data-ytid.
+# "div.youtube[data-embed]" lazy pattern, jQuery Lazy's data-loader="yt" data-src, and the common
+# data-video-id / data-youtube-id / data-ytid.
 ID_ATTRIBUTES = ("videoid", "video-id", "data-videoid", "data-video-id", "data-youtube-id", "data-youtube",
                  "data-ytid", "data-yt-id", "data-embed", "data-embed-id", "data-plyr-embed-id", "data-id",
                  "data-vid", "data-src")
@@ -112,7 +113,8 @@ def addresses_across_lines(text: str) -> list[str]:
     found: list[str] = []
     for number, line in enumerate(lines):
         here = addresses_in_text(line)
-        if here and number + 1 < len(lines) and line.rstrip().endswith(here[-1]) and parse_youtube_url(here[-1]) is None:
+        ends_line = bool(here) and line.rstrip().endswith(here[-1])
+        if ends_line and number + 1 < len(lines) and parse_youtube_url(here[-1]) is None:
             follow = (lines[number + 1].split() or [""])[0]
             joined = (here[-1] + follow).rstrip(_TRAILING)
             if follow and parse_youtube_url(joined) is not None:

@@ -27,9 +27,9 @@ BOILERPLATE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", 
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo"})
 BOILERPLATE_IDS = frozenset({"masthead", "header", "footer", "colophon", "comments"})
 BOILERPLATE_NAMES = re.compile(
-    r"cookie|consent|share|sharing|social-|related|sidebar|(?<!elementor-)widget|newsletter|comments|skip-link|pagination|"
-    r"breadcrumb|popup|modal|rating|waardering|language|lang-switch|site-header|site-footer", re.I)
-# Names of wrappers that consent managers and lightboxes put around a player (see _keep_players).
+    r"cookie|consent|share|sharing|social-|related|sidebar|(?<!elementor-)widget|newsletter|comments|"
+    r"skip-link|pagination|breadcrumb|popup|modal|rating|waardering|language|lang-switch|site-header|site-footer", re.I)
+# Names of wrappers that consent managers and lightboxes put around a player (see _is_player_in_chrome).
 PLAYER_WRAPPERS = re.compile(r"cookie|consent|popup|modal|lightbox|brlbs|cmplz", re.I)
 # Headings of the old layout's side blocks and of share/related blocks.
 META_HEADINGS = frozenset({

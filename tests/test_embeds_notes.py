@@ -77,7 +77,8 @@ PAGE_FORMS = {
                        ' type="application/x-shockwave-flash"></embed></object>'),
     "leren-op-de-werkvloer-bij-bouwbedrijf-hendriks": (
         "atmUdjAWtGS", '<figure class="wp-block-embed is-type-video is-provider-youtube"><div class='
-                       '"wp-block-embed__wrapper">\nhttps://www.youtube.com/watch?feature=player_embedded&v=atmUdjAWtGS\n'
+                       '"wp-block-embed__wrapper">\n'
+                       'https://www.youtube.com/watch?feature=player_embedded&v=atmUdjAWtGS\n'
                        '</div></figure>'),
 }
 NOTE_CASE = "werkdrukvermindering-in-de-thuiszorg"
