@@ -1,6 +1,9 @@
 """Attached notes (PDF, DOCX, HTML) as text per page: pure parsing, no I/O.
 
-PDF text comes from pypdf page by page, so a search hit can link to ``…pdf#page=N``. Text is
+PDF text comes from pypdf page by page, so a search hit can link to ``…pdf#page=N``. The YouTube
+videos (and channels, playlists) a note links are kept per page: from PDF link annotations, DOCX
+hyperlinks, an HTML note's links and embeds, and addresses written in the text (also when a PDF
+wraps a long address onto the next line). Text is
 NFKC-normalised (the ligatures ﬁ, ﬂ become fi, fl; ĳ becomes ij) and line-end hyphenation is
 joined where the joined word is a word of the same document ("werkdruk-⏎vermindering"), while
 real hyphens stay ("HR-⏎managers", "werkgevers-⏎en werknemers"). Encrypted, scanned (no text
@@ -16,25 +19,29 @@ import unicodedata
 import zipfile
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Any, Iterator, Literal
+from typing import Any, Iterable, Iterator, Literal
 from xml.etree import ElementTree
 
-from archive.page_text import decode_html, drop_boilerplate, norm, soup_of
+from archive.embeds import addresses_across_lines
+from archive.page_text import YouTubeLink, decode_html, drop_boilerplate, find_youtube_links, norm, soup_of
 from archive.site_urls import attachment_type
+from archive.youtube_refs import parse_youtube_url
 
 _HYPHENATED = re.compile(r"(\w+)([-\u00ad\u2010])[ \t]*\n\s*(\w+)")
 _WORD = re.compile(r"\w+(?:-\w+)*")
 _ELIDED = {"en", "of", "tot", "and", "or", "to"}
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_XML_BYTES = 50_000_000
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class NotePage:
-    """The text of one page (a DOCX or HTML note is one page)."""
+    """The text of one page (a DOCX or HTML note is one page) and the YouTube references it links."""
 
     number: int
     text: str
+    youtube: tuple[YouTubeLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,20 @@ class Note:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return asdict(self)
+
+
+def youtube_links(addresses: Iterable[tuple[str, str]]) -> tuple[YouTubeLink, ...]:
+    """The YouTube references among (address, how it was linked) pairs, once each."""
+    found: dict[tuple[str, str, int | None], YouTubeLink] = {}
+    for address, how in addresses:
+        ref = parse_youtube_url(address)
+        if ref is not None and (ref.kind, ref.value, ref.start) not in found:
+            found[(ref.kind, ref.value, ref.start)] = YouTubeLink(ref.kind, ref.value, address, ref.start, how)
+    return tuple(found.values())
+
+
+def _text_links(text: str) -> list[tuple[str, str]]:
+    return [(address, "text") for address in addresses_across_lines(text)]
 
 
 def _failed(url: str, kind: str, reason: str) -> Note:
@@ -106,8 +127,24 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _read_pdf(body: bytes) -> tuple[list[str], str | None] | str:
-    """The pages' raw text and the title, or the reason the PDF cannot be read."""
+def _annotation_links(page: Any) -> list[tuple[str, str]]:
+    """The addresses of a PDF page's link annotations (``/Annots`` with an ``/A`` ``/URI`` action).
+
+    A damaged annotation is skipped: the page's text is still worth having."""
+    found = []
+    try:
+        for annotation in page.get("/Annots") or ():
+            action = annotation.get_object().get("/A")
+            uri = action.get_object().get("/URI") if action is not None else None
+            if uri is not None:
+                found.append((uri.decode("latin-1") if isinstance(uri, bytes) else str(uri), "link annotation"))
+    except Exception:  # pypdf raises many kinds of error on a damaged object (see _read_pdf)
+        log.debug("skipped a damaged link annotation", exc_info=True)
+    return found
+
+
+def _read_pdf(body: bytes) -> tuple[list[str], list[list[tuple[str, str]]], str | None] | str:
+    """The pages' raw text, their link annotations and the title, or the reason the PDF cannot be read."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -122,12 +159,13 @@ def _read_pdf(body: bytes) -> tuple[list[str], str | None] | str:
                 if not opened:
                     return "encrypted PDF: a password is needed to read it"
             raw = [page.extract_text() or "" for page in reader.pages]
+            links = [_annotation_links(page) for page in reader.pages]
             title = reader.metadata.title if reader.metadata else None
     # pypdf raises a wide variety of errors on damaged files (PdfReadError, struct, zlib, key,
     # recursion errors); each means "this file cannot be read", which is what we record.
     except Exception as exc:
         return f"corrupt PDF: {type(exc).__name__}: {exc}"
-    return raw, str(title) if title else None
+    return raw, links, str(title) if title else None
 
 
 def parse_pdf(body: bytes, url: str) -> Note:
@@ -138,13 +176,15 @@ def parse_pdf(body: bytes, url: str) -> Note:
     read = _read_pdf(body)
     if isinstance(read, str):
         return _failed(url, "pdf", read)
-    raw, title = read
+    raw, links, title = read
     if not raw:
         return _failed(url, "pdf", "corrupt PDF: it has no pages")
     if not any(text.strip() for text in raw):
         return _failed(url, "pdf", f"no text layer in {len(raw)} page(s) (a scan?); OCR is not supported")
     vocabulary = words_of("\n".join(raw))
-    pages = tuple(NotePage(n, clean_text(text, vocabulary)) for n, text in enumerate(raw, 1))
+    # Addresses come from the raw text: joining hyphenated line ends could change an id with a hyphen.
+    pages = tuple(NotePage(n, clean_text(text, vocabulary), youtube_links(links[n - 1] + _text_links(text)))
+                  for n, text in enumerate(raw, 1))
     return Note(url, "pdf", "ok", pages, title=title)
 
 
@@ -156,6 +196,7 @@ def parse_docx(body: bytes, url: str) -> Note:
             if info.file_size > MAX_XML_BYTES:
                 return _failed(url, "docx", "document.xml is too large")
             xml = archive.read(info)
+            targets = _docx_hyperlinks(archive)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         return _failed(url, "docx", f"corrupt DOCX: {exc}")
     if b"<!ENTITY" in xml:
@@ -176,7 +217,19 @@ def parse_docx(body: bytes, url: str) -> Note:
     text = clean_text("\n".join(paragraphs))
     if not text:
         return _failed(url, "docx", "the document has no text")
-    return Note(url, "docx", "ok", (NotePage(1, text),))
+    return Note(url, "docx", "ok", (NotePage(1, text, youtube_links(targets + _text_links(text))),))
+
+
+def _docx_hyperlinks(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """The external targets of a DOCX's hyperlinks (word/_rels/document.xml.rels); none if unreadable."""
+    try:
+        info = archive.getinfo("word/_rels/document.xml.rels")
+        xml = archive.read(info) if info.file_size <= MAX_XML_BYTES else b""
+        root = ElementTree.fromstring(xml) if xml and b"<!ENTITY" not in xml else None
+    except (KeyError, ElementTree.ParseError):
+        return []
+    return [(str(rel.get("Target")), "hyperlink") for rel in (root.iter() if root is not None else ())
+            if rel.get("TargetMode") == "External" and rel.get("Target")]
 
 
 def parse_html_note(body: bytes, url: str) -> Note:
@@ -185,10 +238,11 @@ def parse_html_note(body: bytes, url: str) -> Note:
     title = norm(soup.title.get_text(" ")) if soup.title else None
     drop_boilerplate(soup)
     root = soup.body or soup
+    youtube = find_youtube_links(root, url)
     text = clean_text("\n".join(norm(line) for line in root.get_text("\n").splitlines()))
     if not text:
         return _failed(url, "html", "the page has no text")
-    return Note(url, "html", "ok", (NotePage(1, text),), title=title or None)
+    return Note(url, "html", "ok", (NotePage(1, text, youtube),), title=title or None)
 
 
 def note_type(url: str, content_type: str | None, body: bytes) -> str:
@@ -214,5 +268,6 @@ def parse_note(body: bytes, url: str, content_type: str | None = None) -> Note:
         return parse_html_note(body, url)
     if kind == "txt":
         text = clean_text(decode_html(body))
-        return Note(url, "txt", "ok", (NotePage(1, text),)) if text else _failed(url, "txt", "the file is empty")
+        page = NotePage(1, text, youtube_links(_text_links(text)))
+        return Note(url, "txt", "ok", (page,)) if text else _failed(url, "txt", "the file is empty")
     return _failed(url, kind, f"unsupported attachment type {kind!r}")

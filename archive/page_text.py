@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
 
 from archive.site_urls import attachment_type, normalise_url, same_host
+from archive.embeds import carries_video, html_addresses
 from archive.youtube_refs import parse_youtube_url
 
 BLOCK_TAGS = frozenset({
@@ -20,13 +21,16 @@ BLOCK_TAGS = frozenset({
 })
 INLINE_LABEL_TAGS = frozenset({"strong", "b", "span", "em", "i", "label", "small"})
 # Site chrome that is never part of a case, whatever the theme calls it: by tag, by ARIA role,
-# by id or class (substring), and the page-level header and footer.
+# by id or class (substring), and the page-level header and footer. Elementor calls every content
+# block "elementor-widget"; those are content, WordPress's sidebar widgets are not.
 BOILERPLATE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "form", "nav", "aside"})
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo"})
 BOILERPLATE_IDS = frozenset({"masthead", "header", "footer", "colophon", "comments"})
 BOILERPLATE_NAMES = re.compile(
-    r"cookie|consent|share|sharing|social-|related|sidebar|widget|newsletter|comments|skip-link|pagination|"
-    r"breadcrumb|popup|modal|rating|waardering|language|lang-switch|site-header|site-footer", re.I)
+    r"cookie|consent|share|sharing|social-|related|sidebar|(?<!elementor-)widget|newsletter|comments|"
+    r"skip-link|pagination|breadcrumb|popup|modal|rating|waardering|language|lang-switch|site-header|site-footer", re.I)
+# Names of wrappers that consent managers and lightboxes put around a player (see _is_player_in_chrome).
+PLAYER_WRAPPERS = re.compile(r"cookie|consent|popup|modal|lightbox|brlbs|cmplz", re.I)
 # Headings of the old layout's side blocks and of share/related blocks.
 META_HEADINGS = frozenset({
     "kenmerken", "downloads", "delen", "acties", "waardering", "deel dit artikel", "deel deze pagina",
@@ -45,7 +49,6 @@ _LABELS = (
 LABEL = re.compile(r"^\s*(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _LABELS) + r")\s*(?P<colon>:)?", re.I)
 ENGLISH_LABEL = re.compile(r"^(themes?|sources?)$", re.I)
 _SPLIT = re.compile(r"\s*[,;|]\s*")
-_YOUTUBE_TEXT = re.compile(r"https?://(?:www\.|m\.)?(?:youtube\.com|youtu\.be|youtube-nocookie\.com)/[^\s<>\"')]+")
 
 
 @dataclass(frozen=True)
@@ -123,11 +126,27 @@ def drop_boilerplate(soup: BeautifulSoup, extra: str | None = None) -> None:
         # A theme may call the wrapper of the whole content "sidebar-content" or put the h1 in a
         # banner; the built-in rules never remove the content itself.
         if not tag.decomposed and not _protects_content(tag):
-            tag.decompose()
+            if not _is_player_in_chrome(tag):
+                tag.decompose()
     if extra:
         for tag in soup.select(extra):  # configured selectors are taken at their word
             if not tag.decomposed:
                 tag.decompose()
+
+
+def _is_player_in_chrome(tag: Tag) -> bool:
+    """Whether a consent manager's, lazy loader's or lightbox's element named like chrome
+    ("cookieconsent-…", "popup-youtube") or a <noscript> is itself a video player (then it stays);
+    else the players inside it are moved out before it goes."""
+    ident = f"{tag.get('id') or ''} {' '.join(tag.get('class') or [])}"
+    if tag.name != "noscript" and not PLAYER_WRAPPERS.search(ident):
+        return False
+    if carries_video(tag):
+        return True
+    for player in [t for t in tag.find_all(True) if carries_video(t)]:
+        if tag in player.parents:
+            tag.insert_before(player.extract())
+    return False
 
 
 def _is_heading_like(tag: Tag) -> bool:
@@ -250,21 +269,20 @@ def _link(url: str, base: str) -> str | None:
 
 
 def find_youtube_links(soup: BeautifulSoup, base: str) -> tuple[YouTubeLink, ...]:
-    """Every YouTube channel, video and playlist the page links, embeds or writes out."""
+    """Every YouTube channel, video and playlist the page links, embeds or writes out (archive.embeds
+    lists where it looks)."""
     found: dict[tuple[str, str, int | None], YouTubeLink] = {}
-
-    def add(url: str, text: str) -> None:
-        ref = parse_youtube_url(url)
-        if ref is not None and (ref.kind, ref.value, ref.start) not in found:
-            found[(ref.kind, ref.value, ref.start)] = YouTubeLink(ref.kind, ref.value, url, ref.start, text)
-
-    for tag in soup.find_all(["a", "iframe", "embed", "source", "object"]):
-        raw = tag.get("href") or tag.get("src") or tag.get("data-src") or tag.get("data")
-        url = _link(str(raw), base) if raw else None
-        if url:
-            add(url, norm(tag.get_text(" ")) if tag.name == "a" else tag.name)
-    for match in _YOUTUBE_TEXT.finditer(soup.get_text(" ")):
-        add(match.group(0).rstrip(".,;:"), "")
+    for address, attribute, tag in html_addresses(soup, base):
+        ref = parse_youtube_url(address)
+        if ref is None or (ref.kind, ref.value, ref.start) in found:
+            continue
+        if tag is None:
+            text = ""
+        elif tag.name == "a" and attribute == "href":
+            text = norm(tag.get_text(" "))
+        else:
+            text = tag.name if attribute in ("src", "href", "data") else f"{tag.name} {attribute}"
+        found[(ref.kind, ref.value, ref.start)] = YouTubeLink(ref.kind, ref.value, address, ref.start, text)
     return tuple(found.values())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -82,40 +83,125 @@ def _channel_from_path(path: str) -> ChannelRef | None:
     return None
 
 
-def parse_youtube_url(url: str) -> YouTubeRef | None:
+# The video half: every address form a page of 2008 to today uses for one video (see the README's
+# "Video links and embeds"). Hosts: youtube.com with any subdomain (www, m, music, the 2008-era
+# country ones such as nl.), youtu.be, youtube-nocookie.com and the Flash-era youtube.googleapis.com.
+SHORT_HOSTS = {"youtu.be", "www.youtu.be"}
+OTHER_VIDEO_HOSTS = {"youtube-nocookie.com", "www.youtube-nocookie.com", "youtube.googleapis.com"}
+THUMBNAIL_HOST = re.compile(r"^(?:i\d?\.ytimg\.com|img\.youtube\.com)$")
+# /PREFIX/ID forms: embed (iframes), v and e (Flash players), shorts, live; vi and vi_webp (thumbnails).
+VIDEO_PATHS = frozenset({"embed", "v", "e", "shorts", "live", "vi", "vi_webp"})
+# Paths where ``?v=ID`` names the video (``/?v=`` and the old ``/watch.php``, ``/movie`` included).
+WATCH_PATHS = frozenset({"", "watch", "watch_popup", "watch.php", "movie", "ytscreeningroom"})
+VIDEO_PARAMS = ("v", "vi")
+START_PARAMS = ("t", "start", "time_continue")
+# Query parameters by which a wrapper carries the address it leads to: YouTube's attribution_link
+# (u), oembed (url), redirect (q), consent.youtube.com (continue); Google's /url (q, url); Drupal's
+# /media/oembed (url); Outlook safe links (url); Facebook's l.php (u).
+WRAPPER_PARAMS = ("u", "url", "q", "continue", "next", "target", "dest")
+_LEADING_ID = re.compile(r"([A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])(.*)", re.S)
+MAX_WRAPPING = 3
+
+
+def is_youtube_host(host: str) -> bool:
+    """Whether a (lower-case) host serves YouTube pages or players."""
+    return (host == "youtube.com" or host.endswith(".youtube.com") or host in SHORT_HOSTS
+            or host in OTHER_VIDEO_HOSTS or bool(THUMBNAIL_HOST.match(host)))
+
+
+def parse_youtube_url(url: str, _depth: int = 0) -> YouTubeRef | None:
     """Classify a URL as a YouTube channel, video or playlist reference, or None if it is not one."""
+    url = _unescape(url.strip())
     try:
-        parts = urlsplit(url if "://" in url else "https://" + url)
+        parts = urlsplit(url if "://" in url or url.startswith("//") else "https://" + url)
         host = (parts.hostname or "").lower()
     except ValueError:
         return None
     query = parse_qs(parts.query)
-    start = _parse_start((query.get("t") or query.get("start") or [None])[0])
-    segments = [p for p in unquote(parts.path).split("/") if p]
-    if host in ("youtu.be", "www.youtu.be"):
-        if segments and VIDEO_ID.match(segments[0]):
-            return YouTubeRef("video", segments[0], start=start)
-        return None
-    if host not in YOUTUBE_HOSTS:
-        return None
-    if segments[:1] == ["watch"] and VIDEO_ID.match((query.get("v") or [""])[0]):
-        return YouTubeRef("video", query["v"][0], start=start)
-    if len(segments) >= 2 and segments[0] in ("embed", "shorts", "live", "v") and VIDEO_ID.match(segments[1]):
-        if segments[1] != "videoseries":
-            return YouTubeRef("video", segments[1], start=start)
+    youtube = is_youtube_host(host)
+    ref = (_video(host, parts.path, query, parts.fragment) if youtube else None) or _unwrap(query, host, _depth)
+    if ref is not None or not youtube or host in SHORT_HOSTS or THUMBNAIL_HOST.match(host):
+        return ref
     if "list" in query and PLAYLIST_ID.match(query["list"][0]):
         return YouTubeRef("playlist", query["list"][0])
     channel = _channel_from_path(parts.path)
-    if channel is not None:
-        return YouTubeRef("channel", str(channel), channel=channel)
+    return YouTubeRef("channel", str(channel), channel=channel) if channel is not None else None
+
+
+def _unescape(url: str) -> str:
+    """An address as written: HTML entities (``&amp;``, even twice) and a wholly percent-encoded one undone."""
+    for _ in range(MAX_WRAPPING):
+        if "&" not in url or ";" not in url:
+            break
+        url = html.unescape(url)
+    if url[:8].lower() in ("http%3a%", "https%3a") or ("?" not in url and "%3f" in url.lower()):
+        url = unquote(url)
+    return url
+
+
+def _video(host: str, path: str, query: dict[str, list[str]], fragment: str) -> YouTubeRef | None:
+    """The video a YouTube address names by its path, its ``v`` parameter or its fragment."""
+    segments = [p for p in unquote(path).split("/") if p]
+    if host in SHORT_HOSTS:
+        return _video_at(segments[0], query, fragment) if segments else None
+    if len(segments) >= 2 and segments[0] in VIDEO_PATHS:
+        if segments[0] == "embed" and segments[1] in ("videoseries", "live_stream"):
+            return None  # a playlist's or a channel's live player: eleven letters, but no video id
+        return _video_at(segments[1], query, fragment)
+    if "/".join(segments[:1]) in WATCH_PATHS and len(segments) <= 1:
+        for name in VIDEO_PARAMS:
+            if name in query:
+                return _video_at(query[name][0], query, fragment)
+    # Old pages: ``#!v=ID``, ``#/watch?v=ID`` and a channel page's ``#p/u/1/ID``.
+    inner = fragment.lstrip("!/")
+    if inner.startswith(("v=", "watch?")):
+        return _video_at(parse_qs(inner.partition("?")[2] or inner).get("v", [""])[0], query, "")
+    if inner.startswith("p/"):
+        return _video_at(inner.rsplit("/", 1)[-1], query, "")
+    return None
+
+
+def _video_at(text: str, query: dict[str, list[str]], fragment: str) -> YouTubeRef | None:
+    """A video whose id starts ``text`` (11 characters, nothing of the id's alphabet after them),
+    with a start time from the query, from Flash-era ``&start=`` after the id, or from ``#t=``."""
+    match = _LEADING_ID.match(text)
+    if match is None or (match.group(2) and match.group(2)[0] not in "&;?#"):
+        return None
+    extra = parse_qs(match.group(2)[1:]) if match.group(2) else {}
+    fragment_query = parse_qs(fragment)
+    start = None
+    for source in (query, extra, fragment_query):
+        for name in START_PARAMS:
+            if start is None and name in source:
+                start = _parse_start(source[name][0])
+    return YouTubeRef("video", match.group(1), start=start)
+
+
+def _unwrap(query: dict[str, list[str]], host: str, depth: int) -> YouTubeRef | None:
+    """The YouTube reference a wrapper (redirect, share or consent link) leads to, if any."""
+    if depth >= MAX_WRAPPING:
+        return None
+    for name in WRAPPER_PARAMS:
+        for value in query.get(name, ()):
+            if value.startswith("/") and not value.startswith("//") and is_youtube_host(host):
+                value = "https://www.youtube.com" + value  # attribution_link?u=/watch?v=…
+            if "." not in value.partition("/")[0] and "://" not in value:
+                continue  # not an address (a search term, a token)
+            ref = parse_youtube_url(value, depth + 1)
+            if ref is not None and ref.kind == "video" and ref.start is None:
+                # An address pasted unencoded into q= leaves its own &t= among the wrapper's parameters.
+                starts = [_parse_start(query[n][0]) for n in START_PARAMS if n in query]
+                ref = YouTubeRef("video", ref.value, start=next((s for s in starts if s is not None), None))
+            if ref is not None:
+                return ref
     return None
 
 
 def _parse_start(value: str | None) -> int | None:
-    """``t=90``, ``t=90s`` or ``t=1m30s`` as seconds."""
+    """``t=90``, ``t=90s``, ``t=1m30s`` or ``t=1h2m3s`` as seconds."""
     if not value:
         return None
-    match = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?", value)
+    match = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)(?:\.\d+)?s?)?", value.strip())
     if not match or not any(match.groups()):
         return None
     h, m, s = (int(g or 0) for g in match.groups())

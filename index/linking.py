@@ -75,6 +75,7 @@ class CaseInfo:
     themes: tuple[str, ...]
     video_ids: tuple[str, ...]
     channels: tuple[str, ...]  # channel ids the case links (resolved)
+    note_videos: tuple[tuple[str, str], ...] = ()  # (video id, note page) the case's attached notes link
 
 
 @dataclass(frozen=True)
@@ -404,6 +405,10 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
             if video_id in video_ids:
                 links.add(f"video:{video_id}", f"case:{case.slug}", 1.0,
                           Evidence("case page links the video", "case page", f"/kennis/{case.slug}/"))
+        for video_id, note_page in case.note_videos:
+            if video_id in video_ids:
+                links.add(f"video:{video_id}", f"case:{case.slug}", 1.0,
+                          Evidence("a note of the case links the video", "note", note_page))
     for video in videos:
         source = f"video:{video.id}"
         fields = {"title": video.title, "description": video.description, "transcript": video.transcript}

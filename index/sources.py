@@ -45,7 +45,8 @@ def load_sources(settings: Settings, taxonomy: Taxonomy, cache: ParseCache | Non
             for page in note.pages:
                 if page.text.strip():
                     sources.notes.append(NotePage(url=note.url, title=title, page=page.number, text=page.text,
-                                                  case_slugs=tuple(dict.fromkeys(slug for slug, _ in cases))))
+                                                  case_slugs=tuple(dict.fromkeys(slug for slug, _ in cases)),
+                                                  video_ids=tuple(l.id for l in page.youtube if l.kind == "video")))
         for version in store.iter_latest(NS_VIDEO):
             sources.videos.append(parse_with(cache, ("video", version.sha256),
                                              lambda: parse_video(store.read_json(version))))

@@ -26,6 +26,7 @@ class NotePage:
     page: int
     text: str
     case_slugs: tuple[str, ...]
+    video_ids: tuple[str, ...] = ()  # the YouTube videos this page links
 
 
 @dataclass
@@ -68,9 +69,15 @@ def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, 
     previous = reuse.previous if reuse is not None else {}
     transcript_text = {transcript.video_id: _whole_text(transcript, previous.get(_ident(transcript)))
                        for transcript in sources.transcripts}
+    note_videos: dict[str, list[tuple[str, str]]] = {}
+    for note in sources.notes:
+        for slug in note.case_slugs:
+            note_videos.setdefault(slug, []).extend((video_id, f"{note.url}#page={note.page}")
+                                                    for video_id in note.video_ids)
     case_infos = [CaseInfo(slug=c.id, title=c.title, companies=tuple(c.companies), themes=tuple(c.themes),
                            video_ids=tuple(l.id for l in c.youtube if l.kind == "video"),
-                           channels=_case_channels(c, sources.channel_of_case_link)) for c in sources.cases]
+                           channels=_case_channels(c, sources.channel_of_case_link),
+                           note_videos=tuple(note_videos.get(c.id, ()))) for c in sources.cases]
     video_infos = [VideoInfo(v.id, v.channel_id, v.title, f"{v.description}\n{' '.join(v.tags)}",
                              transcript_text.get(v.id, "")) for v in sources.videos]
     companies = name_finder(taxonomy, "company", mentions)
