@@ -80,8 +80,9 @@ def check_counts(world: World, without_case: set[str]) -> None:
     with TestClient(create_app(world.settings)) as client:
         web = client.get("/api/status").json()["status"]
         page = client.get("/status").text
-        for video_id in videos:  # the web's video page finds each counted video too
-            assert client.get(f"/api/videos/{video_id}").status_code == 200, video_id
+        for video_id in videos:  # the web's video page and its JSON twin find each counted video too
+            assert client.get(f"/video/{video_id}").status_code == 200, video_id
+            assert client.get(f"/api/videos/{video_id}").json()["video"]["id"] == video_id
     for counted in (status, report, web):
         assert counted["counts"]["videos"] == len(videos)
         assert counted["videos"] == {"active": active, "inactive": len(videos) - active}
