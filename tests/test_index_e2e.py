@@ -15,6 +15,7 @@ from archive.config import Settings
 from archive.sample_server import SamplePlatformServer, sample_platform_dir
 from index.cli import cli
 from index.service import build, search
+from tests.sample_world import platform_channel, seed_channel
 
 SEED = "duurzaam-meedoen-in-de-metalektro"
 
@@ -97,8 +98,10 @@ def test_report_lists_the_gaps(demo: Path) -> None:
     code, out = run(demo, "report", "--format", "json")
     report = json.loads(out)
     # Each sample channel is linked by one case page alone (the seed's own channel by the seed, the
-    # platform's by the Hendriks case), so every video of it is linked to that case.
-    assert report["videos_without_case"] == []
+    # platform's by the Hendriks case), so every video of it is linked to that case, but for the
+    # private upload never fetched (the index has no unit of it).
+    never_fetched = {v.id for c in (seed_channel(), platform_channel()) for v in c.videos if v.state == "private"}
+    assert {v["id"] for v in report["videos_without_case"]} == never_fetched
     code, out = run(demo, "show", "pX4nV8cQ2tA", "--format", "json")
     link = next(l for l in json.loads(out)["links"] if l["target"].startswith("case:"))
     assert link["target"] == "case:leren-op-de-werkvloer-bij-bouwbedrijf-hendriks" and link["confidence"] >= 0.5
