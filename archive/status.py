@@ -23,27 +23,45 @@ def inactive_videos(store: ArchiveStore) -> dict[str, dict[str, Any]]:
     return inactive
 
 
+def archived_videos(store: ArchiveStore) -> dict[str, bool]:
+    """Every video the archive knows, each with whether it is active: the one list that the video
+    counts of ``status``, ``report`` and the web come from (videos = active + inactive).
+
+    A video is known by its metadata or, when it was private or deleted before it was ever
+    fetched, only by its availability record (a "Private video" entry of an uploads list).
+    """
+    inactive = inactive_videos(store)
+    videos = {key: key not in inactive for key in store.keys(NS_VIDEO)}
+    videos.update((key, key not in inactive) for key in store.keys(NS_AVAILABILITY))
+    return videos
+
+
+def video_counts(videos: dict[str, bool]) -> dict[str, int]:
+    """How many of ``archived_videos`` are active and how many inactive."""
+    active = sum(videos.values())
+    return {"active": active, "inactive": len(videos) - active}
+
+
 def collect_status(data_dir: Path) -> dict[str, Any]:
     """A JSON-ready status report of a data directory."""
     if not (Path(data_dir) / "archive" / "catalog.sqlite").exists():
-        return {"data_dir": str(data_dir), "archive": False, "counts": {}, "videos": {"active": 0, "inactive": 0},
+        return {"data_dir": str(data_dir), "archive": False, "counts": {}, "videos": video_counts({}),
                 "last_run": last_run(data_dir), "quota_units_per_day": {}}
     with open_store(data_dir) as store:
+        videos = archived_videos(store)
         counts = {
             "cases": sum(1 for v in store.iter_latest(NS_PAGE) if v.meta.get("kind") == "case"),
             "notes": store.count(NS_ATTACHMENT),
             "channels": store.count(NS_CHANNEL),
-            "videos": store.count(NS_VIDEO),
+            "videos": len(videos),
             "transcripts": store.count(NS_RAW),
         }
-        inactive = inactive_videos(store)
-        stored_inactive = sum(1 for v in inactive if store.latest(NS_VIDEO, v) is not None)
         quota = {day: {"total": sum(methods.values()), **methods} for day, methods in units_per_day(store).items()}
     return {
         "data_dir": str(data_dir),
         "archive": True,
         "counts": counts,
-        "videos": {"active": counts["videos"] - stored_inactive, "inactive": len(inactive)},
+        "videos": video_counts(videos),
         "last_run": last_run(data_dir),
         "quota_units_per_day": quota,
     }

@@ -69,6 +69,8 @@ def print_links(item: dict[str, Any]) -> None:
     click.echo("")
     if rows:
         print_table(["link", "conf.", "status", "evidence"], rows)
+    elif item.get("metadata") is False:  # a video never fetched has no unit, so no links
+        click.echo("No links: the index holds only videos whose metadata is archived.")
     else:
         click.echo("No links (is the index built? run `casearchive index`).")
 

@@ -182,6 +182,12 @@ def demo(obj: Context) -> None:
                "\n  then browse to http://127.0.0.1:8000/ (Ctrl+C stops the server)")
 
 
+def videos_line(report: dict[str, Any]) -> str:
+    """The videos of ``status`` or ``report``, and how many of them are active and inactive."""
+    videos = report["videos"]
+    return f"Videos: {report['counts']['videos']} ({videos['active']} active, {videos['inactive']} inactive)"
+
+
 @cli.command()
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_ctx
@@ -198,8 +204,7 @@ def status(obj: Context, fmt: str) -> None:
         click.echo("No archive yet: run `casearchive harvest …` or `casearchive demo`.")
         return
     print_table(["kind", "items"], [[k, v] for k, v in report["counts"].items()])
-    videos = report["videos"]
-    click.echo(f"Videos: {videos['active']} active, {videos['inactive']} inactive")
+    click.echo(videos_line(report))
     run = report["last_run"]
     if run:
         click.echo(f"Last run: {run['command']} at {run['finished_at']}, exit code {run['exit_code']}")
@@ -269,6 +274,7 @@ def report(obj: Context, fmt: str) -> None:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     click.echo(f"Index built {data['index_built_at']}: " + ", ".join(f"{v} {k}" for k, v in data["counts"].items()))
+    click.echo(videos_line(data))
     for title, key, columns in [("Videos linked to no case", "videos_without_case", ["id", "title", "active"]),
                                 ("Cases with no video", "cases_without_video", ["id", "title"]),
                                 ("Videos without a transcript", "videos_without_transcript", ["id", "reason", "title"]),
@@ -354,7 +360,8 @@ def harvest_notes_cmd(obj: Context, fmt: str) -> None:
     click.get_current_context().exit(summary.exit_code)
 
 
-@cli.command()
+# A video id may begin with "-" (YouTube's ids use "-" and "_"): an unknown option is the id.
+@cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("item_id", metavar="ID")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_ctx

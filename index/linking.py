@@ -23,6 +23,10 @@ from index.taxonomy import Taxonomy, fold_name
 
 # A link counts for search filters and facets from this confidence on (or when confirmed).
 ACCEPT = 0.5
+# A video of a channel that one case links belongs to that case (accepted, weaker than a video
+# naming the case's company, 0.8); a video of a channel several cases link is only suggested to them.
+CHANNEL_OF_ONE_CASE = 0.6
+CHANNEL_SUGGESTS = 0.4
 CASE_URL = re.compile(r"/kennis/(?:kennisbank/)?([a-z0-9][a-z0-9-]*[a-z0-9])(?:/\d+)?/?(?=[\s?#\"'<)]|$)", re.I)
 
 Status = Literal["auto", "confirmed", "rejected"]
@@ -379,7 +383,7 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
     by_slug = {c.slug: c for c in cases}
     channel_cases: dict[str, list[CaseInfo]] = {}
     for case in cases:
-        for channel in case.channels:
+        for channel in dict.fromkeys(case.channels):  # a page may link its channel by id and by handle
             channel_cases.setdefault(channel, []).append(case)
         for company in case.companies:
             links.add(f"case:{case.slug}", f"company:{taxonomy.canonical('company', company)}", 1.0,
@@ -432,18 +436,8 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
             if slug in by_slug:
                 links.add(source, f"case:{slug}", 1.0,
                           Evidence("description links the case", "description", match.group(0), match.start()))
-        on_channel = channel_cases.get(video.channel_id, [])
-        by_company = channel_company_cases.get(video.channel_id, {})
-        naming = sorted({position for name in named for position in by_company.get(name, ())})
-        for position in naming:  # the channel's cases that name a company the video names
-            case = on_channel[position]
-            links.add(source, f"case:{case.slug}", 0.8,
-                      Evidence("case links the channel; video names its company", "title/description",
-                               ", ".join(sorted(case_companies[case.slug] & named))))
-        if len(on_channel) == 1 and not naming and not links.targets(source, "case:"):
-            # Only a suggestion, and only for a video that no stronger evidence places elsewhere.
-            links.add(source, f"case:{on_channel[0].slug}", 0.4,
-                      Evidence("case links the channel", "channel", video.channel_id))
+        _link_by_channel(links, source, video.channel_id, channel_cases.get(video.channel_id, []),
+                         channel_company_cases.get(video.channel_id, {}), case_companies, named)
     links.apply(decisions or {})
     # A video linked to a case shares the case's themes (through the case, as evidence).
     for link in list(links):
@@ -454,6 +448,30 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
                           Evidence("via the linked case", "case", case.slug))
     links.apply(decisions or {})
     return links
+
+
+def _link_by_channel(links: LinkSet, source: str, channel: str, on_channel: list[CaseInfo],
+                     by_company: dict[str, list[int]], case_companies: dict[str, set[str]], named: set[str]) -> None:
+    """Link a video to the cases that link its channel (``by_company``: their positions per company).
+
+    A channel that one case links is that case's channel: every video of it is linked to the case.
+    A channel that several cases link (a sector's, the platform's own) links a video to the cases
+    whose companies it names, and suggests a video that nothing places (no accepted link to any
+    case) to each of them. A placed video gets no suggestions for the other cases: at L a channel
+    has 100 cases, and 99 suggestions per video would bury the ones worth a look.
+    """
+    # Only the cases naming a company the video names are looked at, not every case of the channel.
+    for position in sorted({position for name in named for position in by_company.get(name, ())}):
+        case = on_channel[position]
+        links.add(source, f"case:{case.slug}", 0.8,
+                  Evidence("case links the channel; video names its company", "title/description",
+                           ", ".join(sorted(case_companies[case.slug] & named))))
+    evidence = Evidence("case links the channel", "channel", channel)
+    if len(on_channel) == 1:
+        links.add(source, f"case:{on_channel[0].slug}", CHANNEL_OF_ONE_CASE, evidence)
+    elif on_channel and not links.targets(source, "case:"):
+        for case in on_channel:
+            links.add(source, f"case:{case.slug}", CHANNEL_SUGGESTS, evidence)
 
 
 # -- curated decisions -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any
 
 from archive.config import Settings
 from archive.runs import list_runs
+from archive.status import archived_videos, video_counts
 from archive.store import open_store
 from archive.transcripts import transcript_gaps
 from index.build import open_live, read_links
@@ -30,6 +31,9 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
     suggestions = [l for l in links if l["status"] == "auto" and l["confidence"] < 0.5]
     with open_store(settings.data_dir) as store:
         gaps = transcript_gaps(store, settings)
+        # The videos counted and listed are the archive's, as ``status`` counts them; the index
+        # gives their titles (a video it does not hold, such as a private one never fetched, has none).
+        archived = archived_videos(store)
     runs = list_runs(settings.data_dir)
     latest: dict[str, dict[str, Any]] = {}
     for run in runs:
@@ -38,10 +42,11 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
                 "totals": run.get("totals", {})} for command, run in sorted(latest.items())]
     return {
         "index_built_at": manifest.get("built_at"),
-        "counts": {"cases": len(cases), "videos": len(videos), "units": len(manifest.get("units", {})),
+        "counts": {"cases": len(cases), "videos": len(archived), "units": len(manifest.get("units", {})),
                    "links": len(accepted), "suggestions": len(suggestions)},
-        "videos_without_case": [{"id": vid[6:], "title": info["title"], "active": info["active"]}
-                                for vid, info in sorted(videos.items()) if vid not in linked_videos],
+        "videos": video_counts(archived),
+        "videos_without_case": [{"id": vid, "title": videos.get(f"video:{vid}", {}).get("title", ""), "active": active}
+                                for vid, active in sorted(archived.items()) if f"video:{vid}" not in linked_videos],
         "cases_without_video": [{"id": cid[5:], "title": info["title"]}
                                 for cid, info in sorted(cases.items()) if cid not in cases_with_video],
         "videos_without_transcript": [{"id": vid, "title": videos.get(f"video:{vid}", {}).get("title", ""),

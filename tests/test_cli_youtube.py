@@ -121,7 +121,7 @@ def test_status_reports_counts_inactive_videos_runs_and_quota(youtube_env: FakeY
     (day, units), = report["quota_units_per_day"].items()
     assert units["total"] == youtube_env.total_units
     table = run("status").stdout
-    assert "Videos: 119 active, 1 inactive" in table
+    assert "Videos: 120 (119 active, 1 inactive)" in table
 
 
 def test_init_writes_a_config_that_loads_and_never_overwrites() -> None:

@@ -86,13 +86,6 @@ def test_a_video_on_a_case_channel_naming_a_case_company_is_linked_with_evidence
     assert links.targets("video:ZhyiA4uoRgn", "theme:") == ["Duurzame inzetbaarheid"]  # via the case
 
 
-def test_an_unnamed_video_on_a_channel_only_gets_a_weak_suggestion() -> None:
-    video = VideoInfo("tDDb-xHKas1", "UC6XpRSGS236lYZmcCjkBE4g", "Impressie bijeenkomst", "Sfeerbeelden.")
-    links = link_all([SEED], [video], taxonomy())
-    link = links.get("video:tDDb-xHKas1", "case:duurzaam-meedoen-in-de-metalektro")
-    assert link is not None and not link.accepted and link.confidence < 0.5
-
-
 def test_explicit_urls_link_both_ways() -> None:
     case = CaseInfo("werkdruk-omlaag", "Werkdruk omlaag", (), (), video_ids=("gCfrL1spNxn",), channels=())
     videos = [VideoInfo("gCfrL1spNxn", "UCother0000000000000000", "Webinar", ""),
