@@ -195,9 +195,10 @@ def _head_zipf(head: str) -> float:
     return _zipf(head) if zipf is None else zipf
 
 
-def _short(word: str, role: str) -> bool:
-    """Tell whether word is one of the 3-letter words that may be a part in this role."""
-    return role in short_parts().get(word, (0.0, ""))[1]
+@lru_cache(maxsize=2)
+def _short_words(role: str) -> frozenset[str]:
+    """Return the 3-letter words that may be a part in this role ("m" modifier, "h" head)."""
+    return frozenset(word for word, (_, roles) in short_parts().items() if role in roles)
 
 
 @lru_cache(maxsize=262_144)
@@ -206,11 +207,9 @@ def _head(form: str) -> str:
     # "-ing" and "-atie" words end in short words by accident: verbete|ring, combi|natie.
     if form.endswith("ing") and len(form) < 6 or form.endswith("atie") and len(form) < 7:
         return ""
-    words = lexicon()
+    words, short = lexicon(), _short_words("h")
     for lemma in _lemmas(form):
-        if lemma in _BANNED_HEADS or lemma in _BANNED_PARTS:
-            continue
-        if lemma in words or _short(lemma, "h"):
+        if (lemma in words or lemma in short) and lemma not in _BANNED_HEADS and lemma not in _BANNED_PARTS:
             return lemma
     return ""
 
@@ -230,7 +229,7 @@ def _known_modifier(left: str) -> tuple[str, float] | None:
     """Return the word a left part is (without its linking morpheme) and how common it is."""
     if len(left) == SHORT_PART:
         # A short word is a modifier only as it stands (rug|klachten), never with a link.
-        return (left, short_parts()[left][0]) if _short(left, "m") else None
+        return (left, short_parts()[left][0]) if left in _short_words("m") else None
     words, zipfs = lexicon(), frequencies()
     best, best_zipf, top = "", -1.0, -1.0
     for reading in _modifiers(left):

@@ -101,16 +101,16 @@ def score(splitter: Callable[[str], list[str]], gold: list[GoldWord]) -> tuple[S
 
 
 def time_lexicon() -> tuple[int, float, int]:
-    """Split every lexicon word once, caches cleared: (words, seconds, words split)."""
+    """Split every lexicon word once, caches cleared: (words, CPU seconds, words split)."""
     from index import analysis
 
     words = sorted(analysis.lexicon())
     analysis.frequencies(), analysis.short_parts()  # loading the data is not splitting
-    for cached in (analysis._best, analysis._zipf, analysis._split_folded):
+    for cached in (analysis._best, analysis._zipf, analysis._head, analysis._split_folded):
         cached.cache_clear()
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other processes share the machine
     split = sum(bool(analysis.split_compound(word)) for word in words)
-    return len(words), time.perf_counter() - start, split
+    return len(words), time.process_time() - start, split
 
 
 def main() -> None:
@@ -130,7 +130,7 @@ def main() -> None:
         print("\n".join(errors))
     if args.time:
         count, seconds, split = time_lexicon()
-        print(f"lexicon: {count} words in {seconds:.2f} s ({count / seconds:,.0f} words/s), {split} split")
+        print(f"lexicon: {count} words in {seconds:.2f} CPU s ({count / seconds:,.0f} words/s), {split} split")
 
 
 if __name__ == "__main__":
