@@ -35,8 +35,12 @@ __all__ = [
     "stemmed_analyzer",
 ]
 
-# Parts shorter than this are mostly prefixes or accidents ("ver", "mee", "ing").
+# Parts shorter than this are mostly prefixes or accidents ("ver", "mee", "ing"), unless they
+# are one of the chosen 3-letter words of lexicon/nl_short.txt (SHORT_PART letters long).
 MIN_PART = 4
+SHORT_PART = 3
+# A split with a short part needs every part at least this common (Zipf): a good word.
+GOOD_ZIPF = 3.0
 # Snowball's Dutch list (Whoosh ships it); folded forms, since tokens are folded first.
 STOP_WORDS: frozenset[str] = frozenset(stoplists["nl"])
 STEMMER_ALGORITHM = "dutch_porter"
@@ -77,7 +81,10 @@ _BANNED_MODIFIERS = frozenset(
 _BANNED_HEADS = frozenset("schap baar lijk ster heden loos loze zaam eren".split())
 # Rare words that end or start common ones by accident: mana|gers (managers).
 _BANNED_PARTS = frozenset("gers mana".split())
-_DIMINUTIVES = ("tjes", "pjes", "etjes", "jes", "tje", "pje", "etje", "je")
+# Heads a short modifier takes only by accident: bij|lagen is no "lagen" (layers) but attachments.
+_NOT_AFTER_SHORT = frozenset("lage lagen".split())
+# Plural, adjective and diminutive endings a compound's head may carry.
+_ENDINGS = ("en", "eren", "s", "e", "n", "tjes", "pjes", "etjes", "jes", "tje", "pje", "etje", "je")
 _VOWELS = frozenset("aeiou")
 
 
@@ -141,15 +148,23 @@ def lexicon() -> frozenset[str]:
     return frozenset(_data_words("nl_words.txt"))
 
 
+@lru_cache(maxsize=1)
+def short_parts() -> dict[str, tuple[float, str]]:
+    """Return the 3-letter words that may be compound parts: word -> (Zipf, roles "m"/"h"/"mh")."""
+    fields = iter(_data_words("nl_short.txt"))  # word zipf roles …
+    return {word: (float(zipf), roles) for word, zipf, roles in zip(fields, fields, fields)}
+
+
 def _lemmas(form: str) -> Iterator[str]:
     """Yield the base forms an inflected noun or adjective may come from (plural, -e, -je)."""
     yield form
-    for ending in ("en", "eren", "s", "e", "n"):
-        if form.endswith(ending) and len(form) - len(ending) >= MIN_PART:
-            yield from _respell(form[: -len(ending)])
-    for ending in _DIMINUTIVES:
-        if form.endswith(ending) and len(form) - len(ending) >= MIN_PART:
-            yield from _respell(form[: -len(ending)])
+    if form[-1] not in "ens":
+        return
+    for ending in _ENDINGS:
+        if form.endswith(ending) and len(form) - len(ending) >= SHORT_PART:
+            base = form[: -len(ending)]
+            # Spelling changes only before a vowel: gesprek|ken, taak|taken, but kers is no keer+s.
+            yield from _respell(base) if ending[0] == "e" else (base,)
 
 
 def _respell(base: str) -> Iterator[str]:
@@ -165,89 +180,149 @@ def _respell(base: str) -> Iterator[str]:
         yield base[:-1] + "s"  # huizen -> huis
 
 
-def _is_head(form: str) -> bool:
-    """Tell whether form can end a compound: a (possibly inflected) lexicon word."""
+@lru_cache(maxsize=262_144)
+def _zipf(form: str) -> float:
+    """Return how common a word is: the highest Zipf of the form and of the words it may inflect."""
+    # The whole word's measure: "roosteren" is as common as "rooster", so roos|teren loses.
+    zipfs, short = frequencies(), short_parts()
+    return max(zipfs.get(lemma, short.get(lemma, (0.0, ""))[0]) for lemma in _lemmas(form))
+
+
+def _head_zipf(head: str) -> float:
+    """Return how common a head is: as written when the frequency list knows it, else its lemma's."""
+    # As written first: goud|smeden, not goud|s|meden for the sake of "mede".
+    zipf = frequencies().get(head)
+    return _zipf(head) if zipf is None else zipf
+
+
+@lru_cache(maxsize=2)
+def _short_words(role: str) -> frozenset[str]:
+    """Return the 3-letter words that may be a part in this role ("m" modifier, "h" head)."""
+    return frozenset(word for word, (_, roles) in short_parts().items() if role in roles)
+
+
+@lru_cache(maxsize=262_144)
+def _head(form: str) -> str:
+    """Return the word a compound's head comes from (a lexicon word, or a short head, inflected), or ""."""
     # "-ing" and "-atie" words end in short words by accident: verbete|ring, combi|natie.
     if form.endswith("ing") and len(form) < 6 or form.endswith("atie") and len(form) < 7:
-        return False
-    words = lexicon()
-    return any(
-        lemma in words and lemma not in _BANNED_HEADS and lemma not in _BANNED_PARTS
-        for lemma in _lemmas(form)
-    )
+        return ""
+    words, short = lexicon(), _short_words("h")
+    for lemma in _lemmas(form):
+        if (lemma in words or lemma in short) and lemma not in _BANNED_HEADS and lemma not in _BANNED_PARTS:
+            return lemma
+    return ""
 
 
 def _modifiers(left: str) -> Iterator[str]:
     """Yield what the left part may be once a linking morpheme (-s-, -e-, -en-, -er-) is removed."""
     yield left
-    # -er- only when the left part is no word itself: kind|er|opvang, but meester|stuk.
-    links = ("s", "e", "en") if left in lexicon() else ("s", "e", "en", "er")
-    for link in links:
-        if left.endswith(link):
+    for link in ("s", "e", "en", "er"):
+        if left.endswith(link) and len(left) - len(link) >= MIN_PART:
             yield left[: -len(link)]
 
 
-def _split_at(word: str, start: int, depth: int) -> tuple[str, ...]:
-    """Return the split of word with its head at start, () if that is no valid split."""
+Split = tuple[tuple[str, ...], tuple[float, ...]]  # the parts, and how common each is
+
+
+def _known_modifier(left: str) -> tuple[str, float] | None:
+    """Return the word a left part is (without its linking morpheme) and how common it is."""
+    if len(left) == SHORT_PART:
+        # A short word is a modifier only as it stands (rug|klachten), never with a link.
+        return (left, short_parts()[left][0]) if left in _short_words("m") else None
+    words, zipfs = lexicon(), frequencies()
+    best, best_zipf, top = "", -1.0, -1.0
+    for reading in _modifiers(left):
+        if reading not in words or reading in _BANNED_MODIFIERS or reading in _BANNED_PARTS:
+            continue
+        zipf = zipfs.get(reading, 0.0)
+        top = max(top, zipf)
+        # -er- only when the left part is no word itself (kind|er|opvang, but meester|stuk),
+        # yet the split is as good as its best reading: "kinder" counts as common as "kind".
+        linked_er = reading != left and len(left) - len(reading) == 2 and left.endswith("er")
+        if not best or (zipf > best_zipf and not linked_er):
+            best, best_zipf = reading, zipf
+    return (best, top) if best else None
+
+
+def _split_at(word: str, start: int, depth: int) -> Split | None:
+    """Return the split of word with its head at start, None if that is no valid split."""
     head, left = word[start:], word[:start]
-    if left in _BANNED_MODIFIERS or not _is_head(head):
-        return ()
-    words = lexicon()
-    candidates = [
-        m for m in _modifiers(left)
-        if len(m) >= MIN_PART and m not in _BANNED_MODIFIERS and m not in _BANNED_PARTS
-    ]
+    lemma = _head(head)
+    if not lemma or left in _BANNED_MODIFIERS:
+        return None
     # A plain word before a compound of words: "beschikkings" is "beschikking" + -s-, not
     # "beschik|kings"; of several readings the most frequent word wins (personeel|s|jaar).
-    known = [modifier for modifier in candidates if modifier in words]
+    known = _known_modifier(left)
     if known:
-        zipfs = frequencies()
-        return (max(known, key=lambda modifier: zipfs.get(modifier, 0.0)), head)
-    if depth < 2:
+        split: Split = ((known[0], head), (known[1], _head_zipf(head)))
+    elif depth < 2 and len(left) >= MIN_PART:
         # Without its linking morpheme first: werknemers|tevredenheid|s -> ...|tevredenheid.
-        for modifier in reversed(candidates):
-            inner = _decompose(modifier, depth + 1)
-            if inner:
-                return (*inner, head)
-    return ()
+        readings = (m for m in reversed(list(_modifiers(left))) if m not in _BANNED_MODIFIERS)
+        inner = next(filter(None, (_best(m, depth + 1) for m in readings)), None)
+        if inner is None:
+            return None
+        split = ((*inner[0], head), (*inner[1], _head_zipf(head)))
+    else:
+        return None
+    if len(lemma) == SHORT_PART or any(len(part) == SHORT_PART for part in split[0][:-1]):
+        return split if _short_split_holds(word, split, head, lemma) else None
+    return split
+
+
+def _short_split_holds(word: str, split: Split, head: str, lemma: str) -> bool:
+    """Tell whether a split with a 3-letter part is believable (short parts split by accident)."""
+    # Every part is a common word (Zipf >= GOOD_ZIPF) and more common than the whole word:
+    # bij|baan and rug|klachten, but not oor|deel, bes|tellen, wet|houder or lam|pion.
+    if min(split[1]) < GOOD_ZIPF or min(split[1]) <= _zipf(word):
+        return False
+    if len(split[0][-2]) != SHORT_PART:
+        return True
+    # After a short modifier the head is no function word (bij|zonder) and is written as its
+    # word begins (zak|ken, vrij|e), not respelled: bij|lage would put "bijlage" under "laag".
+    return lemma not in STOP_WORDS and lemma not in _NOT_AFTER_SHORT and head.startswith(lemma)
 
 
 @lru_cache(maxsize=262_144)
-def _decompose(word: str, depth: int = 0) -> tuple[str, ...]:
-    """Return the lexicon words a compound is made of, left to right; () if none."""
+def _best(word: str, depth: int = 0) -> Split | None:
+    """Return the best split of word into lexicon words, left to right, None if none wins."""
     # Koehn & Knight (2003): of the splits into known words, take the one with the fewest parts
     # (Dutch compounds are right-headed, so that is the top-level split) and, among those, the
     # highest mean Zipf frequency; split only when that beats the whole word's own frequency,
     # so "gesprekken" stays whole (not gesp|rekken) and "doelstelling" is doel|stelling, not
     # doels|telling. A modifier inside a split (depth > 0) must split to be valid at all.
-    zipfs = frequencies()
-    baseline = zipfs.get(word, 0.0) if depth == 0 else -1.0
-    best: tuple[str, ...] = ()
+    baseline = _zipf(word) if depth == 0 else -1.0
+    best: Split | None = None
     best_key: tuple[int, float] | None = None
-    for start in range(MIN_PART, len(word) - MIN_PART + 1):
-        split = _split_at(word, start, depth)
-        if not split:
+    for start in range(SHORT_PART, len(word) - SHORT_PART + 1):
+        # The head test first, here: most cuts fail it, and it is cached.
+        split = _split_at(word, start, depth) if _head(word[start:]) else None
+        if split is None:
             continue
-        key = (-len(split), sum(zipfs.get(part, 0.0) for part in split) / len(split))
+        key = (-len(split[0]), sum(split[1]) / len(split[1]))
         if best_key is None or key > best_key:
             best, best_key = split, key
-    return best if best_key is not None and best_key[1] > baseline else ()
+    return best if best_key is not None and best_key[1] > baseline else None
+
+
+def _decompose(word: str) -> tuple[str, ...]:
+    """Return the lexicon words a compound is made of, left to right; () if none."""
+    split = _best(word)
+    return split[0] if split else ()
 
 
 @lru_cache(maxsize=262_144)
 def _split_folded(word: str) -> tuple[str, ...]:
     if _FOLDED_JOINERS.search(word):
-        # Explicit boundaries are trusted down to two letters ("HR-managers"); each piece may
-        # itself be a compound ("multi-inzetbaarheidsmaatregelen").
-        parts: list[str] = []
-        for piece in _FOLDED_JOINERS.split(word):
-            if len(piece) >= 2:
-                parts.append(piece)
-                parts.extend(_split_folded(piece))
-        return tuple(dict.fromkeys(parts))
-    if len(word) < 2 * MIN_PART or not word.isalpha():
+        # Explicit boundaries are trusted down to two letters ("HR-managers").
+        pieces: tuple[str, ...] = tuple(piece for piece in _FOLDED_JOINERS.split(word) if len(piece) >= 2)
+    elif len(word) < 2 * SHORT_PART or not word.isalpha():
         return ()
-    return _decompose(word)
+    else:
+        pieces = _decompose(word)
+    # Each piece may itself be a compound and give its parts too: "multi-inzetbaarheidsmaatregelen",
+    # werkdruk|scan (so "druk" finds it), bedrijfs|noodplan (so "plan" does).
+    return tuple(dict.fromkeys(part for piece in pieces for part in (piece, *_split_folded(piece))))
 
 
 def split_compound(word: str) -> list[str]:

@@ -8,7 +8,8 @@ dependency; put it in a throw-away venv and on PYTHONPATH):
     PYTHONPATH=/tmp/wf/lib/python3.11/site-packages python scripts/build_lexicon.py /tmp/hunspell-nl
 
 nl_words.txt is OpenTaal's word list (BSD-3-Clause or CC BY 3.0, at the user's choice);
-nl_freq.txt holds wordfreq's Dutch frequencies (CC BY-SA 4.0). Each licence file is written
+nl_freq.txt holds wordfreq's Dutch frequencies (CC BY-SA 4.0); nl_short.txt the 3-letter words
+chosen below (SHORT_PARTS) that may be compound parts, with their frequencies. Each licence file is written
 next to its data so the attribution travels with it.
 """
 
@@ -27,6 +28,25 @@ DATA = Path(__file__).resolve().parent.parent / "index" / "lexicon"
 # Lower-case initial only: capitalised entries are names, which are not compound parts.
 _PLAIN_WORD = re.compile(r"[a-z]+")
 
+# The 3-letter words that may be a compound part, chosen by hand from OpenTaal's 3-letter entries
+# with a wordfreq Zipf of about 3.5 or more: nouns and adjectives that really make compounds
+# (rug|klachten, productie|hal, bij|baan). Left out: function words, particles and prefixes
+# (aan, uit, toe, mee, ver, ont, her, mis, vol, los), verbs, names, English words, abbreviations,
+# and words that begin or end many words by accident (sla, gel, dia, kar, mat, kat, ham, net).
+# "m": only as a modifier (bij|baan, not honing|bij), "h": only as a head (snel|weg, not
+# weg|rennen), "mh": either.
+SHORT_PARTS = {
+    "mh": """
+        aap arm bad bak bal bar bed bod bol bom bos box bus cel dag dak dal dam dek dik dok dun
+        eik eis erf gas gat gif hal hek hof hok hol jas job juf kap kas kei kip kok kop koe lab
+        lak lam lap las les lid lip lof mes mol man nek nul oma oog oom oor opa oud pad pak pan
+        pen pet pil pin pop pot put ras rat rek rem rib rit rok rol rug ruw sap ski sok som tak
+        tas til tip tol top uil uur vak vat vee vet vis vos wal web wet wit wol zak zee zon
+    """,
+    "m": "bij eer nep",
+    "h": "weg",
+}
+
 
 def read_stems(dic: Path) -> set[str]:
     """Return the folded base forms of a hunspell .dic file that can be compound parts."""
@@ -40,6 +60,16 @@ def read_stems(dic: Path) -> set[str]:
         if len(folded) >= MIN_PART and _PLAIN_WORD.fullmatch(folded):
             words.add(folded)
     return words
+
+
+def read_short(dic: Path) -> dict[str, str]:
+    """Return SHORT_PARTS as word -> roles, each checked against the hunspell .dic file."""
+    entries = {fold(line.split("/", 1)[0].strip()) for line in dic.read_text(encoding="utf-8").splitlines()[1:]}
+    roles = {word: role for role, words in SHORT_PARTS.items() for word in words.split()}
+    unknown = sorted(set(roles) - entries)
+    if unknown:
+        raise SystemExit(f"SHORT_PARTS not in {dic}: {' '.join(unknown)}")
+    return roles
 
 
 def read_frequencies(lexicon: set[str]) -> dict[str, float]:
@@ -101,6 +131,16 @@ def main() -> None:
         "# Zipf frequencies (log10 per billion words) of Dutch words, from wordfreq "
         "(CC BY-SA 4.0, see WORDFREQ-LICENSE.txt)\n"
         + "".join(f"{word} {zipf}\n" for word, zipf in sorted(zipfs.items())),
+        encoding="utf-8",
+    )
+    from wordfreq import zipf_frequency  # dev-time only
+
+    (DATA / "nl_short.txt").write_text(
+        "# 3-letter Dutch words that may be compound parts (scripts/build_lexicon.py SHORT_PARTS),\n"
+        "# each an entry of OpenTaal's word list, with its wordfreq Zipf frequency and its role:\n"
+        "# m = modifier only, h = head only, mh = either. Licences: OPENTAAL-LICENSE.txt, WORDFREQ-LICENSE.txt.\n"
+        + "".join(f"{word} {round(zipf_frequency(word, 'nl'), 1)} {role}\n"
+                  for word, role in sorted(read_short(dic).items())),
         encoding="utf-8",
     )
     write_notice(DATA / "WORDFREQ-LICENSE.txt")

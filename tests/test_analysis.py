@@ -104,7 +104,8 @@ def test_split_compound_makes_no_nonsense_splits(word: str) -> None:
 
 def test_split_compound_drops_linking_morphemes_and_short_parts() -> None:
     assert split_compound("werknemerstevredenheidsonderzoek") == ["werknemer", "tevredenheid", "onderzoek"]
-    assert split_compound("ideeënbus") == []  # "bus" is shorter than a part may be
+    assert split_compound("ideeënbus") == ["idee", "bus"]  # a 3-letter head of the chosen list
+    assert split_compound("kinderopvang") == ["kinder", "opvang"]  # -er-, as common as "kind"
     assert all(len(part) >= 4 for part in split_compound("oplossingsrichting"))
 
 
