@@ -21,7 +21,7 @@ from archive.http import PoliteClient
 from archive.notes import Note, parse_note
 from archive.parse_cache import ParseCache, cache_key, parse_with
 from archive.runs import save_run
-from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE, Progress, SiteCrawler, SiteSummary
+from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE, Progress, SiteCrawler, SiteSummary, parse_case_safely
 from archive.site_urls import case_aliases, case_id_from_url, check_start_url, same_host
 from archive.store import ArchiveStore, Version, open_store, utc_now
 
@@ -32,13 +32,36 @@ KnownNames = Mapping[str, Sequence[str]] | Sequence[str] | None
 
 
 def iter_cases(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
-               known_companies: KnownNames = None, cache: ParseCache | None = None) -> Iterator[tuple[Version, Case]]:
-    """Every archived case page (its newest version), parsed (or taken from the parse cache)."""
+               known_companies: KnownNames = None, cache: ParseCache | None = None,
+               problems: list[str] | None = None) -> Iterator[tuple[Version, Case]]:
+    """Every archived case page (its newest version), parsed (or taken from the parse cache).
+
+    A page that cannot be parsed is left out with a warning, and listed in ``problems``.
+    """
     context = cache_key("case", selectors or {}, known_companies)
     for version in store.iter_latest(NS_PAGE):
         if version.meta.get("kind") == "case":
-            yield version, parse_with(cache, (context, version.key, version.sha256),
-                                      lambda: parse_case(store.read(version), version.key, selectors, known_companies))
+            try:
+                case = parse_with(cache, (context, version.key, version.sha256),
+                                  lambda: _parse_or_raise(store, version, selectors, known_companies))
+            except _Unparseable as exc:
+                log.warning("[index] %s: %s; left out", version.key, exc)
+                if problems is not None:
+                    problems.append(f"{version.key}: {exc}")
+                continue
+            yield version, case
+
+
+class _Unparseable(Exception):
+    """An archived case page that cannot be parsed (the message says why)."""
+
+
+def _parse_or_raise(store: ArchiveStore, version: Version, selectors: Mapping[str, str] | None,
+                    known_companies: KnownNames) -> Case:
+    case, why = parse_case_safely(store.read(version), version.key, selectors, known_companies)
+    if case is None:
+        raise _Unparseable(why)
+    return case
 
 
 def iter_notes(store: ArchiveStore, cache: ParseCache | None = None) -> Iterator[tuple[Version, Note]]:
@@ -49,19 +72,31 @@ def iter_notes(store: ArchiveStore, cache: ParseCache | None = None) -> Iterator
 
 
 def update_site_channels(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
-                         parsed: Mapping[str, Case] | None = None) -> list[str]:
-    """Record the channels linked from archived case pages for the YouTube harvest; return them.
+                         parsed: Mapping[str, Case] | None = None) -> dict[str, list[str]]:
+    """Record the channels linked from archived case pages, each with the pages that link it.
 
-    ``parsed`` holds cases this run already parsed (by URL), so they are not parsed twice.
+    ``parsed`` holds cases this run already parsed (by URL), so they are not parsed twice; a page
+    that cannot be parsed was reported when it was fetched and is left out here.
     """
     parsed = parsed or {}
-    channels: set[str] = set()
+    channels: dict[str, list[str]] = {}
     for version in store.iter_latest(NS_PAGE):
         if version.meta.get("kind") == "case":
-            case = parsed.get(version.key) or parse_case(store.read(version), version.key, selectors)
-            channels.update(case.channels)
-    store.set_state(SITE_CHANNELS_STATE, sorted(channels))
-    return sorted(channels)
+            case = parsed.get(version.key) or _parse_or_none(store, version, selectors)
+            for channel in case.channels if case is not None else ():
+                channels.setdefault(channel, []).append(version.key)
+    channels = {text: sorted(pages) for text, pages in sorted(channels.items())}
+    store.set_state(SITE_CHANNELS_STATE, channels)
+    return channels
+
+
+def _parse_or_none(store: ArchiveStore, version: Version, selectors: Mapping[str, str] | None,
+                   known_companies: KnownNames = None) -> Case | None:
+    """An archived case page parsed, or None (with a warning) if it cannot be parsed."""
+    case, why = parse_case_safely(store.read(version), version.key, selectors, known_companies)
+    if case is None:
+        log.warning("[site] %s: %s; left out", version.key, why)
+    return case
 
 
 def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary) -> None:
@@ -119,7 +154,7 @@ def harvest_site(
             crawler.close()
         summary = crawler.summary
         read_notes(store, attachments, summary)
-        summary.channels = update_site_channels(store, settings.site.selectors, crawler.cases)
+        summary.channels = list(update_site_channels(store, settings.site.selectors, crawler.cases))
     save_run(settings.data_dir, "harvest site", summary.to_dict(), started, summary.exit_code)
     return summary
 

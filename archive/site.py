@@ -68,6 +68,18 @@ class SiteSummary:
         }
 
 
+def parse_case_safely(body: bytes, url: str, selectors: Mapping[str, str] | None = None,
+                      known_companies: Mapping[str, Sequence[str]] | Sequence[str] | None = None
+                      ) -> tuple[Case | None, str]:
+    """A case page parsed, or None and why not: one malformed page must not stop a run."""
+    try:
+        return parse_case(body, url, selectors, known_companies), ""
+    except RecursionError:
+        return None, "the page cannot be parsed: its markup is nested too deeply"
+    except Exception as exc:  # a page is untrusted input; whatever it breaks, the crawl goes on
+        return None, f"the page cannot be parsed: {type(exc).__name__}: {exc}"
+
+
 @dataclass(frozen=True)
 class ListingLinks:
     """What a listing page links to: more listing pages and case pages."""
@@ -232,7 +244,12 @@ class SiteCrawler:
             body = self.fetch(url, NS_PAGE, "case")
             if body is None:
                 continue
-            case = self.cases[url] = parse_case(body, url, self.selectors, self.known_companies)
+            case, why = parse_case_safely(body, url, self.selectors, self.known_companies)
+            if case is None:
+                self.summary.count("case", "unparseable")
+                self._fail(url, why)
+                continue
+            self.cases[url] = case
             for warning in case.warnings:
                 log.warning("[site] %s: %s", url, warning)
                 self.summary.warnings.append(f"{url}: {warning}")

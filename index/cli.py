@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from archive.config import EXAMPLE_CONFIG, Settings, load_settings
-from archive.errors import CaseArchiveError, ConfigError
+from archive.errors import EXIT_OK, EXIT_PARTIAL, CaseArchiveError, ConfigError
 from archive.redact import install_log_redaction, redact
 from index.output import TerminalProgress, print_table
 
@@ -222,6 +222,9 @@ def index_cmd(obj: Context, rebuild: bool, taxonomy: str | None) -> None:
     click.echo(f"{kind} the index ({report.reason}): {report.added} added, {report.updated} updated, "
                f"{report.deleted} deleted, {report.unchanged} unchanged; {report.total} units, "
                f"{report.links} links, {report.seconds:.1f} s")
+    for failure in report.failures:
+        click.echo(f"left out: {failure}", err=True)
+    click.get_current_context().exit(EXIT_PARTIAL if report.failures else EXIT_OK)
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})

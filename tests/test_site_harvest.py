@@ -8,7 +8,7 @@ import pytest
 
 from archive.cases import describe_case, harvest_notes, harvest_site, iter_cases, iter_notes
 from archive.errors import ConfigError, InputError, NotFoundError
-from archive.harvest import SITE_CHANNELS_STATE, channel_targets
+from archive.harvest import channel_targets, read_site_channels
 from archive.sample_server import SamplePlatformServer
 from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE
 from archive.store import open_store
@@ -154,9 +154,10 @@ def test_channels_linked_from_case_pages_are_handed_to_the_youtube_harvest(
     assert summary.channels == ["@kennisbanksocialeinnovatie", "UC6XpRSGS236lYZmcCjkBE4g"]
     settings = site_settings(tmp_path / "data", server)
     with open_store(tmp_path / "data") as store:
-        discovered = store.get_state(SITE_CHANNELS_STATE)
-    assert discovered == summary.channels
-    assert [str(ref) for ref in channel_targets(settings, [], discovered)] == discovered
+        discovered = read_site_channels(store)
+    assert list(discovered) == summary.channels
+    assert all(pages and all(page.startswith(server.url) for page in pages) for pages in discovered.values())
+    assert [str(ref) for ref in channel_targets(settings, [], discovered).refs] == summary.channels
 
 
 def test_harvest_notes_refetches_conditionally_and_reads_the_notes(
