@@ -245,8 +245,7 @@ class SiteCrawler:
             if body is None:
                 continue
             case, why = parse_case_safely(body, url, self.selectors, self.known_companies)
-            if case is None:
-                self.summary.count("case", "unparseable")
+            if case is None:  # archived as fetched; listed as a failure, left out of the index
                 self._fail(url, why)
                 continue
             self.cases[url] = case

@@ -276,10 +276,13 @@ def report(obj: Context, fmt: str) -> None:
                                 ("Cases with no video", "cases_without_video", ["id", "title"]),
                                 ("Videos without a transcript", "videos_without_transcript", ["id", "reason", "title"]),
                                 ("Weak link suggestions (confirm or reject)", "weak_suggestions",
-                                 ["source", "target", "confidence"])]:
+                                 ["source", "target", "confidence"]),
+                                ("Channel links that name no channel (the pages that link them)",
+                                 "unresolved_channels", ["reference", "reason", "pages"])]:
         click.echo(f"\n{title}: {len(data[key])}")
         if data[key]:
-            print_table(columns, [[row[c] for c in columns] for row in data[key]])
+            print_table(columns, [[", ".join(row[c]) if isinstance(row[c], list) else row[c] for c in columns]
+                                  for row in data[key]])
     click.echo("\nLast runs:")
     print_table(["command", "finished", "exit"], [[r["command"], r["finished_at"], r["exit_code"]]
                                                  for r in data["last_runs"]])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from archive.config import Settings
+from archive.harvest import UNRESOLVED_STATE
 from archive.runs import list_runs
 from archive.store import open_store
 from archive.transcripts import transcript_gaps
@@ -30,6 +31,7 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
     suggestions = [l for l in links if l["status"] == "auto" and l["confidence"] < 0.5]
     with open_store(settings.data_dir) as store:
         gaps = transcript_gaps(store, settings)
+        unresolved = store.get_state(UNRESOLVED_STATE, {})
     runs = list_runs(settings.data_dir)
     latest: dict[str, dict[str, Any]] = {}
     for run in runs:
@@ -48,5 +50,8 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
                                        "reason": reason} for vid, reason in sorted(gaps.items())],
         "weak_suggestions": [{"source": l["source"], "target": l["target"], "confidence": l["confidence"]}
                              for l in suggestions],
+        "unresolved_channels": [{"reference": text, "reason": entry["reason"], "pages": entry["pages"],
+                                 "since": entry.get("since"), "checked_at": entry.get("checked_at")}
+                                for text, entry in sorted(unresolved.items())],
         "last_runs": changes,
     }
