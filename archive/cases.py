@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import requests
 
@@ -99,8 +99,13 @@ def _parse_or_none(store: ArchiveStore, version: Version, selectors: Mapping[str
     return case
 
 
-def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary) -> None:
-    """Parse the archived attachments at ``urls``, count them and remember each one's outcome."""
+def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary,
+               linked_from: Mapping[str, Sequence[str]] | None = None) -> None:
+    """Parse the archived attachments at ``urls``, count them and remember each one's outcome.
+
+    ``linked_from`` names the case pages that link each note: a failure lists them.
+    """
+    linked_from = linked_from or {}
     outcomes = store.get_state(STATE_NOTES, {})
     for url in urls:
         version = store.latest(NS_ATTACHMENT, url)
@@ -113,9 +118,20 @@ def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary) -
             summary.notes_read += 1
         else:
             summary.notes_failed += 1
-            log.warning("[site] %s: note not read: %s", url, note.reason)
-            summary.failures.append(f"{url}: note not read: {note.reason}")
+            pages = linked_from.get(url)
+            where = f" (linked from {', '.join(pages)})" if pages else ""
+            log.warning("[site] %s: note not read: %s%s", url, note.reason, where)
+            summary.failures.append(f"{url}: note not read: {note.reason}{where}")
     store.set_state(STATE_NOTES, outcomes)
+
+
+def _linking_pages(cases: Iterable[tuple[str, Case]]) -> dict[str, list[str]]:
+    """For each attachment URL, the case pages that link it."""
+    pages: dict[str, list[str]] = {}
+    for url, case in cases:
+        for attachment in case.attachments:
+            pages.setdefault(attachment.url, []).append(url)
+    return pages
 
 
 def _client(settings: Settings, sleep: Callable[[float], None] | None,
@@ -153,7 +169,7 @@ def harvest_site(
         finally:
             crawler.close()
         summary = crawler.summary
-        read_notes(store, attachments, summary)
+        read_notes(store, attachments, summary, _linking_pages(crawler.cases.items()))
         summary.channels = list(update_site_channels(store, settings.site.selectors, crawler.cases))
     save_run(settings.data_dir, "harvest site", summary.to_dict(), started, summary.exit_code)
     return summary
@@ -169,8 +185,9 @@ def harvest_notes(
     """Fetch (conditionally) and read the notes that archived case pages link; save the run."""
     started = utc_now()
     with open_store(settings.data_dir) as store:
-        urls = list(dict.fromkeys(a.url for version, case in iter_cases(store, settings.site.selectors)
-                                  for a in case.attachments if same_host(a.url, version.key)))
+        cases = [(version.key, case) for version, case in iter_cases(store, settings.site.selectors)]
+        urls = list(dict.fromkeys(a.url for key, case in cases
+                                  for a in case.attachments if same_host(a.url, key)))
         crawler = SiteCrawler(store, _client(settings, sleep, clock), selectors=settings.site.selectors,
                               progress=progress)
         try:
@@ -178,7 +195,7 @@ def harvest_notes(
         finally:
             crawler.close()
         summary = crawler.summary
-        read_notes(store, urls, summary)
+        read_notes(store, urls, summary, _linking_pages(cases))
     save_run(settings.data_dir, "harvest notes", summary.to_dict(), started, summary.exit_code)
     return summary
 

@@ -131,6 +131,7 @@ class SiteCrawler:
         self.summary = SiteSummary()
         self._robots: dict[str, RobotsPolicy] = {}
         self.cases: dict[str, Case] = {}
+        self.found_on: dict[str, str] = {}  # case page → the listing page that linked it first
 
     # -- politeness -------------------------------------------------------------------------
 
@@ -162,8 +163,10 @@ class SiteCrawler:
     # -- fetching ---------------------------------------------------------------------------
 
     def _fail(self, url: str, reason: str) -> None:
-        log.warning("[site] %s: %s", url, reason)
-        self.summary.failures.append(f"{url}: {reason}")
+        source = self.found_on.get(url)
+        where = f" (linked from {source})" if source else ""
+        log.warning("[site] %s: %s%s", url, reason, where)
+        self.summary.failures.append(f"{url}: {reason}{where}")
 
     def fetch(self, url: str, namespace: str, kind: str) -> bytes | None:
         """Fetch one URL into the archive (conditional GET); its bytes, or None if it failed."""
@@ -233,6 +236,8 @@ class SiteCrawler:
                         seen.add(page)
                         queue.append(page)
                 case_urls.update(dict.fromkeys(links.cases))
+                for case_url in links.cases:
+                    self.found_on.setdefault(case_url, url)
         # Cases archived earlier but no longer listed: one conditional request tells if they are gone.
         for key in self.store.keys(NS_PAGE):
             latest = self.store.latest(NS_PAGE, key)

@@ -213,18 +213,23 @@ def status(obj: Context, fmt: str) -> None:
 @pass_ctx
 def index_cmd(obj: Context, rebuild: bool, taxonomy: str | None) -> None:
     """Build or update the search index from the archive (no network)."""
+    from archive.runs import save_run
+    from archive.store import utc_now
     from index.service import build
 
+    started = utc_now()
     with TerminalProgress("units") as progress:
         report = build(obj.settings, rebuild=rebuild, taxonomy_path=Path(taxonomy) if taxonomy else None,
                        progress=progress)
+    code = EXIT_PARTIAL if report.failures else EXIT_OK
+    save_run(obj.settings.data_dir, "index", report.to_dict(), started, code)
     kind = "Rebuilt" if report.rebuilt else "Updated"
     click.echo(f"{kind} the index ({report.reason}): {report.added} added, {report.updated} updated, "
                f"{report.deleted} deleted, {report.unchanged} unchanged; {report.total} units, "
                f"{report.links} links, {report.seconds:.1f} s")
     for failure in report.failures:
         click.echo(f"left out: {failure}", err=True)
-    click.get_current_context().exit(EXIT_PARTIAL if report.failures else EXIT_OK)
+    click.get_current_context().exit(code)
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})

@@ -122,6 +122,9 @@ def test_index_lists_an_archived_page_it_cannot_parse_and_exits_1(world: World) 
     done = world.cli("index", "--rebuild")
     assert done.returncode == 1, done.stderr
     assert f"{world.server.url}/{BROKEN}/" in done.stderr and "nested too deeply" in done.stderr
+    run = last_run(world.data_dir)
+    assert run is not None and run["command"] == "index" and run["exit_code"] == 1
+    assert [f.split(": ", 1)[0] for f in run["failures"]] == [f"{world.server.url}/{BROKEN}/"]
 
 
 def _lookups(fake: FakeYouTube) -> set[tuple[str, str, str]]:
