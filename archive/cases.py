@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Container, Iterable, Iterator, Mapping, Sequence
 
 import requests
 
@@ -45,8 +45,9 @@ def iter_cases(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
                 case = parse_with(cache, (context, version.key, version.sha256),
                                   lambda: _parse_or_raise(store, version, selectors, known_companies))
             except _Unparseable as exc:
-                log.warning("[index] %s: %s; left out", version.key, exc)
-                if problems is not None:
+                if problems is None:
+                    log.warning("[index] %s: %s; left out", version.key, exc)
+                else:  # the caller lists it, once
                     problems.append(f"{version.key}: {exc}")
                 continue
             yield version, case
@@ -72,16 +73,17 @@ def iter_notes(store: ArchiveStore, cache: ParseCache | None = None) -> Iterator
 
 
 def update_site_channels(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
-                         parsed: Mapping[str, Case] | None = None) -> dict[str, list[str]]:
+                         parsed: Mapping[str, Case] | None = None,
+                         unparseable: Container[str] = ()) -> dict[str, list[str]]:
     """Record the channels linked from archived case pages, each with the pages that link it.
 
-    ``parsed`` holds cases this run already parsed (by URL), so they are not parsed twice; a page
-    that cannot be parsed was reported when it was fetched and is left out here.
+    ``parsed`` holds cases this run already parsed (by URL), so they are not parsed twice;
+    ``unparseable`` the pages this run could not parse (and reported): they are left out.
     """
     parsed = parsed or {}
     channels: dict[str, list[str]] = {}
     for version in store.iter_latest(NS_PAGE):
-        if version.meta.get("kind") == "case":
+        if version.meta.get("kind") == "case" and version.key not in unparseable:
             case = parsed.get(version.key) or _parse_or_none(store, version, selectors)
             for channel in case.channels if case is not None else ():
                 channels.setdefault(channel, []).append(version.key)
@@ -170,7 +172,8 @@ def harvest_site(
             crawler.close()
         summary = crawler.summary
         read_notes(store, attachments, summary, _linking_pages(crawler.cases.items()))
-        summary.channels = list(update_site_channels(store, settings.site.selectors, crawler.cases))
+        summary.channels = list(update_site_channels(store, settings.site.selectors, crawler.cases,
+                                                     crawler.unparseable))
     save_run(settings.data_dir, "harvest site", summary.to_dict(), started, summary.exit_code)
     return summary
 

@@ -132,6 +132,7 @@ class SiteCrawler:
         self._robots: dict[str, RobotsPolicy] = {}
         self.cases: dict[str, Case] = {}
         self.found_on: dict[str, str] = {}  # case page → the listing page that linked it first
+        self.unparseable: set[str] = set()  # case pages fetched this run that cannot be parsed
 
     # -- politeness -------------------------------------------------------------------------
 
@@ -251,6 +252,7 @@ class SiteCrawler:
                 continue
             case, why = parse_case_safely(body, url, self.selectors, self.known_companies)
             if case is None:  # archived as fetched; listed as a failure, left out of the index
+                self.unparseable.add(url)
                 self._fail(url, why)
                 continue
             self.cases[url] = case

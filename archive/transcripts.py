@@ -433,8 +433,10 @@ def load_transcripts(store: ArchiveStore, corrections: Corrections | None = None
             try:
                 passages = _unpack(read())
             except (CaptionError, ArchiveCorrupt, KeyError) as exc:
-                log.warning("[transcripts] %s: archived %s cannot be read: %s", meta.get("video_id"), version.key, exc)
-                if problems is not None:
+                if problems is None:
+                    log.warning("[transcripts] %s: archived %s cannot be read: %s", meta.get("video_id"),
+                                version.key, exc)
+                else:  # the caller lists it, once
                     problems.append(f"{version.key}: the archived captions cannot be read: {exc}")
                 continue
         yield Transcript(video_id=meta["video_id"], language=meta["language"], kind=meta["kind"],

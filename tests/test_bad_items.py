@@ -72,8 +72,13 @@ def test_a_clean_update_lists_each_bad_item_and_harvests_the_rest(world: World) 
 
 def test_report_lists_unresolved_channel_links_with_their_pages(world: World) -> None:
     break_things(world)
-    world.update()
-    unknown_url = f"{world.server.url}/{UNKNOWN_LINK}/"
+    done = world.cli("update")
+    assert done.returncode == 1, done.stderr
+    unknown_url, broken_url = f"{world.server.url}/{UNKNOWN_LINK}/", f"{world.server.url}/{BROKEN}/"
+    # Each problem is a warning once while the run goes on, and a line once in its summary.
+    for item in (broken_url + ":", "c/OnbekendKanaal", CORRUPT):
+        assert done.stderr.count(item) == 1, (item, done.stderr)
+        assert sum(item in line for line in done.stdout.splitlines() if "failed:" in line) == 1, done.stdout
     table = world.cli("report")
     assert table.returncode == 0, table.stderr
     section = table.stdout.split("Channel links that name no channel", 1)[1]
