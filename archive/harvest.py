@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 SITE_CHANNELS_STATE = "site/channels"
 # Channel references that named no channel, with why and the pages that named them (``report``).
 UNRESOLVED_STATE = "youtube/unresolved"
-CONFIG_SOURCE = "youtube.channels (config)"
+CONFIG_SOURCE = "the config (youtube.channels)"
 
 
 def read_site_channels(store: ArchiveStore) -> dict[str, list[str]]:
@@ -65,8 +65,8 @@ def channel_targets(settings: Settings, explicit: Iterable[str], discovered: Map
             continue
         if ref not in targets.sources:
             targets.refs.append(ref)
-        targets.sources.setdefault(ref, [])
-        targets.sources[ref].extend(p for p in pages if p not in targets.sources[ref])
+        named_on = targets.sources.setdefault(ref, [])
+        named_on.extend(page for page in pages if page not in named_on)
     return targets
 
 
@@ -75,7 +75,7 @@ def record_unresolved(store: ArchiveStore, summary: HarvestSummary) -> None:
     known = store.get_state(UNRESOLVED_STATE, {})
     now = utc_now()
     # A run stopped by the quota did not reach every reference: those keep what was known.
-    entries = {text: entry for text, entry in known.items()} if summary.stopped_by_quota else {}
+    entries = dict(known) if summary.stopped_by_quota else {}
     for problem in summary.unresolved:
         since = (known.get(problem["item"]) or {}).get("since", now)
         entries[problem["item"]] = {"reason": problem["reason"], "pages": problem["sources"], "since": since,
