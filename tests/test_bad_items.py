@@ -11,6 +11,8 @@ from archive.harvest import SITE_CHANNELS_STATE, UNRESOLVED_STATE, harvest_youtu
 from archive.runs import last_run
 from archive.store import open_store
 from index.demo import sample_root
+from index.service import taxonomy_for
+from index.sources import load_sources
 from tests.fake_youtube import FakeYouTube
 from tests.update_world import World, add_sentence, answers, world  # noqa: F401 (the fixture)
 
@@ -68,6 +70,12 @@ def test_a_clean_update_lists_each_bad_item_and_harvests_the_rest(world: World) 
     unresolved = summary["sources"]["youtube"]["detail"]["unresolved"]
     assert unresolved == [{"item": "c/OnbekendKanaal", "reason": "YouTube channel not found: c/OnbekendKanaal",
                            "sources": [unknown_url]}]
+    # The case page that links the channel as /user/ links it for the index, as a handle would.
+    sources = load_sources(world.settings, taxonomy_for(world.settings))
+    user_case = next(c for c in sources.cases if c.url.endswith(f"/{USER_LINK}/"))
+    assert "user/KennisbankSI" in user_case.channels
+    assert sources.channel_of_case_link["user/kennisbanksi"] == "UCPtYgjmUhBel31iEl2hpChY"
+    assert not any(c.url.endswith(f"/{BROKEN}/") for c in sources.cases)
 
 
 def test_report_lists_unresolved_channel_links_with_their_pages(world: World) -> None:
