@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Container, Iterable, Iterator, Mapping, Sequence
 
 import requests
 
@@ -21,7 +21,7 @@ from archive.http import PoliteClient
 from archive.notes import Note, parse_note
 from archive.parse_cache import ParseCache, cache_key, parse_with
 from archive.runs import save_run
-from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE, Progress, SiteCrawler, SiteSummary
+from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE, Progress, SiteCrawler, SiteSummary, parse_case_safely
 from archive.site_urls import case_aliases, case_id_from_url, check_start_url, same_host
 from archive.store import ArchiveStore, Version, open_store, utc_now
 
@@ -32,13 +32,37 @@ KnownNames = Mapping[str, Sequence[str]] | Sequence[str] | None
 
 
 def iter_cases(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
-               known_companies: KnownNames = None, cache: ParseCache | None = None) -> Iterator[tuple[Version, Case]]:
-    """Every archived case page (its newest version), parsed (or taken from the parse cache)."""
+               known_companies: KnownNames = None, cache: ParseCache | None = None,
+               problems: list[str] | None = None) -> Iterator[tuple[Version, Case]]:
+    """Every archived case page (its newest version), parsed (or taken from the parse cache).
+
+    A page that cannot be parsed is left out with a warning, and listed in ``problems``.
+    """
     context = cache_key("case", selectors or {}, known_companies)
     for version in store.iter_latest(NS_PAGE):
         if version.meta.get("kind") == "case":
-            yield version, parse_with(cache, (context, version.key, version.sha256),
-                                      lambda: parse_case(store.read(version), version.key, selectors, known_companies))
+            try:
+                case = parse_with(cache, (context, version.key, version.sha256),
+                                  lambda: _parse_or_raise(store, version, selectors, known_companies))
+            except _Unparseable as exc:
+                if problems is None:
+                    log.warning("[index] %s: %s; left out", version.key, exc)
+                else:  # the caller lists it, once
+                    problems.append(f"{version.key}: {exc}")
+                continue
+            yield version, case
+
+
+class _Unparseable(Exception):
+    """An archived case page that cannot be parsed (the message says why)."""
+
+
+def _parse_or_raise(store: ArchiveStore, version: Version, selectors: Mapping[str, str] | None,
+                    known_companies: KnownNames) -> Case:
+    case, why = parse_case_safely(store.read(version), version.key, selectors, known_companies)
+    if case is None:
+        raise _Unparseable(why)
+    return case
 
 
 def iter_notes(store: ArchiveStore, cache: ParseCache | None = None) -> Iterator[tuple[Version, Note]]:
@@ -49,23 +73,41 @@ def iter_notes(store: ArchiveStore, cache: ParseCache | None = None) -> Iterator
 
 
 def update_site_channels(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
-                         parsed: Mapping[str, Case] | None = None) -> list[str]:
-    """Record the channels linked from archived case pages for the YouTube harvest; return them.
+                         parsed: Mapping[str, Case] | None = None,
+                         unparseable: Container[str] = ()) -> dict[str, list[str]]:
+    """Record the channels linked from archived case pages, each with the pages that link it.
 
-    ``parsed`` holds cases this run already parsed (by URL), so they are not parsed twice.
+    ``parsed`` holds cases this run already parsed (by URL), so they are not parsed twice;
+    ``unparseable`` the pages this run could not parse (and reported): they are left out.
     """
     parsed = parsed or {}
-    channels: set[str] = set()
+    channels: dict[str, list[str]] = {}
     for version in store.iter_latest(NS_PAGE):
-        if version.meta.get("kind") == "case":
-            case = parsed.get(version.key) or parse_case(store.read(version), version.key, selectors)
-            channels.update(case.channels)
-    store.set_state(SITE_CHANNELS_STATE, sorted(channels))
-    return sorted(channels)
+        if version.meta.get("kind") == "case" and version.key not in unparseable:
+            case = parsed.get(version.key) or _parse_or_none(store, version, selectors)
+            for channel in case.channels if case is not None else ():
+                channels.setdefault(channel, []).append(version.key)
+    channels = {text: sorted(pages) for text, pages in sorted(channels.items())}
+    store.set_state(SITE_CHANNELS_STATE, channels)
+    return channels
 
 
-def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary) -> None:
-    """Parse the archived attachments at ``urls``, count them and remember each one's outcome."""
+def _parse_or_none(store: ArchiveStore, version: Version, selectors: Mapping[str, str] | None,
+                   known_companies: KnownNames = None) -> Case | None:
+    """An archived case page parsed, or None (with a warning) if it cannot be parsed."""
+    case, why = parse_case_safely(store.read(version), version.key, selectors, known_companies)
+    if case is None:
+        log.warning("[site] %s: %s; left out", version.key, why)
+    return case
+
+
+def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary,
+               linked_from: Mapping[str, Sequence[str]] | None = None) -> None:
+    """Parse the archived attachments at ``urls``, count them and remember each one's outcome.
+
+    ``linked_from`` names the case pages that link each note: a failure lists them.
+    """
+    linked_from = linked_from or {}
     outcomes = store.get_state(STATE_NOTES, {})
     for url in urls:
         version = store.latest(NS_ATTACHMENT, url)
@@ -78,9 +120,20 @@ def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary) -
             summary.notes_read += 1
         else:
             summary.notes_failed += 1
-            log.warning("[site] %s: note not read: %s", url, note.reason)
-            summary.failures.append(f"{url}: note not read: {note.reason}")
+            pages = linked_from.get(url)
+            where = f" (linked from {', '.join(pages)})" if pages else ""
+            log.warning("[site] %s: note not read: %s%s", url, note.reason, where)
+            summary.failures.append(f"{url}: note not read: {note.reason}{where}")
     store.set_state(STATE_NOTES, outcomes)
+
+
+def _linking_pages(cases: Iterable[tuple[str, Case]]) -> dict[str, list[str]]:
+    """For each attachment URL, the case pages that link it."""
+    pages: dict[str, list[str]] = {}
+    for url, case in cases:
+        for attachment in case.attachments:
+            pages.setdefault(attachment.url, []).append(url)
+    return pages
 
 
 def _client(settings: Settings, sleep: Callable[[float], None] | None,
@@ -118,8 +171,9 @@ def harvest_site(
         finally:
             crawler.close()
         summary = crawler.summary
-        read_notes(store, attachments, summary)
-        summary.channels = update_site_channels(store, settings.site.selectors, crawler.cases)
+        read_notes(store, attachments, summary, _linking_pages(crawler.cases.items()))
+        summary.channels = list(update_site_channels(store, settings.site.selectors, crawler.cases,
+                                                     crawler.unparseable))
     save_run(settings.data_dir, "harvest site", summary.to_dict(), started, summary.exit_code)
     return summary
 
@@ -134,8 +188,9 @@ def harvest_notes(
     """Fetch (conditionally) and read the notes that archived case pages link; save the run."""
     started = utc_now()
     with open_store(settings.data_dir) as store:
-        urls = list(dict.fromkeys(a.url for version, case in iter_cases(store, settings.site.selectors)
-                                  for a in case.attachments if same_host(a.url, version.key)))
+        cases = [(version.key, case) for version, case in iter_cases(store, settings.site.selectors)]
+        urls = list(dict.fromkeys(a.url for key, case in cases
+                                  for a in case.attachments if same_host(a.url, key)))
         crawler = SiteCrawler(store, _client(settings, sleep, clock), selectors=settings.site.selectors,
                               progress=progress)
         try:
@@ -143,7 +198,7 @@ def harvest_notes(
         finally:
             crawler.close()
         summary = crawler.summary
-        read_notes(store, urls, summary)
+        read_notes(store, urls, summary, _linking_pages(cases))
     save_run(settings.data_dir, "harvest notes", summary.to_dict(), started, summary.exit_code)
     return summary
 

@@ -68,6 +68,18 @@ class SiteSummary:
         }
 
 
+def parse_case_safely(body: bytes, url: str, selectors: Mapping[str, str] | None = None,
+                      known_companies: Mapping[str, Sequence[str]] | Sequence[str] | None = None
+                      ) -> tuple[Case | None, str]:
+    """A case page parsed, or None and why not: one malformed page must not stop a run."""
+    try:
+        return parse_case(body, url, selectors, known_companies), ""
+    except RecursionError:
+        return None, "the page cannot be parsed: its markup is nested too deeply"
+    except Exception as exc:  # a page is untrusted input; whatever it breaks, the crawl goes on
+        return None, f"the page cannot be parsed: {type(exc).__name__}: {exc}"
+
+
 @dataclass(frozen=True)
 class ListingLinks:
     """What a listing page links to: more listing pages and case pages."""
@@ -119,6 +131,8 @@ class SiteCrawler:
         self.summary = SiteSummary()
         self._robots: dict[str, RobotsPolicy] = {}
         self.cases: dict[str, Case] = {}
+        self.found_on: dict[str, str] = {}  # case page → the listing page that linked it first
+        self.unparseable: set[str] = set()  # case pages fetched this run that cannot be parsed
 
     # -- politeness -------------------------------------------------------------------------
 
@@ -150,8 +164,10 @@ class SiteCrawler:
     # -- fetching ---------------------------------------------------------------------------
 
     def _fail(self, url: str, reason: str) -> None:
-        log.warning("[site] %s: %s", url, reason)
-        self.summary.failures.append(f"{url}: {reason}")
+        source = self.found_on.get(url)
+        where = f" (linked from {source})" if source else ""
+        log.warning("[site] %s: %s%s", url, reason, where)
+        self.summary.failures.append(f"{url}: {reason}{where}")
 
     def fetch(self, url: str, namespace: str, kind: str) -> bytes | None:
         """Fetch one URL into the archive (conditional GET); its bytes, or None if it failed."""
@@ -221,6 +237,8 @@ class SiteCrawler:
                         seen.add(page)
                         queue.append(page)
                 case_urls.update(dict.fromkeys(links.cases))
+                for case_url in links.cases:
+                    self.found_on.setdefault(case_url, url)
         # Cases archived earlier but no longer listed: one conditional request tells if they are gone.
         for key in self.store.keys(NS_PAGE):
             latest = self.store.latest(NS_PAGE, key)
@@ -232,7 +250,12 @@ class SiteCrawler:
             body = self.fetch(url, NS_PAGE, "case")
             if body is None:
                 continue
-            case = self.cases[url] = parse_case(body, url, self.selectors, self.known_companies)
+            case, why = parse_case_safely(body, url, self.selectors, self.known_companies)
+            if case is None:  # archived as fetched; listed as a failure, left out of the index
+                self.unparseable.add(url)
+                self._fail(url, why)
+                continue
+            self.cases[url] = case
             for warning in case.warnings:
                 log.warning("[site] %s: %s", url, warning)
                 self.summary.warnings.append(f"{url}: {warning}")

@@ -398,13 +398,14 @@ def preferred_versions(store: ArchiveStore) -> list[Version]:
 
 def load_transcripts(store: ArchiveStore, corrections: Corrections | None = None,
                      since_seq: int = 0, cache: ParseCache | None = None,
-                     lazy: Container[str] = ()) -> Iterator[Transcript]:
+                     lazy: Container[str] = (), problems: list[str] | None = None) -> Iterator[Transcript]:
     """Every video's transcripts (one per language, the best kind), parsed into passages.
 
     Parsing runs here, at every reindex, so a changed correction list or cleaning rule applies
     to the whole archive (``cache`` keeps the passages of a raw item per correction list);
     ``since_seq`` limits the output to raw items archived after it (when the correction list
-    changed, pass 0). A transcript that no longer parses is skipped with a warning. The
+    changed, pass 0). A transcript that no longer parses is skipped with a warning (and listed
+    in ``problems``). The
     passages of a transcript whose ``origin`` is in ``lazy`` are read only when first used
     (``LazyPassages``: the store, and the cache, must still be open then).
     """
@@ -432,7 +433,11 @@ def load_transcripts(store: ArchiveStore, corrections: Corrections | None = None
             try:
                 passages = _unpack(read())
             except (CaptionError, ArchiveCorrupt, KeyError) as exc:
-                log.warning("[transcripts] %s: archived %s cannot be read: %s", meta.get("video_id"), version.key, exc)
+                if problems is None:
+                    log.warning("[transcripts] %s: archived %s cannot be read: %s", meta.get("video_id"),
+                                version.key, exc)
+                else:  # the caller lists it, once
+                    problems.append(f"{version.key}: the archived captions cannot be read: {exc}")
                 continue
         yield Transcript(video_id=meta["video_id"], language=meta["language"], kind=meta["kind"],
                          provider=meta.get("provider", "local"), fetched_at=version.fetched_at,

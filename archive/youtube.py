@@ -16,7 +16,7 @@ import logging
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import urlencode
 
 from archive.errors import EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA, FetchError, NotFoundError, QuotaExceeded
@@ -129,6 +129,10 @@ def _json_bytes(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, indent=1).encode()
 
 
+def _linked_from(pages: list[str] | None) -> str:
+    return f" (linked from {', '.join(pages)})" if pages else ""
+
+
 # -- summaries --------------------------------------------------------------------------------
 
 
@@ -158,12 +162,20 @@ class HarvestSummary:
     units: dict[str, int] = field(default_factory=dict)
     stopped_by_quota: bool = False
     failures: list[str] = field(default_factory=list)
+    # References that named no channel: {"item": "user/NAME", "reason": …, "sources": [pages]}.
+    unresolved: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
         if self.stopped_by_quota:
             return EXIT_QUOTA
         return EXIT_PARTIAL if self.failures else EXIT_OK
+
+    def add_unresolved(self, item: str, reason: str, pages: list[str] | None) -> None:
+        """A channel reference that names no channel: a failure item, listed with its pages."""
+        log.warning("[youtube] %s%s", reason, _linked_from(pages))
+        self.failures.append(f"{reason}{_linked_from(pages)}")
+        self.unresolved.append({"item": item, "reason": reason, "sources": list(pages or [])})
 
     def total(self, name: str) -> int:
         """A counter summed over all channels."""
@@ -181,6 +193,7 @@ class HarvestSummary:
             "units_total": sum(self.units.values()),
             "stopped_by_quota": self.stopped_by_quota,
             "failures": list(self.failures),
+            "unresolved": list(self.unresolved),
         }
 
 
@@ -275,23 +288,27 @@ class YouTubeHarvester:
         state["title"] = (resource.get("snippet") or {}).get("title", "")
         self._save(state)
 
-    def harvest(self, refs: Iterable[ChannelRef], *, full: bool = False, strict: bool = True) -> HarvestSummary:
-        """Harvest every channel; ``strict`` makes an unknown channel an error instead of a failure."""
+    def harvest(self, refs: Iterable[ChannelRef], *, full: bool = False, strict: bool = True,
+                sources: Mapping[ChannelRef, list[str]] | None = None) -> HarvestSummary:
+        """Harvest every channel; ``strict`` makes an unknown channel an error instead of a failure.
+
+        ``sources`` names the pages that linked each reference: a failure lists them.
+        """
         summary = HarvestSummary()
+        sources = sources or {}
         targets: list[str] = []
         try:
             for ref in refs:
                 try:
                     channel_id = self.resolve(ref)
                 except FetchError as exc:  # the API is unreachable: a failure, not a usage error
-                    summary.failures.append(f"{ref}: {exc}")
+                    summary.failures.append(f"{ref}: {exc}{_linked_from(sources.get(ref))}")
                     log.warning("[youtube] %s: %s", ref, exc)
                     continue
                 except NotFoundError as exc:
                     if strict:
                         raise
-                    summary.failures.append(str(exc))
-                    log.warning("[youtube] %s", exc)
+                    summary.add_unresolved(str(ref), str(exc), sources.get(ref))
                     continue
                 if channel_id not in targets:
                     targets.append(channel_id)
@@ -304,8 +321,12 @@ class YouTubeHarvester:
                     if strict and isinstance(exc, NotFoundError):
                         raise
                     channel.error = str(exc)
-                    summary.failures.append(f"{channel_id}: {exc}")
-                    log.warning("[youtube] %s: %s", channel_id, exc)
+                    pages = sources.get(ChannelRef("id", channel_id))
+                    if isinstance(exc, NotFoundError):
+                        summary.add_unresolved(channel_id, str(exc), pages)
+                    else:
+                        summary.failures.append(f"{channel_id}: {exc}{_linked_from(pages)}")
+                        log.warning("[youtube] %s: %s", channel_id, exc)
             if self.refresh_budget > 0:
                 self._refresh(summary)
         except QuotaExceeded as exc:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -13,24 +14,41 @@ from archive.errors import InputError
 CHANNEL_ID = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
 VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 PLAYLIST_ID = re.compile(r"^(PL|UU|LL|FL|OL)[A-Za-z0-9_-]{10,}$")
-# Handles: 3–30 characters; letters (any script), digits, underscore, hyphen, period.
-HANDLE = re.compile(r"^@[\w.\-·]{3,30}$")
 YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com",
                  "youtube-nocookie.com", "www.youtube-nocookie.com"}
+# First path segments that are YouTube's own pages, never a vanity channel name (yt-dlp's
+# _RESERVED_NAMES, plus pages seen linked from the web: premium, gaming, redirect, …).
+RESERVED_PATHS = frozenset("""
+    channel c user playlist watch w v embed e live watch_popup clip shorts movies results search shared
+    hashtag trending explore feed feeds browse oembed get_video_info iframe_api s source storefront oops
+    index account t about upload signin logout redirect attribution_link premium gaming kids music news
+    sports learning fashion podcasts gaming courses course view_play_list profile my_playlist playlists
+    subscription_center set_account_language creators ads howyoutubeworks jobs new yt api live_chat
+    """.split())
 
 ChannelKind = Literal["id", "handle", "username", "custom"]
+# How each kind is written when stored: a prefix that reads back as the same kind.
+_PREFIX = {"id": "", "handle": "", "username": "user/", "custom": "c/"}
 
 
 @dataclass(frozen=True)
 class ChannelRef:
-    """A channel as the user or a page named it: how to ask the API for it."""
+    """A channel as the user or a page named it: how to ask the API for it.
+
+    ``str()`` is the stored form (``UC…``, ``@handle``, ``user/NAME``, ``c/NAME``) and parses back
+    to an equal reference. Handles and names are compared without regard to letter case, as
+    YouTube treats them; a channel id is case-sensitive and kept as written.
+    """
 
     kind: ChannelKind
-    value: str
+    value: str = field(compare=False)
+    key: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", self.value if self.kind == "id" else self.value.lower())
 
     def __str__(self) -> str:
-        prefix = {"id": "", "handle": "", "username": "user/", "custom": "c/"}[self.kind]
-        return prefix + self.value
+        return _PREFIX[self.kind] + self.value
 
 
 @dataclass(frozen=True)
@@ -43,44 +61,75 @@ class YouTubeRef:
     start: int | None = None
 
 
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+def _is_handle(text: str) -> bool:
+    """``@`` and 3–30 letters (any script, with their combining marks), digits, ``_ - . ·``."""
+    name = text[1:]
+    return (text.startswith("@") and 3 <= len(name) <= 30
+            and all(ch.isalnum() or ch in "_-.·" or unicodedata.category(ch).startswith("M") for ch in name))
 
 
 def parse_channel(text: str) -> ChannelRef:
-    """Parse a channel id (UC…), an @handle, or a channel URL; raise InputError if it is none."""
+    """Parse a channel id (UC…), an @handle, a stored form (``user/NAME``) or a channel URL.
+
+    Raises InputError, saying why, if the text is none of these.
+    """
     value = text.strip()
     if CHANNEL_ID.match(value):
         return ChannelRef("id", value)
     if value.startswith("@"):
-        if HANDLE.match(value):
-            return ChannelRef("handle", value)
+        handle = unquote(value)
+        if _is_handle(handle):
+            return ChannelRef("handle", handle)
         raise InputError(f"not a valid YouTube handle: {text!r} (3–30 letters, digits, _ - . after @)")
-    url = value if "://" in value else "https://" + value
-    if _host(url) not in YOUTUBE_HOSTS:
+    if "://" not in value and not value.startswith("//"):
+        # No scheme: "youtube.com/…" names its host; "user/NAME" (the stored form) is a bare path.
+        head = value.lstrip("/").split("/")[0]
+        if "." in head:
+            value = "//" + value
+        elif head.lower() in ("user", "c", "channel") or value.startswith("/"):
+            value = "//youtube.com/" + value.lstrip("/")
+    try:
+        parts = urlsplit(value)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        host = ""
+    if host not in YOUTUBE_HOSTS:
         raise InputError(
             f"not a YouTube channel: {text!r} (give a UC… channel id, an @handle or a channel URL)"
         )
-    ref = _channel_from_path(unquote(urlsplit(url).path))
+    ref = _channel_from_path(parts.path, parts.query)
     if ref is None:
         raise InputError(f"not a YouTube channel URL: {text!r}")
     return ref
 
 
-def _channel_from_path(path: str) -> ChannelRef | None:
-    parts = [p for p in path.split("/") if p]
+def _channel_from_path(path: str, query: str = "") -> ChannelRef | None:
+    """The channel a youtube.com path names (``/channel/UC…``, ``/@h``, ``/user/N``, ``/c/N``,
+    ``/N``, any tab after it), or None for YouTube's own pages (``/watch``, ``/shorts/ID``, …)."""
+    parts = [unquote(p) for p in path.split("/") if p]
     if not parts:
         return None
-    head = parts[0]
-    if head == "channel" and len(parts) > 1 and CHANNEL_ID.match(parts[1]):
-        return ChannelRef("id", parts[1])
-    if head.startswith("@"):
-        return ChannelRef("handle", head) if HANDLE.match(head) else None
-    if head == "user" and len(parts) > 1:
-        return ChannelRef("username", parts[1])
-    if head == "c" and len(parts) > 1:
-        return ChannelRef("custom", parts[1])
+    head, name = parts[0].lower(), parts[1] if len(parts) > 1 else ""
+    if head in ("channel", "browse") and CHANNEL_ID.match(name):
+        return ChannelRef("id", name)
+    if parts[0].startswith("@"):
+        return ChannelRef("handle", parts[0]) if _is_handle(parts[0]) else None
+    if head == "user" and _is_name(name):
+        return ChannelRef("username", name)
+    if head == "c" and _is_name(name):
+        return ChannelRef("custom", name)
+    if head == "profile":  # the 2006–2011 profile page: /profile?user=NAME
+        user = (parse_qs(query).get("user") or [""])[0]
+        return ChannelRef("username", user) if _is_name(user) else None
+    if head not in RESERVED_PATHS and _is_name(parts[0]) and "." not in parts[0]:
+        return ChannelRef("custom", parts[0])  # a bare vanity URL: youtube.com/NAME
     return None
+
+
+def _is_name(text: str) -> bool:
+    """A user or custom name: letters (any script), digits and ``_ - .``, nothing else."""
+    return bool(text) and len(text) <= 100 and all(
+        ch.isalnum() or ch in "_-." or unicodedata.category(ch).startswith("M") for ch in text)
 
 
 # The video half: every address form a page of 2008 to today uses for one video (see the README's
@@ -124,7 +173,7 @@ def parse_youtube_url(url: str, _depth: int = 0) -> YouTubeRef | None:
         return ref
     if "list" in query and PLAYLIST_ID.match(query["list"][0]):
         return YouTubeRef("playlist", query["list"][0])
-    channel = _channel_from_path(parts.path)
+    channel = _channel_from_path(parts.path, parts.query)
     return YouTubeRef("channel", str(channel), channel=channel) if channel is not None else None
 
 

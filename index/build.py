@@ -68,6 +68,7 @@ class BuildReport:
     links: int = 0
     seconds: float = 0.0
     touched_ids: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # archived items left out, each with why
 
     @property
     def touched(self) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from archive.config import EXAMPLE_CONFIG, Settings, load_settings
-from archive.errors import CaseArchiveError, ConfigError
+from archive.errors import EXIT_OK, EXIT_PARTIAL, CaseArchiveError, ConfigError
 from archive.redact import install_log_redaction, redact
 from index.output import TerminalProgress, print_table
 
@@ -218,15 +218,23 @@ def status(obj: Context, fmt: str) -> None:
 @pass_ctx
 def index_cmd(obj: Context, rebuild: bool, taxonomy: str | None) -> None:
     """Build or update the search index from the archive (no network)."""
+    from archive.runs import save_run
+    from archive.store import utc_now
     from index.service import build
 
+    started = utc_now()
     with TerminalProgress("units") as progress:
         report = build(obj.settings, rebuild=rebuild, taxonomy_path=Path(taxonomy) if taxonomy else None,
                        progress=progress)
+    code = EXIT_PARTIAL if report.failures else EXIT_OK
+    save_run(obj.settings.data_dir, "index", report.to_dict(), started, code)
     kind = "Rebuilt" if report.rebuilt else "Updated"
     click.echo(f"{kind} the index ({report.reason}): {report.added} added, {report.updated} updated, "
                f"{report.deleted} deleted, {report.unchanged} unchanged; {report.total} units, "
                f"{report.links} links, {report.seconds:.1f} s")
+    for failure in report.failures:
+        click.echo(f"left out: {failure}", err=True)
+    click.get_current_context().exit(code)
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
@@ -279,10 +287,13 @@ def report(obj: Context, fmt: str) -> None:
                                 ("Cases with no video", "cases_without_video", ["id", "title"]),
                                 ("Videos without a transcript", "videos_without_transcript", ["id", "reason", "title"]),
                                 ("Weak link suggestions (confirm or reject)", "weak_suggestions",
-                                 ["source", "target", "confidence"])]:
+                                 ["source", "target", "confidence"]),
+                                ("Channel links that name no channel (the pages that link them)",
+                                 "unresolved_channels", ["reference", "reason", "pages"])]:
         click.echo(f"\n{title}: {len(data[key])}")
         if data[key]:
-            print_table(columns, [[row[c] for c in columns] for row in data[key]])
+            print_table(columns, [[", ".join(row[c]) if isinstance(row[c], list) else row[c] for c in columns]
+                                  for row in data[key]])
     click.echo("\nLast runs:")
     print_table(["command", "finished", "exit"], [[r["command"], r["finished_at"], r["exit_code"]]
                                                  for r in data["last_runs"]])

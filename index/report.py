@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from archive.config import Settings
+from archive.harvest import UNRESOLVED_STATE
 from archive.runs import list_runs
 from archive.status import archived_videos, video_counts
 from archive.store import open_store
@@ -34,6 +35,7 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
         # The videos counted and listed are the archive's, as ``status`` counts them; the index
         # gives their titles (a video it does not hold, such as a private one never fetched, has none).
         archived = archived_videos(store)
+        unresolved = store.get_state(UNRESOLVED_STATE, {})
     runs = list_runs(settings.data_dir)
     latest: dict[str, dict[str, Any]] = {}
     for run in runs:
@@ -53,5 +55,8 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
                                        "reason": reason} for vid, reason in sorted(gaps.items())],
         "weak_suggestions": [{"source": l["source"], "target": l["target"], "confidence": l["confidence"]}
                              for l in suggestions],
+        "unresolved_channels": [{"reference": text, "reason": entry["reason"], "pages": entry["pages"],
+                                 "since": entry.get("since"), "checked_at": entry.get("checked_at")}
+                                for text, entry in sorted(unresolved.items())],
         "last_runs": changes,
     }

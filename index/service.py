@@ -69,6 +69,7 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
         with ParseCache(cache_path(settings.data_dir), refresh=rebuild) as cache, \
                 open_store(settings.data_dir) as store:
             sources = load_sources(settings, taxonomy, cache, store=store, lazy=reuse.lazy())
+            problems = list(sources.problems)
             log.info("[index] parsed %d archived items, %d taken from the parse cache", cache.misses, cache.hits)
             gc.disable()
             mentions = MentionCache(mentions_path(settings.data_dir), refresh=rebuild)
@@ -96,9 +97,11 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     if freeze:
         gc.freeze()
     try:
-        return write_index(settings.data_dir, units, links, rebuild=rebuild, progress=progress,
-                           extra_manifest=remembered, kept=reuse.kept, kept_from=reuse.generation,
-                           files={REUSE_FILE: reuse.dump()})
+        report = write_index(settings.data_dir, units, links, rebuild=rebuild, progress=progress,
+                             extra_manifest=remembered, kept=reuse.kept, kept_from=reuse.generation,
+                             files={REUSE_FILE: reuse.dump()})
+        report.failures = problems
+        return report
     except KeptUnitsGone as exc:  # rare: another build published meanwhile, or the live index is broken
         log.warning("[index] %s; making every unit again", exc)
     finally:

@@ -14,6 +14,7 @@ from archive.status import inactive_videos
 from archive.transcripts import corrections_path, load_transcripts
 from archive.store import ArchiveStore, open_store
 from archive.youtube import NS_VIDEO, parse_video
+from archive.youtube_refs import ChannelRef
 from index.taxonomy import Taxonomy
 from index.units import NotePage, Sources
 
@@ -31,7 +32,8 @@ def load_sources(settings: Settings, taxonomy: Taxonomy, cache: ParseCache | Non
     sources = Sources()
     known = {e.name: e.names() for e in taxonomy.entries("company")}
     with nullcontext(store) if store is not None else open_store(settings.data_dir) as store:
-        for _version, case in iter_cases(store, settings.site.selectors, known or None, cache):
+        for _version, case in iter_cases(store, settings.site.selectors, known or None, cache,
+                                          sources.problems):
             sources.cases.append(case)
         attached: dict[str, list[tuple[str, str]]] = {}
         for case in sources.cases:
@@ -52,11 +54,15 @@ def load_sources(settings: Settings, taxonomy: Taxonomy, cache: ParseCache | Non
                                              lambda: parse_video(store.read_json(version))))
         sources.inactive = inactive_videos(store)
         corrections = load_corrections(corrections_path(settings))
-        sources.transcripts = list(load_transcripts(store, corrections, cache=cache, lazy=lazy))
-        sources.channel_of_case_link = {
-            name.split("/", 2)[2].split(":", 1)[1]: store.get_state(name)
-            for name in store.state_names("youtube/resolve/")
-        }
+        sources.transcripts = list(load_transcripts(store, corrections, cache=cache, lazy=lazy,
+                                                    problems=sources.problems))
+        sources.channel_of_case_link = {}
+        for name in store.state_names("youtube/resolve/"):
+            kind, value = name.split("/", 2)[2].split(":", 1)
+            if kind in ("handle", "username", "custom"):
+                # Keyed by the stored form a case page's link has (``user/name``, ``c/name``, ``@name``).
+                ref = ChannelRef(kind, value)  # type: ignore[arg-type]
+                sources.channel_of_case_link[str(ref).lower()] = store.get_state(name)
     if cache is not None:
         cache.forget_unused()
     return sources

@@ -39,6 +39,7 @@ class Sources:
     inactive: dict[str, dict[str, Any]] = field(default_factory=dict)
     channel_of_case_link: dict[str, str] = field(default_factory=dict)  # handle/url → channel id
     transcripts: list[Transcript] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # archived items left out, each with why
 
 
 def _year(date: str | None) -> int | None:

@@ -25,7 +25,7 @@ import requests
 from archive.cases import harvest_notes, harvest_site
 from archive.config import Settings
 from archive.errors import EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA, EXIT_USAGE, CaseArchiveError, ConfigError
-from archive.harvest import SITE_CHANNELS_STATE, channel_targets, harvest_youtube
+from archive.harvest import harvest_youtube, read_site_channels
 from archive.lock import acquire_lock
 from archive.redact import redact
 from archive.runs import save_run
@@ -250,7 +250,7 @@ def run_update(
             job.run("notes", lambda: harvest_notes(settings, progress=progress, sleep=sleep),
                     lambda summary: [_notes_only(summary, store)])
         if not job.resumed("youtube"):
-            if channel_targets(settings, [], store.get_state(SITE_CHANNELS_STATE, [])):
+            if settings.youtube.channels or read_site_channels(store):
                 job.run("youtube", lambda: harvest_youtube(settings, full=full, progress=progress, sleep=sleep,
                                                            api_key=api_key, http=http),
                         lambda summary: [_youtube_step(summary)])
@@ -287,7 +287,12 @@ def _index_step(built: dict[str, Any], report: UpdateReport) -> StepResult:
         report.warnings.append(f"index: the live index was unreadable and was rebuilt from the archive "
                                f"({built['reason']})")
     kind = "rebuilt" if built["rebuilt"] else "updated"
-    return StepResult("index", counts=counts, detail=built, note=f"{kind} ({built['reason']}), {built['links']} links")
+    # An item a harvest step already listed (a page it could not parse) is not listed twice.
+    listed = {f.split(": ", 1)[0] for step in report.steps for f in step.failures}
+    failures = [f for f in built.get("failures", []) if f.split(": ", 1)[0] not in listed]
+    return StepResult("index", "failed" if failures else "done", EXIT_PARTIAL if failures else EXIT_OK,
+                      counts=counts, failures=failures, detail=built,
+                      note=f"{kind} ({built['reason']}), {built['links']} links")
 
 
 def summary_lines(report: UpdateReport) -> list[str]:
@@ -296,7 +301,7 @@ def summary_lines(report: UpdateReport) -> list[str]:
              EXIT_QUOTA: "stopped by the YouTube quota (the next run resumes)"}
     lines = [f"update {report.started_at}: {words[report.exit_code]} (exit code {report.exit_code})"]
     for step in report.steps:
-        if step.name == "index" and step.status == "done":
+        if step.name == "index" and "added" in step.counts:
             c = step.counts
             what = (f"{c['added']} added, {c['updated']} updated, {c['deleted']} deleted, "
                     f"{c['unchanged']} unchanged; {c['total']} units")

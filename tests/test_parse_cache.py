@@ -13,6 +13,7 @@ from typing import Any, Callable
 import pytest
 
 import archive.cases
+import archive.site
 import archive.transcripts
 import index.sources
 from archive.config import Settings
@@ -24,7 +25,7 @@ from index.demo import demo_settings, run_demo, sample_root
 from index.service import build
 
 CASE = "zelfroosteren-in-het-ziekenhuis"
-PARSERS = {"case": (archive.cases, "parse_case"), "note": (archive.cases, "parse_note"),
+PARSERS = {"case": (archive.site, "parse_case"), "note": (archive.cases, "parse_note"),
            "video": (index.sources, "parse_video"), "transcript": (archive.transcripts, "read_cues")}
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from archive.cases import describe_case, harvest_notes, harvest_site, iter_cases, iter_notes
 from archive.errors import ConfigError, InputError, NotFoundError
-from archive.harvest import SITE_CHANNELS_STATE, channel_targets
+from archive.harvest import channel_targets, read_site_channels
 from archive.sample_server import SamplePlatformServer
 from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE
 from archive.store import open_store
@@ -54,12 +54,13 @@ def test_every_failure_is_a_warning_with_its_reason_and_loses_nothing_else(
     summary = harvest(tmp_path, server)
     failures = sorted(f.replace(server.url, "") for f in summary.failures)
     assert failures == [
-        DEAD + ": HTTP 404: dead link",
+        DEAD + ": HTTP 404: dead link (linked from /kennis/page/3/)",
         "/media/bijlagen/ergonomie-oostwold-scan.pdf: note not read: no text layer in 2 page(s) (a scan?); "
-        "OCR is not supported",
+        "OCR is not supported (linked from /kennis/minder-gezondheidsklachten-door-ergonomie-bij-vloerenfabriek-oostwold/)",
         "/media/bijlagen/evaluatie-noordhaven.pdf: note not read: corrupt PDF: PdfStreamError: "
-        "Stream has ended unexpectedly",
-        "/media/bijlagen/teamleren-speelkwartier.pdf: note not read: encrypted PDF: a password is needed to read it",
+        "Stream has ended unexpectedly (linked from /kennis/slimmer-werken-in-het-distributiecentrum/)",
+        "/media/bijlagen/teamleren-speelkwartier.pdf: note not read: encrypted PDF: a password is needed to read it "
+        "(linked from /kennis/teamleren-in-de-kinderopvang/)",
     ]
     assert [w.replace(server.url, "") for w in summary.warnings] == [
         "/kennis/kwaliteitskringen-bij-garage-smit/: missing Thema's, Sector, Bron",
@@ -139,7 +140,8 @@ def test_a_case_page_that_disappears_is_recorded_as_gone_and_its_versions_stay(
     (platform_copy / "kennis" / SEED_ID / "index.html").unlink()
     summary = harvest(tmp_path, copy_server)
     url = copy_server.url + f"/kennis/{SEED_ID}/"
-    assert f"{url}: HTTP 404: the page has disappeared (its archived versions are kept)" in summary.failures
+    assert f"{url}: HTTP 404: the page has disappeared (its archived versions are kept) (linked from " \
+           f"{copy_server.url}/kennis/)" in summary.failures
     assert summary.counts["case"]["gone"] == 1
     with open_store(tmp_path / "data") as store:
         assert store.get_state(STATE_GONE)[url]["status"] == 404
@@ -154,9 +156,10 @@ def test_channels_linked_from_case_pages_are_handed_to_the_youtube_harvest(
     assert summary.channels == ["@kennisbanksocialeinnovatie", "UC6XpRSGS236lYZmcCjkBE4g"]
     settings = site_settings(tmp_path / "data", server)
     with open_store(tmp_path / "data") as store:
-        discovered = store.get_state(SITE_CHANNELS_STATE)
-    assert discovered == summary.channels
-    assert [str(ref) for ref in channel_targets(settings, [], discovered)] == discovered
+        discovered = read_site_channels(store)
+    assert list(discovered) == summary.channels
+    assert all(pages and all(page.startswith(server.url) for page in pages) for pages in discovered.values())
+    assert [str(ref) for ref in channel_targets(settings, [], discovered).refs] == summary.channels
 
 
 def test_harvest_notes_refetches_conditionally_and_reads_the_notes(
