@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Iterator, Literal, Mapping, Sequence
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
@@ -129,10 +129,31 @@ def _select_first(root: Tag, candidates: Sequence[str]) -> Tag | None:
     return None
 
 
+def _holding_blocks(node: Tag) -> tuple[set[int], set[int]]:
+    """The ids of the tags under ``node`` that hold a block tag, and those that hold one other than
+    ``<br>``: one pass from the leaves up, so a page nested thousands deep costs no more than its size."""
+    holds: set[int] = set()
+    holds_no_br: set[int] = set()
+    for tag in reversed(node.find_all(True)):
+        parent = tag.parent
+        if parent is None:
+            continue
+        if tag.name in BLOCK_TAGS or id(tag) in holds:
+            holds.add(id(parent))
+        if (tag.name in BLOCK_TAGS and tag.name != "br") or id(tag) in holds_no_br:
+            holds_no_br.add(id(parent))
+    return holds, holds_no_br
+
+
 def _blocks(node: Tag) -> list[tuple[str, Any]]:
-    """Walk a subtree into ("heading", text), ("paragraph", text) and ("list", items) in order."""
+    """Walk a subtree into ("heading", text), ("paragraph", text) and ("list", items) in order.
+
+    The walk keeps its own stack instead of recursing: generated pages nest unclosed tags thousands
+    deep, and the page must still parse (Python's recursion limit is about a thousand).
+    """
     out: list[tuple[str, Any]] = []
     inline: list[str] = []
+    holds, holds_no_br = _holding_blocks(node)
 
     def flush() -> None:
         text = norm(" ".join(inline))
@@ -140,7 +161,13 @@ def _blocks(node: Tag) -> list[tuple[str, Any]]:
         if text:
             out.append(("paragraph", text))
 
-    for child in node.children:
+    stack: list[Iterator[Any]] = [iter(node.children)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            flush()
+            continue
         if not isinstance(child, Tag):
             inline.append(str(child))
             continue
@@ -157,7 +184,7 @@ def _blocks(node: Tag) -> list[tuple[str, Any]]:
             items = [i for i in items if i]
             if items:
                 out.append(("list", items))
-        elif name == "p" and not child.find(BLOCK_TAGS - {"br"}):
+        elif name == "p" and id(child) not in holds_no_br:
             flush()
             text = norm(child.get_text(" "))
             strong = child.find(["strong", "b"])
@@ -165,12 +192,11 @@ def _blocks(node: Tag) -> list[tuple[str, Any]]:
                 out.append(("heading", text))
             elif text:
                 out.append(("paragraph", text))
-        elif name in BLOCK_TAGS or child.find(BLOCK_TAGS):
+        elif name in BLOCK_TAGS or id(child) in holds:
             flush()
-            out.extend(_blocks(child))
+            stack.append(iter(child.children))
         else:
             inline.append(child.get_text(" "))
-    flush()
     return out
 
 

@@ -15,7 +15,7 @@ import requests
 
 from archive.case_parser import Case, check_selectors, parse_case
 from archive.config import Settings
-from archive.errors import ConfigError, NotFoundError
+from archive.errors import ConfigError, NotFoundError, UnparseablePage
 from archive.harvest import SITE_CHANNELS_STATE
 from archive.http import PoliteClient
 from archive.notes import Note, parse_note
@@ -68,8 +68,13 @@ def _parse_or_raise(store: ArchiveStore, version: Version, selectors: Mapping[st
 def iter_notes(store: ArchiveStore, cache: ParseCache | None = None) -> Iterator[tuple[Version, Note]]:
     """Every archived attachment (its newest version), parsed into text per page or a failure."""
     for version in store.iter_latest(NS_ATTACHMENT):
-        yield version, parse_with(cache, ("note", version.key, version.content_type, version.sha256),
-                                  lambda: parse_note(store.read(version), version.key, version.content_type))
+        yield version, _read_note(store, version, cache)
+
+
+def _read_note(store: ArchiveStore, version: Version, cache: ParseCache | None) -> Note:
+    """An archived attachment parsed, or taken from the parse cache."""
+    return parse_with(cache, ("note", version.key, version.content_type, version.sha256),
+                      lambda: parse_note(store.read(version), version.key, version.content_type))
 
 
 def update_site_channels(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
@@ -204,26 +209,39 @@ def harvest_notes(
 
 
 def find_case(store: ArchiveStore, case_id: str, selectors: Mapping[str, str] | None = None,
-              known_companies: KnownNames = None) -> tuple[Version, Case]:
-    """The archived case with this id (slug), old-layout numeric id or URL; NotFoundError if none."""
+              known_companies: KnownNames = None, cache: ParseCache | None = None) -> tuple[Version, Case]:
+    """The archived case with this id (slug), old-layout numeric id or URL; NotFoundError if none.
+
+    It is taken from the parse cache when the index build left it there (same key as
+    ``iter_cases``); a page that cannot be parsed raises UnparseablePage with the reason.
+    """
     wanted = case_id.strip()
+    context = cache_key("case", selectors or {}, known_companies)
     for version in store.iter_latest(NS_PAGE):
         key = version.key
         if version.meta.get("kind") == "case" and wanted in (key, case_id_from_url(key), *case_aliases(key)):
-            return version, parse_case(store.read(version), key, selectors, known_companies)
+            try:
+                return version, parse_with(cache, (context, version.key, version.sha256),
+                                           lambda: _parse_or_raise(store, version, selectors, known_companies))
+            except _Unparseable as exc:
+                raise UnparseablePage(f"case {wanted}: {exc} ({key})") from None
     raise NotFoundError(f"no archived case with id {case_id!r} (run `casearchive harvest site` first?)")
 
 
-def describe_case(settings: Settings, case_id: str, *, known_companies: KnownNames = None) -> dict[str, Any]:
-    """One case as a JSON-ready dict: every parsed field, its notes and its archive history."""
+def describe_case(settings: Settings, case_id: str, *, known_companies: KnownNames = None,
+                  cache: ParseCache | None = None) -> dict[str, Any]:
+    """One case as a JSON-ready dict: every parsed field, its notes and its archive history.
+
+    With a ``cache`` (the index build's), the page and its notes are read from it when it holds them.
+    """
     if not (Path(settings.data_dir) / "archive" / "catalog.sqlite").exists():
         raise NotFoundError(f"no archive in {settings.data_dir} (run `casearchive harvest site` first)")
     with open_store(settings.data_dir) as store:
-        version, case = find_case(store, case_id, settings.site.selectors, known_companies)
+        version, case = find_case(store, case_id, settings.site.selectors, known_companies, cache)
         notes = []
         for attachment in case.attachments:
             stored = store.latest(NS_ATTACHMENT, attachment.url)
-            note = parse_note(store.read(stored), attachment.url, stored.content_type) if stored else None
+            note = _read_note(store, stored, cache) if stored else None
             notes.append({"url": attachment.url, "text": attachment.text, "type": attachment.type,
                           "archived": stored is not None,
                           "status": note.status if note else "not fetched",

@@ -55,3 +55,9 @@ class ArchiveCorrupt(CaseArchiveError):
     """The on-disk archive is inconsistent (a blob is missing or does not match its hash)."""
 
     exit_code = EXIT_PARTIAL
+
+
+class UnparseablePage(CaseArchiveError):
+    """An archived page the parser cannot read (the message says why); other items are unaffected."""
+
+    exit_code = EXIT_PARTIAL

@@ -20,6 +20,13 @@ BLOCK_TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "fieldset", "br", "hr", "address", "details", "summary",
 })
 INLINE_LABEL_TAGS = frozenset({"strong", "b", "span", "em", "i", "label", "small"})
+# Deeper than this a page's markup is flattened: generated pages nest unclosed <div>s or <font>s
+# thousands deep, and every walk over such a tree costs its size times its depth. Real themes
+# (Elementor, Drupal's Olivero) stay under a hundred levels.
+MAX_DEPTH = 256
+# The wrappers that are flattened below MAX_DEPTH; links, players and images keep their tags.
+FLATTENED_TAGS = (BLOCK_TAGS | INLINE_LABEL_TAGS | {"font", "center", "u", "s", "big", "tt", "nobr", "sub", "sup"}
+                  ) - {"br", "hr"}
 # Site chrome that is never part of a case, whatever the theme calls it: by tag, by ARIA role,
 # by id or class (substring), and the page-level header and footer. Elementor calls every content
 # block "elementor-widget"; those are content, WordPress's sidebar widgets are not.
@@ -102,7 +109,47 @@ def soup_of(body: bytes | str) -> BeautifulSoup:
         soup = BeautifulSoup(decode_html(body), "html.parser")
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
+    flatten_deep(soup)
     return soup
+
+
+def flatten_deep(soup: BeautifulSoup, limit: int = MAX_DEPTH) -> int:
+    """Flatten what is nested deeper than ``limit``: below each element at that depth only its text,
+    its links, players and images stay, in order, with a ``<br>`` where a block ended, so that no
+    walk over the page recurses or costs more than its size times ``limit``. Return how many
+    elements were flattened. Walks the tree once, without recursion."""
+    depth: dict[int, int] = {id(soup): 0}
+    tops: list[Tag] = []
+    for tag in soup.find_all(True):
+        level = depth.get(id(tag.parent), limit + 1) + 1  # under a top: no need to count further
+        depth[id(tag)] = level
+        if level == limit and tag.find(True) is not None:
+            tops.append(tag)
+    for top in tops:
+        _flatten(soup, top)
+    return len(tops)
+
+
+def _flatten(soup: BeautifulSoup, top: Tag) -> None:
+    """Replace ``top``'s children by the strings and kept elements of its subtree, in order."""
+    pieces: list[Tag | NavigableString] = []
+    kept: set[int] = set()
+    for node in list(top.descendants):
+        if id(node.parent) in kept:  # inside a link or player that stays whole
+            kept.add(id(node))
+        elif not isinstance(node, Tag):
+            pieces.append(node)
+        elif node.name in FLATTENED_TAGS:
+            if node.name in BLOCK_TAGS:
+                pieces.append(soup.new_tag("br"))
+        else:
+            kept.add(id(node))
+            pieces.append(node)
+    for piece in pieces:
+        piece.extract()
+    top.clear(decompose=True)
+    for piece in pieces:
+        top.append(piece)
 
 
 def _protects_content(tag: Tag) -> bool:

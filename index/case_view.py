@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from archive.site import SiteSummary
+from index.linking import said_once
 from index.output import print_table
 
 OUTCOMES = ("new", "changed", "unchanged", "failed", "gone", "skipped")
@@ -58,13 +59,16 @@ def print_case(case: dict[str, Any]) -> None:
     click.echo(case["text"])
 
 
+def _evidence(evidence: list[dict[str, Any]]) -> str:
+    """A link's evidence on one line, each fact once: ``rule (field: text; field: text)``."""
+    return "; ".join(f"{e['rule']} (" + "; ".join(f"{d['field']}: {d['text']}" for d in [e, *e["also"]]) + ")"
+                     for e in said_once(evidence))
+
+
 def print_links(item: dict[str, Any]) -> None:
     """A case's or video's links with their confidence, status and evidence."""
-    rows = [[l["target"], l["confidence"], l["status"],
-             "; ".join(f"{e['rule']} ({e['field']}: {e['text']})" for e in l["evidence"])]
-            for l in item.get("links", [])]
-    rows += [[f"← {l['source']}", l["confidence"], l["status"],
-              "; ".join(f"{e['rule']} ({e['field']}: {e['text']})" for e in l["evidence"])]
+    rows = [[l["target"], l["confidence"], l["status"], _evidence(l["evidence"])] for l in item.get("links", [])]
+    rows += [[f"← {l['source']}", l["confidence"], l["status"], _evidence(l["evidence"])]
              for l in item.get("linked_from", [])]
     click.echo("")
     if rows:
@@ -79,7 +83,8 @@ def print_video(video: dict[str, Any]) -> None:
     """One video for people: metadata, availability, versions and transcripts."""
     state = "active" if video["active"] else f"inactive since {video['inactive_since']} ({video['inactive_reason']})"
     if not video.get("metadata", True):
-        print_table(["field", "value"], [["id", video["id"]], ["url", video["url"]], ["state", state],
+        print_table(["field", "value"], [["id", video["id"]], ["title", "- (unknown: never archived)"],
+                                         ["url", video["url"]], ["state", state],
                                          ["metadata", "none archived: the video was never public to this harvester"]])
         return
     print_table(["field", "value"], [

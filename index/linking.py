@@ -50,6 +50,25 @@ class Evidence:
         return {"rule": self.rule, "field": self.field, "text": self.text, "position": self.position}
 
 
+def said_once(evidence: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A link's evidence for people, each fact once: identical entries once, and an entry whose rule
+    a combined rule of the same link already states ("case links the channel" beside "case links the
+    channel; video names its company") folded into that one, its field and text kept under ``also``."""
+    unique = list({(e["rule"], e["field"], e["text"], e.get("position")): e for e in evidence}.values())
+    parts = {e["rule"]: set(e["rule"].split("; ")) for e in unique}
+    out: list[dict[str, Any]] = []
+    for e in unique:
+        host = next((o for o in unique if o is not e and o["rule"] != e["rule"]
+                     and e["rule"] in parts[o["rule"]]), None)
+        if host is None:
+            out.append({**e, "also": []})
+    for e in unique:
+        host = next((o for o in out if o["rule"] != e["rule"] and e["rule"] in parts[o["rule"]]), None)
+        if host is not None:
+            host["also"].append({"field": e["field"], "text": e["text"], "position": e.get("position")})
+    return out
+
+
 @dataclass
 class Link:
     """A link from a video or case (``video:ID``/``case:slug``) to a case, company or theme."""

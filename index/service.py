@@ -146,7 +146,6 @@ def list_links(settings: Settings, status: str = "all", source: str | None = Non
 
 def describe(settings: Settings, item_id: str) -> dict[str, Any]:
     """One case (slug) or video (``video:ID`` or the bare id) with its links and their evidence."""
-    from archive.cases import describe_case
     from archive.youtube_refs import VIDEO_ID
 
     links = read_links(settings.data_dir) if current_generation(settings.data_dir) else []
@@ -160,16 +159,29 @@ def describe(settings: Settings, item_id: str) -> dict[str, Any]:
             if text.startswith("video:"):
                 raise
     if data is None and video_id is None:
-        data = describe_case(settings, text.removeprefix("case:"))
+        data = _describe_case(settings, text.removeprefix("case:"))
     elif data is None:
         try:
-            data = describe_case(settings, text)
+            data = _describe_case(settings, text)
         except NotFoundError:
             raise NotFoundError(f"no archived case or video with id {text!r}") from None
     source = f"{data['kind']}:{data['id']}"
     data["links"] = [l for l in links if l["source"] == source]
     data["linked_from"] = [l for l in links if l["target"] == source]
     return data
+
+
+def _describe_case(settings: Settings, case_id: str) -> dict[str, Any]:
+    """A case as the index read it: from the build's parse cache (same inputs, so the same key)."""
+    from archive.cases import describe_case
+    from archive.parse_cache import ParseCache, cache_path
+
+    taxonomy = load_taxonomy(settings.taxonomy or _previous(settings, "taxonomy_path"))
+    known = {e.name: e.names() for e in taxonomy.entries("company")} or None
+    if not cache_path(settings.data_dir).exists():  # a view never creates the cache, only reads it
+        return describe_case(settings, case_id, known_companies=known)
+    with ParseCache(cache_path(settings.data_dir)) as cache:
+        return describe_case(settings, case_id, known_companies=known, cache=cache)
 
 
 def describe_video(settings: Settings, video_id: str) -> dict[str, Any]:

@@ -57,7 +57,7 @@ class Decision(BaseModel):
     note: str | None = Field(default=None, max_length=500)
 
 
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 404, 503)}
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 404, 422, 503)}
 
 
 def settings_of(request: Request) -> Settings:

@@ -16,10 +16,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
 from archive.config import Settings
-from archive.errors import CaseArchiveError, InputError, NotFoundError
+from archive.errors import CaseArchiveError, InputError, NotFoundError, UnparseablePage
 from archive.redact import redact
 from index.build import IndexCorrupt, IndexMissing
 from index.export import _clock  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
+from index.linking import said_once
 from index.web.curation import CurationRefused
 from index.web.querystate import MAX_QUERY_CHARS, SearchState, filter_tokens
 
@@ -76,7 +77,7 @@ FIELD_LABELS = {"title": "titel", "description": "beschrijving", "transcript": "
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(safe_url=safe_url, nl_date=nl_date, clock=clock, filter_tokens=filter_tokens,
+    env.filters.update(safe_url=safe_url, said_once=said_once, nl_date=nl_date, clock=clock, filter_tokens=filter_tokens,
                        segment=lambda value: quote(str(value), safe=""), kind_label=lambda k: KIND_LABELS.get(k, k),
                        rule_label=lambda r: RULE_LABELS.get(r, r), field_label=lambda f: FIELD_LABELS.get(f, f))
     return Jinja2Templates(env=env)
@@ -90,6 +91,8 @@ def error_status(exc: Exception) -> int:
         return 400
     if isinstance(exc, CurationRefused):
         return 403
+    if isinstance(exc, UnparseablePage):  # the archived page is there but cannot be read: not a server fault
+        return 422
     if isinstance(exc, (IndexMissing, IndexCorrupt)):
         return 503
     return 500

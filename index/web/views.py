@@ -78,6 +78,11 @@ def _video_summaries(settings: Settings, video_ids: list[str]) -> dict[str, dict
     return found
 
 
+def unavailable_title(video_id: str) -> str:
+    """What a page calls a video whose metadata was never archived (private or deleted)."""
+    return f"Video {video_id} (niet beschikbaar)"
+
+
 def _pending(settings: Settings, links: list[dict[str, Any]]) -> dict[str, str]:
     """Stored decisions on these links that the live index does not show yet (``source|target``)."""
     decisions = load_decisions(settings.data_dir)
@@ -94,7 +99,7 @@ def case_view(settings: Settings, slug: str) -> dict[str, Any]:
     case = describe(settings, f"case:{check_case_slug(slug)}")
     incoming = [l for l in case["linked_from"] if l["source"].startswith("video:")]
     summaries = _video_summaries(settings, [l["source"][6:] for l in incoming])
-    videos = [{**summaries.get(l["source"][6:], {"video_id": l["source"][6:], "title": l["source"][6:]}),
+    videos = [{**summaries.get(l["source"][6:], {"video_id": l["source"][6:], "title": unavailable_title(l["source"][6:])}),
                "link": l} for l in incoming]
     videos.sort(key=lambda v: (-v["link"]["confidence"], v["title"]))
     notes = [{**note, "page_urls": [f"{note['url']}#page={n}" for n in range(1, (note.get("pages") or 0) + 1)]}
@@ -106,6 +111,8 @@ def case_view(settings: Settings, slug: str) -> dict[str, Any]:
 def video_view(settings: Settings, video_id: str) -> dict[str, Any]:
     """A video with its links (and the linked cases' titles) and its transcripts, cue by cue."""
     video = describe(settings, f"video:{check_video_id(video_id)}")
+    if not video["title"]:  # a private or deleted video never fetched has no metadata, so no title
+        video["title"] = unavailable_title(video_id)
     case_ids = [l["target"][5:] for l in video["links"] if l["target"].startswith("case:")]
     titles: dict[str, str] = {}
     if case_ids:
