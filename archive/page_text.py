@@ -227,7 +227,8 @@ def _pieces(nodes: Iterable[object]) -> list[str]:
         if isinstance(node, Tag):
             if node.name == "a":
                 out.append(norm(node.get_text(" ")))
-            elif node.find("a"):
+            elif node.find("a") or any(isinstance(c, Tag) and c.name in BLOCK_TAGS for c in node.children):
+                # links, and values each in its own element (Drupal's field__item, list items)
                 out.extend(_pieces(node.children))
             else:
                 out.extend(_SPLIT.split(norm(node.get_text(" "))))
@@ -264,6 +265,31 @@ def _drop_empty(container: Tag | None) -> None:
         container = parent
 
 
+def _is_label_element(tag: Tag, text: str) -> bool:
+    """Whether ``tag`` is a label of its own (``<label>``, Drupal's ``field__label``/``field-label``,
+    a theme's ``…-label``) holding just this label, which then needs no colon."""
+    names = f"{tag.get('id') or ''} {' '.join(tag.get('class') or [])}"
+    return ((tag.name == "label" or "label" in names.lower()) and norm(tag.get_text()) == norm(text)
+            and not norm(text[LABEL.match(text).end():]))  # type: ignore[union-attr]
+
+
+def _value_elements(label: Tag) -> list[Tag]:
+    """The element after a label element, or the run of item elements (``field__item``) after it."""
+    first = label.find_next_sibling()
+    if first is None:
+        return []
+    items = [first]
+    for sibling in first.find_next_siblings() if _is_item(first) else ():
+        if not _is_item(sibling):
+            break
+        items.append(sibling)
+    return items
+
+
+def _is_item(tag: Tag) -> bool:
+    return any("item" in name and "items" not in name for name in tag.get("class") or [])
+
+
 def label_values(soup: BeautifulSoup) -> dict[str, list[str]]:
     """Read and remove the label lines: ``{"themes": [...], "sectors": [...], ...}``.
 
@@ -286,20 +312,24 @@ def label_values(soup: BeautifulSoup) -> dict[str, list[str]]:
             value_el = term.find_next_sibling(["dd", "td"])
             found = _pieces([value_el]) if value_el else []
             _remove([term, value_el])
-        elif not match.group("colon"):
+        elif not match.group("colon") and not _is_label_element(parent, text):
             continue
         elif len(remainder) > 200:
             continue  # a sentence that happens to start with "Bron:", not a label line
         else:
-            anchor = parent if parent.name in INLINE_LABEL_TAGS and norm(parent.get_text()) == norm(text) else node
+            whole = norm(parent.get_text()) == norm(text)
+            anchor = parent if whole and (parent.name in INLINE_LABEL_TAGS or _is_label_element(parent, text)) else node
             nodes = _line_after(anchor)
             found = _pieces([NavigableString(remainder), *nodes])
             container = anchor.parent
-            if not found and container is not None and norm(container.get_text(" ")) == norm(text):
-                # "<div class=label>Thema’s:</div><div class=value>…</div>": the value is the next element.
-                following = container.find_next_sibling()
-                if following is not None:
-                    found, nodes = _pieces([following]), [following]
+            holder = (container if container is not None and norm(container.get_text(" ")) == norm(text)
+                      else anchor if isinstance(anchor, Tag) else None)
+            if not found and holder is not None:
+                # "<div class=label>Thema’s:</div><div class=value>…</div>", Drupal's
+                # "<div class=field__label>Sector</div><div class=field__item>…</div>…": the values
+                # are the next element, or the run of item elements that follows.
+                following = _value_elements(holder)
+                found, nodes = _pieces(following), following
             _remove([anchor, *nodes])
             _drop_empty(container)
         values.setdefault(key, []).extend(v for v in found if v not in values.get(key, []))
