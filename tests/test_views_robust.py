@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -21,6 +20,7 @@ from index.cli import cli
 from index.demo import demo_settings, run_demo
 from index.linking import said_once
 from index.web import create_app
+from tests.test_web import client, web_demo  # noqa: F401 (the shared read-only demo and its web client)
 
 DEEP = "generatiepact-bij-transportbedrijf-van-wijk"
 OTHER = "leren-op-de-werkvloer-bij-bouwbedrijf-hendriks"
@@ -53,17 +53,11 @@ def test_a_shallow_page_is_parsed_as_before() -> None:
     assert [b.kind for b in case.sections[0].blocks] == ["paragraph", "list"]
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    data_dir = tmp_path_factory.mktemp("views") / "demo-data"
-    run_demo(data_dir)
-    return demo_settings(data_dir)
-
-
 @pytest.fixture
-def client(demo: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as test_client:
-        yield test_client
+def fresh_demo(tmp_path: Path) -> Settings:
+    """A demo archive and index of the test's own, to change."""
+    run_demo(tmp_path / "demo-data")
+    return demo_settings(tmp_path / "demo-data")
 
 
 def show(settings: Settings, *args: str) -> tuple[int, str, str]:
@@ -80,10 +74,8 @@ def replace_page(settings: Settings, slug: str, body: str) -> str:
     return url
 
 
-def test_show_and_the_web_read_a_deep_page(tmp_path: Path) -> None:
-    data_dir = tmp_path / "demo-data"
-    run_demo(data_dir)
-    settings = demo_settings(data_dir)
+def test_show_and_the_web_read_a_deep_page(fresh_demo: Settings) -> None:
+    settings = fresh_demo
     replace_page(settings, DEEP, nested(5000, "div", "<p>Onderaan de diepte.</p>"))
     code, out, _ = show(settings, DEEP, "--format", "json")
     assert code == 0 and "Onderaan de diepte." in json.loads(out)["text"]
@@ -93,10 +85,9 @@ def test_show_and_the_web_read_a_deep_page(tmp_path: Path) -> None:
         assert client.get(f"/api/cases/{DEEP}").status_code == 200
 
 
-def test_a_page_that_cannot_be_parsed_is_an_error_in_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data_dir = tmp_path / "demo-data"
-    run_demo(data_dir)
-    settings = demo_settings(data_dir)
+def test_a_page_that_cannot_be_parsed_is_an_error_in_words(fresh_demo: Settings,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = fresh_demo
     replace_page(settings, DEEP, "<html><body><h1>Kapot</h1></body></html>")
 
     def broken(html: object, url: str, *args: object, **kwargs: object) -> object:
@@ -116,20 +107,20 @@ def test_a_page_that_cannot_be_parsed_is_an_error_in_words(tmp_path: Path, monke
         assert client.get(f"/casus/{OTHER}").status_code == 200  # the other pages are unaffected
 
 
-def test_views_read_the_cases_the_index_build_parsed(demo: Settings, client: TestClient,
+def test_views_read_the_cases_the_index_build_parsed(web_demo: Settings, client: TestClient,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a view parsed an archived page again")
 
     monkeypatch.setattr("archive.site.parse_case", refuse)
     monkeypatch.setattr("archive.cases.parse_note", refuse)
-    code, out, _ = show(demo, OTHER, "--format", "json")
+    code, out, _ = show(web_demo, OTHER, "--format", "json")
     assert code == 0 and json.loads(out)["id"] == OTHER
     assert client.get(f"/casus/{OTHER}").status_code == 200
 
 
-def test_each_piece_of_evidence_is_said_once(demo: Settings) -> None:
-    code, out, _ = show(demo, "ZhyiA4uoRgn")
+def test_each_piece_of_evidence_is_said_once(web_demo: Settings) -> None:
+    code, out, _ = show(web_demo, "ZhyiA4uoRgn")
     assert code == 0
     row = next(line for line in out.splitlines() if line.startswith("case:duurzaam-meedoen-in-de-metalektro"))
     assert row.count("case links the channel") == 1 and "UC6XpRSGS236lYZmcCjkBE4g" in row and "Alfa Laval" in row
@@ -146,11 +137,11 @@ def test_said_once_keeps_distinct_facts_and_drops_repeats() -> None:
     assert said_once([plain]) == [{**plain, "also": []}]
 
 
-def test_a_video_never_fetched_has_a_title(demo: Settings, client: TestClient) -> None:
+def test_a_video_never_fetched_has_a_title(web_demo: Settings, client: TestClient) -> None:
     page = client.get(f"/video/{PRIVATE}")
     assert page.status_code == 200
     title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
     assert f"Video {PRIVATE} (niet beschikbaar)" in title and not title.strip().startswith("·")
     assert f"<h1>Video {PRIVATE} (niet beschikbaar)</h1>" in page.text
-    code, out, _ = show(demo, PRIVATE)
+    code, out, _ = show(web_demo, PRIVATE)
     assert code == 0 and "never archived" in out
