@@ -224,13 +224,14 @@ def find_organisations(
     ordinary = STOPWORDS | set(_LOWER_WORD.findall("\n".join(texts)))
     for text in texts:
         lowered = text.lower()
-        spans: list[tuple[int, int]] = []
+        spans: list[tuple[int, int, str]] = []
         for pattern, name, spelled, spelled_lower in patterns:
             # The substring test first: the regex scan per alias per text dominated large builds.
-            if spelled_lower in lowered and (named := _naming(pattern, text, spelled)):
-                found.add_known(name)
-                spans.extend(named)
-        _scan(_blank(text, spans), found, ordinary)
+            if spelled_lower in lowered:
+                spans.extend((start, end, name) for start, end in _naming(pattern, text, spelled))
+        for _start, _end, name in sorted(spans):  # in order of mention, whatever the taxonomy's order
+            found.add_known(name)
+        _scan(_blank(text, [(start, end) for start, end, _name in spans]), found, ordinary)
     names = [(found.spelling[k], kind) for k, kind in found.kinds.items()]
     # A name inside a longer one found too is part of it ("Alfa Laval" in "Alfa Laval Benelux").
     spaced = [f" {n} " for n, _kind in names]
@@ -245,8 +246,14 @@ def _blank(text: str, known: Iterable[tuple[int, int]] = ()) -> str:
     """The text as the scan reads it, at the same length (positions hold): web and mail addresses
     and authors' names blanked (nothing in them is a company), the spans of known names marked (not
     read again), and the space after each sentence's end a line break (no name spans it)."""
-    for start, end in sorted(known):
-        text = text[:start] + _KNOWN_BLANK * (end - start) + text[end:]
+    if known:  # one pass over the text, however many spans (they may overlap)
+        pieces, at = [], 0
+        for start, end in sorted(known):
+            start = max(start, at)
+            if end > start:
+                pieces += [text[at:start], _KNOWN_BLANK * (end - start)]
+                at = end
+        text = "".join(pieces) + text[at:]
     for pattern in (_ADDRESS, _AUTHORS):
         text = pattern.sub(lambda m: " " * len(m.group(0)), text)
     return _SENTENCE_END.sub(_sentence_end, text)
