@@ -92,7 +92,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[^\S\n](?=[^\S\n]*[\"'‘“(]?[A-ZÀ-Þ0
 _WORD_BEFORE = re.compile(r"(\S+)[.!?]$")
 _INITIALS = re.compile(r"(?:[A-Za-zÀ-ÿ]\.)*[A-Za-zÀ-ÿ]")
 # A capitalised surname particle opens a name ("Transportbedrijf Van Wijk", "Bij De Groot B.V.").
-_PARTICLES = frozenset({"Van", "De", "Den", "Ter", "Ten", "Van der", "Van den"})
+_PARTICLES = frozenset({"Van", "De", "Den", "Ter", "Ten"})
 # Blanks a known name's span: no name is read across or inside it.
 _KNOWN_BLANK = "\x00"
 # A name holding one of these is an organisation (fund, institute, government), not a company.
@@ -276,9 +276,11 @@ def _legal_names(text: str) -> Iterable[str]:
     for match in _LEGAL_AT.finditer(text):
         before = text[max(0, match.start() - _NAME_BEFORE):match.start()]
         name: list[str] = []
-        after_known = sentence_start = False
+        after_known = False
+        sentence_start = match.start() < _NAME_BEFORE  # the text's start, unless a word stops the name
         for word in reversed(before.split(" ")):
             if len(name) == MAX_NAME_WORDS:
+                sentence_start = False
                 break
             # "Van Wijk en Zonen": "en" joins a family word; elsewhere it joins two names.
             joins = word.lower() in _CONNECTORS - {"en"} or word == "en" and name[:1] in (["Zonen"], ["Zn."], ["Co"])
@@ -289,7 +291,7 @@ def _legal_names(text: str) -> Iterable[str]:
             sentence_start = not word or "\n" in word
             break
         if not after_known:  # the words after a known name are its description ("Jumbo Supermarkten")
-            yield " ".join(_opening(name, sentence_start or len(before) < _NAME_BEFORE and name == before.split(" ")))
+            yield " ".join(_opening(name, sentence_start))
 
 
 def _opening(name: list[str], sentence_start: bool) -> list[str]:
