@@ -31,8 +31,9 @@ CHANNEL_SUGGESTS = 0.4
 WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.I)
 # A case linked by its path alone (no host), in the platform's own layout.
 CASE_URL = re.compile(r"/kennis/(?:kennisbank/)?([a-z0-9][a-z0-9-]*[a-z0-9])(?:/\d+)?/?(?=[\s?#\"'<)]|$)", re.I)
-# The start of an address among a text's words: a scheme, "www.", a host with a path, a mail address.
-_ADDRESS_WORD = re.compile(r"[a-z][a-z0-9+.-]*://|www\.|[\w-]+(?:\.[\w-]+)+/|[^@\s]+@[\w-]+\.", re.I)
+# The start of an address among a text's words: a scheme, "www.", a host with a path, a mail
+# address, or a path of the site's own ("/praktijk/zorgteam-oost/").
+_ADDRESS_WORD = re.compile(r"[a-z][a-z0-9+.-]*://|www\.|[\w-]+(?:\.[\w-]+)+/|[^@\s]+@[\w-]+\.|^[^\w/]?/[\w.-]+/", re.I)
 _ADDRESS_REACH = 300  # characters looked at either side of a match for the address it is part of
 
 Status = Literal["auto", "confirmed", "rejected"]

@@ -54,7 +54,7 @@ def test_address_key_ignores_scheme_www_query_fragment_and_trailing_slash() -> N
 @pytest.mark.parametrize("text", [
     "Meer op https://zorgplatform.example/praktijk/zorgteam-oost/ en in de nieuwsbrief.",
     "Mail naar planning@zorgteam-oost.example voor het rooster.",
-    "Bron: zorgplatform.example/zorgteam-oost/rooster.pdf"])
+    "Bron: zorgplatform.example/zorgteam-oost/rooster.pdf", "Lees (/praktijk/zorgteam-oost/) op de site."])
 def test_no_part_of_an_address_is_a_company_mention_in_any_text(text: str) -> None:
     finder = name_finder(zorg_taxonomy(), "company")
     assert finder.find(text) == []

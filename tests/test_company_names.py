@@ -203,7 +203,11 @@ def test_no_name_spans_a_sentence_end(sentences: list[list[str]]) -> None:
     assert not [name for name in companies + organisations if ". " in name]
 
 
-@given(st.sampled_from(sorted(FUNCTION_WORDS)))
+# A capitalised surname particle opens a name ("Van Duijn Groep", "De Vries B.V."): not a function word there.
+PARTICLES = {"van", "de", "den", "ter", "ten"}
+
+
+@given(st.sampled_from(sorted(FUNCTION_WORDS - PARTICLES)))
 def test_a_function_word_opening_a_sentence_is_no_part_of_a_name(word: str) -> None:
     text = f"Het begon in 2019. {word.capitalize()} Jumbo Supermarkten B.V. deed mee."
     assert find_organisations([text])[0] == ["Jumbo Supermarkten"]
