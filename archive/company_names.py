@@ -10,20 +10,27 @@ they live here.
 from __future__ import annotations
 
 import re
+import unicodedata
 
+# Dash characters people and word processors write for a hyphen (U+2010-U+2015, the minus sign):
+# "Alfa–Laval" is "Alfa-Laval".
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_DASH = re.compile(f"[{DASHES}]")
+# The legal forms and group words that may follow a name (without their joint), one alternative.
+GROUP_WORDS = (r"b\.?\s?v\.?|n\.?\s?v\.?|c\.?\s?v\.?|v\.?\s?o\.?\s?f\.?|holdings?|groep|group|nederland|"
+               r"benelux|international|industries|ltd\.?|gmbh|inc\.?|plc|(?:&|en)\s*(?:zn|zonen|co|cie)\.?")
+# Legal forms and group words right after a name, on its line ("… Holding B.V.", "… & Zn."), for
+# the finder to take them with a known name it matched.
+GROUP_AFTER = re.compile(rf"(?:[^\S\n]*[,\-]?[^\S\n]+(?:{GROUP_WORDS})(?![\w.]))*", re.I)
 # Legal forms and the group/country words a company name carries or drops ("Philips Nederland
 # B.V.", "VDL Groep", "Neways Electronics International N.V.", "Jansen & Zn."); stripped from
 # the end of a name, any number of them.
-_SUFFIX = re.compile(
-    r"(?:[\s,\-]+(?:b\.?\s?v\.?|n\.?\s?v\.?|c\.?\s?v\.?|v\.?\s?o\.?\s?f\.?|holdings?|groep|group|nederland|"
-    r"benelux|international|industries|ltd\.?|gmbh|inc\.?|plc|"
-    r"(?:&|en)\s*(?:zn|zonen|co|cie)\.?))+$",
-    re.I,
-)
+_SUFFIX = re.compile(rf"(?:[\s,\-]+(?:{GROUP_WORDS}))+$", re.I)
 # Words that go before a name and are as often left out: the royal title, an old "N.V." first.
 _PREFIX = re.compile(r"^(?:koninklijke|royal|n\.?\s?v\.?)\s+", re.I)
 _LETTERS = re.compile(r"[^\W_]")
-_SPLIT = re.compile(r"[\s\-‐‑]+")
+_SPLIT = re.compile(r"[\s\-]+")
+_NOT_KEY = re.compile(r"[\W_]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
@@ -34,7 +41,7 @@ MAX_JOINED = 3
 def bare_name(name: str) -> str:
     """The name without its legal form, group words and royal title ("Philips Nederland B.V." →
     "Philips"), as written; the name itself when nothing would be left."""
-    spaced = " ".join(name.split())
+    spaced = " ".join(dashes_as_hyphens(name).split())
     bare = _PREFIX.sub("", _SUFFIX.sub("", spaced)).strip(" ,-")
     return bare if _LETTERS.search(bare) else spaced
 
@@ -42,7 +49,7 @@ def bare_name(name: str) -> str:
 def spellings(name: str) -> list[str]:
     """A name spaced, hyphenated and joined ("Alfa Laval", "Alfa-Laval", "AlfaLaval"), an
     abbreviation with and without its dots ("B.S.B.", "BSB"); the name itself first."""
-    name = name.strip()
+    name = dashes_as_hyphens(name).strip()
     if _DOTTED.fullmatch(name):
         return [name, name.replace(".", "")]
     if _ACRONYM.fullmatch(name):
@@ -51,3 +58,16 @@ def spellings(name: str) -> list[str]:
     if not 2 <= len(words) <= MAX_JOINED:
         return [name]
     return list(dict.fromkeys([name, " ".join(words), "-".join(words), "".join(words)]))
+
+
+def dashes_as_hyphens(text: str) -> str:
+    """The text with every dash character written as a hyphen ("Alfa–Laval" → "Alfa-Laval")."""
+    return _DASH.sub("-", text) if not text.isascii() else text
+
+
+def name_key(name: str) -> str:
+    """A name's letters and digits without legal form, case or accents ("DE VRIES METAALTECHNIEK
+    B.V." and "De Vries Metaaltechniek" → "devriesmetaaltechniek"): the finder's key (index's
+    ``company_key`` folds the same way and adds the search's folding)."""
+    decomposed = unicodedata.normalize("NFKD", bare_name(name).casefold())
+    return _NOT_KEY.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))

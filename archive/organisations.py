@@ -13,7 +13,8 @@ import re
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
-from archive.company_names import spellings
+from archive.company_names import GROUP_AFTER, name_key, spellings
+from archive.function_words import FUNCTION_WORDS
 
 # A name token: capitalised word, acronym (A+O, BSB, 3M) or a legal form.
 _TOKEN = r"(?:[A-ZÀ-Þ][\w'’+&.-]*|[0-9]+[A-Z][\w+&-]*)"
@@ -80,7 +81,20 @@ STOPWORDS = frozenset(
     moreover however furthermore therefore also then thus while when after before during since
     our their its his her we they you it there here what which who how why where all each
     every some many most other""".split()
-)
+) | FUNCTION_WORDS
+# Abbreviations that end in a dot inside a name ("Joh. Mourik & Co.", "Van der Heijden & Zn.",
+# "Gebr. Jansen"): their dot ends no sentence. Initials ("A.P. Møller") are dotted letters.
+ABBREVIATIONS = frozenset("joh gebr zn co cie fa wed kon st dr mr ir ing drs prof dhr mevr mw jr sr mij "
+                          "int ned nr inc ltd corp bros".split())
+# A sentence's end: ".", "!" or "?" and a space before a capital (the space becomes a line break,
+# so no name spans it; ``_sentence_ends``).
+_SENTENCE_END = re.compile(r"(?<=[.!?])[^\S\n](?=[^\S\n]*[\"'‘“(]?[A-ZÀ-Þ0-9])")
+_WORD_BEFORE = re.compile(r"(\S+)[.!?]$")
+_INITIALS = re.compile(r"(?:[A-Za-zÀ-ÿ]\.)*[A-Za-zÀ-ÿ]")
+# A capitalised surname particle opens a name ("Transportbedrijf Van Wijk", "Bij De Groot B.V.").
+_PARTICLES = frozenset({"Van", "De", "Den", "Ter", "Ten"})
+# Blanks a known name's span: no name is read across or inside it.
+_KNOWN_BLANK = "\x00"
 # A name holding one of these is an organisation (fund, institute, government), not a company.
 ORG_WORDS = re.compile(
     r"fonds|stichting|vereniging|centrum|instituut|universiteit|hogeschool|ministerie|gemeente|"
@@ -99,7 +113,9 @@ def _clean(name: str) -> str:
     while words and (words[-1].lower() in _CONNECTORS or words[-1].lower() in STOPWORDS
                      or _LEGAL_FORM.fullmatch(words[-1])):
         words.pop()
-    return " ".join(words).rstrip(".")
+    name = " ".join(words)
+    # An abbreviation keeps its dot ("Van der Heijden & Zn."); a sentence's dot goes.
+    return name if words and words[-1].rstrip(".").lower() in ABBREVIATIONS else name.rstrip(".")
 
 
 def _looks_like_name(name: str) -> bool:
@@ -114,15 +130,25 @@ def _looks_like_name(name: str) -> bool:
 class _Found:
     """Names in order of first mention, each marked company or organisation."""
 
-    def __init__(self, exclude: Iterable[str]) -> None:
+    def __init__(self, exclude: Iterable[str], known_keys: Mapping[str, str] | None = None) -> None:
         self.kinds: dict[str, str] = {}
         self.spelling: dict[str, str] = {}
         self.exclude = {e.lower() for e in exclude}
+        self.known_keys = known_keys or {}  # name_key of each known form → canonical name
+
+    def add_known(self, name: str) -> None:
+        """Record a known (taxonomy) company by its canonical name."""
+        key = name_key(name) or name.lower()
+        self.spelling[key] = name
+        self.kinds[key] = "known"
 
     def add(self, name: str, kind: str) -> None:
         name = _clean(name)
-        key = name.lower()
-        if not _looks_like_name(name) or key in self.exclude:
+        if not _looks_like_name(name) or name.lower() in self.exclude:
+            return
+        key = name_key(name) or name.lower()
+        if key in self.known_keys:  # a known company with its legal form or in other letters
+            self.add_known(self.known_keys[key])
             return
         if ORG_WORDS.search(name) and kind == "company":
             kind = "organisation"
@@ -154,10 +180,24 @@ def _known_patterns(known: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tupl
     return patterns
 
 
-def _names_it(pattern: re.Pattern[str], text: str, spelled: str) -> bool:
-    """Whether the text writes the name as a name: capitalised, in capitals, or as it is spelled
-    ("Alfa-Laval", "ALFA LAVAL"; not "neways" for Neways)."""
-    return any(not m.group(0)[0].islower() or m.group(0) == spelled for m in pattern.finditer(text))
+def _naming(pattern: re.Pattern[str], text: str, spelled: str) -> list[tuple[int, int]]:
+    """Where the text writes the name as a name: capitalised, in capitals, or as it is spelled
+    ("Alfa-Laval", "ALFA LAVAL", "de Vries Metaaltechniek"; not "neways" for Neways), each span
+    with the legal form and group words after it ("… Holding B.V.")."""
+    return [(m.start(), GROUP_AFTER.match(text, m.end()).end())  # type: ignore[union-attr]
+            for m in pattern.finditer(text) if not m.group(0).islower() or m.group(0) == spelled]
+
+
+@lru_cache(maxsize=8)
+def _known_keys(known: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
+    """The ``name_key`` of every form of every known name → its canonical name."""
+    keys: dict[str, str] = {}
+    for name, aliases in known:
+        for alias in (name, *aliases):
+            for form in spellings(alias) if alias.strip() else ():
+                keys.setdefault(name_key(form), name)
+    keys.pop("", None)
+    return keys
 
 
 def normalise_known(known: Mapping[str, Sequence[str]] | Iterable[str] | None) -> dict[str, tuple[str, ...]]:
@@ -175,20 +215,23 @@ def find_organisations(
     exclude: Iterable[str] = (),
 ) -> tuple[list[str], list[str]]:
     """The companies and the other organisations named in ``texts``, in order of first mention."""
-    patterns = _known_patterns(tuple(normalise_known(known).items()))
-    found = _Found(exclude)
+    known_items = tuple(normalise_known(known).items())
+    patterns = _known_patterns(known_items)
+    found = _Found(exclude, _known_keys(known_items))
     texts = list(texts)
     # Words the texts also write in lower case are ordinary words, not parts of a name, when
     # capitalised at a name's edge ("Daarnaast Heeft", "Research en Innovatie").
     ordinary = STOPWORDS | set(_LOWER_WORD.findall("\n".join(texts)))
     for text in texts:
         lowered = text.lower()
+        spans: list[tuple[int, int, str]] = []
         for pattern, name, spelled, spelled_lower in patterns:
             # The substring test first: the regex scan per alias per text dominated large builds.
-            if spelled_lower in lowered and _names_it(pattern, text, spelled):
-                found.spelling[name.lower()] = name
-                found.kinds[name.lower()] = "known"
-        _scan(_blank(text), found, ordinary)
+            if spelled_lower in lowered:
+                spans.extend((start, end, name) for start, end in _naming(pattern, text, spelled))
+        for _start, _end, name in sorted(spans):  # in order of mention, whatever the taxonomy's order
+            found.add_known(name)
+        _scan(_blank(text, [(start, end) for start, end, _name in spans]), found, ordinary)
     names = [(found.spelling[k], kind) for k, kind in found.kinds.items()]
     # A name inside a longer one found too is part of it ("Alfa Laval" in "Alfa Laval Benelux").
     spaced = [f" {n} " for n, _kind in names]
@@ -199,31 +242,67 @@ def find_organisations(
     return companies, organisations
 
 
-def _blank(text: str) -> str:
-    """The text with web and mail addresses and authors' names blanked (same length, so
-    positions hold): nothing in them is a company."""
+def _blank(text: str, known: Iterable[tuple[int, int]] = ()) -> str:
+    """The text as the scan reads it, at the same length (positions hold): web and mail addresses
+    and authors' names blanked (nothing in them is a company), the spans of known names marked (not
+    read again), and the space after each sentence's end a line break (no name spans it)."""
+    if known:  # one pass over the text, however many spans (they may overlap)
+        pieces, at = [], 0
+        for start, end in sorted(known):
+            start = max(start, at)
+            if end > start:
+                pieces += [text[at:start], _KNOWN_BLANK * (end - start)]
+                at = end
+        text = "".join(pieces) + text[at:]
     for pattern in (_ADDRESS, _AUTHORS):
         text = pattern.sub(lambda m: " " * len(m.group(0)), text)
-    return text
+    return _SENTENCE_END.sub(_sentence_end, text)
+
+
+def _sentence_end(match: re.Match[str]) -> str:
+    """A line break for the space after a sentence's end; the space after an abbreviation or an
+    initial stays ("Joh. Mourik", "Zn. B.V.", "A.P. Møller")."""
+    before = _WORD_BEFORE.search(match.string, max(0, match.start() - 24), match.start())
+    word = before.group(1) if before else ""
+    if match.string[match.start() - 1] == "." and (
+            word.lower() in ABBREVIATIONS or _INITIALS.fullmatch(word) and not _LEGAL_FORM.fullmatch(word + ".")):
+        return match.group(0)
+    return "\n"
 
 
 def _legal_names(text: str) -> Iterable[str]:
     """The name before each legal form ("Vanderlande Industries B.V."), read backwards word by
     word from the form, so a long run of capitalised words costs its length once."""
     for match in _LEGAL_AT.finditer(text):
-        words = text[max(0, match.start() - _NAME_BEFORE):match.start()].split(" ")
+        before = text[max(0, match.start() - _NAME_BEFORE):match.start()]
         name: list[str] = []
-        for word in reversed(words):
+        after_known = False
+        sentence_start = match.start() < _NAME_BEFORE  # the text's start, unless a word stops the name
+        for word in reversed(before.split(" ")):
             if len(name) == MAX_NAME_WORDS:
+                sentence_start = False
                 break
-            if _TOKEN_RE.fullmatch(word) or (name and word.lower() in _CONNECTORS - {"en"}):
+            # "Van Wijk en Zonen": "en" joins a family word; elsewhere it joins two names.
+            joins = word.lower() in _CONNECTORS - {"en"} or word == "en" and name[:1] in (["Zonen"], ["Zn."], ["Co"])
+            if _TOKEN_RE.fullmatch(word) or (name and joins):
                 name.insert(0, word)
-            else:
-                break
-        while name and name[0].lower() in _CONNECTORS:
-            name.pop(0)
-        if name:
-            yield " ".join(name)
+                continue
+            after_known = _KNOWN_BLANK in word
+            sentence_start = not word or "\n" in word
+            break
+        if not after_known:  # the words after a known name are its description ("Jumbo Supermarkten")
+            yield " ".join(_opening(name, sentence_start))
+
+
+def _opening(name: list[str], sentence_start: bool) -> list[str]:
+    """A name read back from its legal form without the words before it that open a sentence: a
+    function word ("Ook Jumbo Supermarkten", "Bij Van der Heijden"), or at a sentence's start a
+    description before a surname ("Transportbedrijf Van Wijk en Zonen")."""
+    while name and name[0] not in _PARTICLES and (name[0].lower() in _CONNECTORS or name[0].lower() in STOPWORDS):
+        name = name[1:]
+    if sentence_start and len(name) > 2 and name[1] in _PARTICLES:
+        name = name[1:]
+    return name
 
 
 def _scan(text: str, found: _Found, ordinary: frozenset[str] | set[str]) -> None:
@@ -294,8 +373,11 @@ def _trim(words: list[str], ordinary: frozenset[str] | set[str], sentence_start:
 
 
 def _is_heading(line: str) -> bool:
-    """Whether a line is a heading or title in title case ("Meer Variatie In Het Werk")."""
+    """Whether a line (a sentence, once ends are line breaks) is a heading or title in title case
+    ("Meer Variatie In Het Werk")."""
     words = _WORDS.findall(line)
+    if line.rstrip()[-1:] in ".!?" and len(words) >= 3 and all(w[0].isupper() for w in words):
+        return True  # a sentence in title case ("Werkroulatie Helpt Echt."): a slogan or a title
     if len(words) < HEADING_WORDS or line.rstrip()[-1:] in ".!?;:,":
         return False
     return sum(w[0].isupper() for w in words) >= HEADING_SHARE * len(words)

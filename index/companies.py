@@ -15,16 +15,16 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from archive.company_names import bare_name, spellings
+from archive.company_names import bare_name, dashes_as_hyphens, spellings
 from index.analysis import fold, lexicon
 
 _NOT_KEY = re.compile(r"[^\w+&]+")
 
 
 def fold_name(text: str) -> str:
-    """A name's or a text's comparison form: ``index.analysis.fold`` with spacing folded (the one
-    folding that linking, the taxonomy and search share)."""
-    folded = fold(text)
+    """A name's or a text's comparison form: ``index.analysis.fold`` with spacing folded and any
+    dash a hyphen (the one folding that linking, the taxonomy and search share)."""
+    folded = fold(text if text.isascii() else dashes_as_hyphens(text))  # "Alfa–Laval" is "Alfa-Laval"
     if text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return folded  # spaced evenly already (most long texts): nothing to fold
     return " ".join(folded.split())
@@ -51,7 +51,7 @@ def company_forms(names: Iterable[str]) -> list[str]:
     forms: dict[str, str] = {}
     given = [n for n in names if n.strip()]
     for name in given:
-        forms.setdefault(fold_name(name), name.strip())
+        forms.setdefault(fold_name(name), dashes_as_hyphens(name.strip()))
     for name in given:
         bare = bare_name(name)
         # A legal form is written one way ("Philips Nederland B.V."): only the bare name varies.

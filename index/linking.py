@@ -27,7 +27,14 @@ ACCEPT = 0.5
 # naming the case's company, 0.8); a video of a channel several cases link is only suggested to them.
 CHANNEL_OF_ONE_CASE = 0.6
 CHANNEL_SUGGESTS = 0.4
+# A web address in a text (a description linking a case, wherever the platform keeps its cases).
+WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.I)
+# A case linked by its path alone (no host), in the platform's own layout.
 CASE_URL = re.compile(r"/kennis/(?:kennisbank/)?([a-z0-9][a-z0-9-]*[a-z0-9])(?:/\d+)?/?(?=[\s?#\"'<)]|$)", re.I)
+# The start of an address among a text's words: a scheme, "www.", a host with a path, a mail
+# address, or a path of the site's own ("/praktijk/zorgteam-oost/").
+_ADDRESS_WORD = re.compile(r"[a-z][a-z0-9+.-]*://|www\.|[\w-]+(?:\.[\w-]+)+/|[^@\s]+@[\w-]+\.|^[^\w/]?/[\w.-]+/", re.I)
+_ADDRESS_REACH = 300  # characters looked at either side of a match for the address it is part of
 
 Status = Literal["auto", "confirmed", "rejected"]
 _WORD = re.compile(r"\w+")
@@ -99,6 +106,7 @@ class CaseInfo:
     video_ids: tuple[str, ...]
     channels: tuple[str, ...]  # channel ids the case links (resolved)
     note_videos: tuple[tuple[str, str], ...] = ()  # (video id, note page) the case's attached notes link
+    url: str = ""  # the case page's address (under /kennis/, /praktijk/ or wherever the site keeps it)
 
 
 @dataclass(frozen=True)
@@ -139,9 +147,29 @@ def _mentions(text: str, folded: str, keyed: list[_Keyed]) -> list[tuple[str, in
     for name, key in keyed:
         if len(key) < 3 or key not in folded:  # a substring test first: far cheaper than the regex scan
             continue
-        if match := _whole_word(key).search(folded):
+        # The first whole-word match outside a web or mail address ("…/praktijk/zorgteam-oost/"
+        # names no company Zorgteam Oost).
+        if match := next((m for m in _whole_word(key).finditer(folded) if not _in_address(folded, m.start())), None):
             found.append((text[match.start():match.end()] if len(folded) == len(text) else name, match.start()))
     return found
+
+
+def _in_address(text: str, start: int) -> bool:
+    """Whether the character at ``start`` is part of a web or mail address (the run of
+    non-space characters around it starts like one); looks a bounded way either side."""
+    left = max(text.rfind(" ", max(0, start - _ADDRESS_REACH), start), text.rfind("\n", max(0, start - _ADDRESS_REACH), start))
+    right = next((i for i in (text.find(" ", start, start + _ADDRESS_REACH), text.find("\n", start, start + _ADDRESS_REACH))
+                  if i >= 0), start + _ADDRESS_REACH)
+    word = text[left + 1:right]
+    return bool(_ADDRESS_WORD.search(word))
+
+
+def address_key(url: str) -> str:
+    """An address as compared when a text links a page: without scheme, "www.", query, fragment
+    and trailing slash, in lower case ("http://www.k.nl/praktijk/x/?a=1" → "k.nl/praktijk/x")."""
+    url = url.strip().lower().split("#", 1)[0].split("?", 1)[0]
+    url = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url)
+    return url.removeprefix("www.").rstrip("/.,;:")
 
 
 class NameFinder:
@@ -400,6 +428,7 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
     ``company_names``: the caller's finder of company names, to ask it about texts afterwards)."""
     links = LinkSet()
     by_slug = {c.slug: c for c in cases}
+    by_url = {address_key(c.url): c.slug for c in cases if c.url}
     channel_cases: dict[str, list[CaseInfo]] = {}
     for case in cases:
         for channel in dict.fromkeys(case.channels):  # a page may link its channel by id and by handle
@@ -427,7 +456,7 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
         for video_id in case.video_ids:
             if video_id in video_ids:
                 links.add(f"video:{video_id}", f"case:{case.slug}", 1.0,
-                          Evidence("case page links the video", "case page", f"/kennis/{case.slug}/"))
+                          Evidence("case page links the video", "case page", case.url or f"/kennis/{case.slug}/"))
         for video_id, note_page in case.note_videos:
             if video_id in video_ids:
                 links.add(f"video:{video_id}", f"case:{case.slug}", 1.0,
@@ -450,11 +479,9 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
                 for matched, pos in found:
                     links.add(source, f"theme:{name}", weights[field_name] - 0.1,
                               Evidence("theme mentioned", field_name, matched, pos))
-        for match in CASE_URL.finditer(video.description):
-            slug = match.group(1).lower()
-            if slug in by_slug:
-                links.add(source, f"case:{slug}", 1.0,
-                          Evidence("description links the case", "description", match.group(0), match.start()))
+        for slug, written, position in _linked_cases(video.description, by_url, by_slug):
+            links.add(source, f"case:{slug}", 1.0,
+                      Evidence("description links the case", "description", written, position))
         _link_by_channel(links, source, video.channel_id, channel_cases.get(video.channel_id, []),
                          channel_company_cases.get(video.channel_id, {}), case_companies, named)
     links.apply(decisions or {})
@@ -467,6 +494,25 @@ def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
                           Evidence("via the linked case", "case", case.slug))
     links.apply(decisions or {})
     return links
+
+
+def _linked_cases(description: str, by_url: dict[str, str], by_slug: dict[str, CaseInfo]) -> Iterable[tuple[str, str, int]]:
+    """(slug, address as written, position) of each case a description links: by the address of
+    an archived case page (whatever its path), or by a path in the platform's /kennis/ layout."""
+    if "/" not in description:
+        return
+    addresses = []
+    for match in WEB_ADDRESS.finditer(description):
+        addresses.append(match.span())
+        slug = by_url.get(address_key(match.group(0)))
+        if slug is None and (path := CASE_URL.search(match.group(0))) and path.group(1).lower() in by_slug:
+            slug = path.group(1).lower()  # the /kennis/ layout on a host or path the archive writes otherwise
+        if slug is not None:
+            yield slug, match.group(0), match.start()
+    for match in CASE_URL.finditer(description):
+        slug = match.group(1).lower()
+        if slug in by_slug and not any(a <= match.start() < b for a, b in addresses):
+            yield slug, match.group(0), match.start()
 
 
 def _link_by_channel(links: LinkSet, source: str, channel: str, on_channel: list[CaseInfo],

@@ -25,7 +25,7 @@ from archive.store import atomic_write
 log = logging.getLogger(__name__)
 
 # Bump when what counts as a mention changes (``index.linking``): every remembered one is dropped.
-MENTIONS_VERSION = 2
+MENTIONS_VERSION = 3
 
 Found = list[tuple[str, list[tuple[str, int]]]]  # (entry, [(matched text, offset)…]) in entry order
 

@@ -21,6 +21,7 @@ from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser, PlusMinu
 
 from archive.errors import InputError
 from index.analysis import fold
+from archive.company_names import DASHES
 from index.companies import bare_name, company_forms, fold_name, is_telling
 from index.schema import FILTER_FIELDS, fold_label
 from index.taxonomy import Entry, Taxonomy
@@ -35,7 +36,7 @@ _QUOTED = re.compile(r'"[^"]*"')
 _STEMMED_PHRASE = re.compile(r'(?<![\w"])(?:title|content):(?=")')
 _EMPTY_FILTER = re.compile(r'(?<![\w"])-?([A-Za-z_]+):(?=\s|$)')
 # A word as typed, without operator, wildcard, fuzzy mark, field or quote: one that may name a company.
-_PLAIN_WORD = re.compile(r"\w[\w'’&+.\-]*")
+_PLAIN_WORD = re.compile(rf"\w[\w'’&+.\-{DASHES}]*")  # "Alfa–Laval" (an en dash) names a company too
 _OPERATORS = re.compile(r'\b(?:AND|OR|NOT)\b|[()"]')
 MAX_NAME_WORDS = 5  # the most words of a company name a query is looked at for
 

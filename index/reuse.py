@@ -44,7 +44,7 @@ REUSE_FILE = "reuse.pickle"
 # Bump when what a record holds, or what it must match, changes.
 REUSE_VERSION = 2
 # The modules whose code decides what a passage unit holds: any edit of them drops the records.
-_CODE = ("units.py", "schema.py", "linking.py", "mentions.py", "reuse.py")
+_CODE = ("units.py", "schema.py", "linking.py", "mentions.py", "reuse.py", "companies.py")
 
 
 class TranscriptRecord(NamedTuple):

@@ -78,7 +78,7 @@ def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, 
     case_infos = [CaseInfo(slug=c.id, title=c.title, companies=tuple(c.companies), themes=tuple(c.themes),
                            video_ids=tuple(l.id for l in c.youtube if l.kind == "video"),
                            channels=_case_channels(c, sources.channel_of_case_link),
-                           note_videos=tuple(note_videos.get(c.id, ()))) for c in sources.cases]
+                           note_videos=tuple(note_videos.get(c.id, ())), url=c.url) for c in sources.cases]
     video_infos = [VideoInfo(v.id, v.channel_id, v.title, f"{v.description}\n{' '.join(v.tags)}",
                              transcript_text.get(v.id, "")) for v in sources.videos]
     companies = name_finder(taxonomy, "company", mentions)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
+from archive.function_words import FUNCTION_WORDS
 from archive.organisations import find_organisations
 from index.build import write_index
 from index.companies import company_forms, company_key, fold_name
@@ -179,3 +180,86 @@ def test_a_long_run_of_capitalised_words_before_a_legal_form_is_one_name() -> No
     text = "Wij werken samen met " + " ".join(["Groot"] * 3000) + " Bouw B.V. in Utrecht."
     companies, _ = find_organisations([text])
     assert companies == [" ".join(["Groot"] * 5 + ["Bouw"])]  # read back from the form, at most six words
+
+
+# -- issue 15, second round: sentence ends, sentence openers, known names in other forms, dashes --
+
+
+TESTER = [(text, companies) for source, text, companies, _orgs in fixture_texts() if "tester of issue 15" in source]
+
+
+@pytest.mark.parametrize(("text", "companies"), TESTER)
+def test_the_testers_sentences_give_exactly_their_companies(text: str, companies: list[str]) -> None:
+    assert find_organisations([text])[0] == companies
+
+
+CAPITALISED = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=9).map(str.capitalize)
+
+
+@given(st.lists(st.lists(CAPITALISED, min_size=1, max_size=4), min_size=2, max_size=4))
+def test_no_name_spans_a_sentence_end(sentences: list[list[str]]) -> None:
+    text = "Wij werken in " + ". ".join(" ".join(words) for words in sentences) + "."
+    companies, organisations = find_organisations([text])
+    assert not [name for name in companies + organisations if ". " in name]
+
+
+# A capitalised surname particle opens a name ("Van Duijn Groep", "De Vries B.V."): not a function word there.
+PARTICLES = {"van", "de", "den", "ter", "ten"}
+
+
+@given(st.sampled_from(sorted(FUNCTION_WORDS - PARTICLES)))
+def test_a_function_word_opening_a_sentence_is_no_part_of_a_name(word: str) -> None:
+    text = f"Het begon in 2019. {word.capitalize()} Jumbo Supermarkten B.V. deed mee."
+    assert find_organisations([text])[0] == ["Jumbo Supermarkten"]
+
+
+def test_an_abbreviation_or_initials_keep_a_name_whole() -> None:
+    assert find_organisations(["De kraan kwam van Gebr. Jansen B.V. uit Ede."])[0] == ["Gebr. Jansen"]
+    assert find_organisations(["Het schip is van A.P. Møller Maersk N.V. uit Kopenhagen."])[0] == ["A.P. Møller Maersk"]
+
+
+DVM = {"De Vries Metaaltechniek": ["DVM"]}
+
+
+@pytest.mark.parametrize("text", [
+    "Bij DE VRIES METAALTECHNIEK B.V. werken zestig mensen.",
+    "De Vries Metaaltechniek Holding B.V. is de moeder van drie bedrijven.",
+    "Het bedrijf de Vries Metaaltechniek Holding groeit.",
+    "Bij DVM Holding B.V. rouleren de lassers.",
+    "Daarnaast werkt De Vries Metaaltechniek Groep met Alfa Laval samen."])
+def test_a_known_company_in_capitals_or_with_group_words_is_only_the_canonical_company(text: str) -> None:
+    known = {**DVM, "Alfa Laval": []}
+    companies = find_organisations([text], known)[0]
+    assert [c for c in companies if c != "Alfa Laval"] == ["De Vries Metaaltechniek"]
+    # The same answer whatever the order of the known names (the spurious names once changed per run).
+    assert find_organisations([text], dict(reversed(list(known.items()))))[0] == companies
+
+
+def test_words_after_a_known_name_before_a_legal_form_are_its_description() -> None:
+    assert find_organisations(["Ook Jumbo Supermarkten B.V. deed mee."], {"Jumbo": []})[0] == ["Jumbo"]
+
+
+DASHED = ["\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212"]
+
+
+@pytest.mark.parametrize("dash", DASHED)
+def test_any_dash_is_a_hyphen_for_keys_linking_and_the_finder(dash: str) -> None:
+    written = f"Alfa{dash}Laval"
+    assert company_key(written) == company_key("Alfa-Laval") == "alfalaval"
+    assert taxonomy("Alfa Laval").canonical("company", f"{written} B.V.") == "Alfa Laval"
+    found = name_finder(taxonomy("Alfa Laval"), "company").find(f"Een bezoek aan {written} in Lund.")
+    assert [entry for entry, _hits in found] == ["Alfa Laval"]
+    assert "Alfa-Laval" in company_forms([written])
+
+
+@pytest.mark.parametrize("typed", ["Alfa–Laval", "ALFA—LAVAL B.V."])
+def test_a_company_typed_with_a_dash_finds_every_form(written_apart: Path, typed: str) -> None:
+    result = run_search(written_apart, typed, taxonomy("Alfa Laval"), SearchOptions())
+    assert {r["id"] for r in result["results"]} == {"case:spaced", "case:hyphenated", "case:joined", "case:facet"}
+
+
+def test_60_kb_of_capitalised_words_and_sentence_ends_parse_in_one_pass() -> None:
+    # Not timed (speed lives in scripts/bench.py): a quadratic pattern would take minutes here.
+    words = (["Groot", "Bouw.", "Utrecht", "Zn.", "Van", "Wijk"] * 1700)[:10_000]
+    companies, _ = find_organisations([" ".join(words) + " B.V. werkt."], DVM)
+    assert all(len(name.split()) <= 6 for name in companies)
