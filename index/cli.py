@@ -142,7 +142,8 @@ def harvest_youtube_cmd(obj: Context, channels: tuple[str, ...], full: bool) -> 
 
 @harvest.command("transcripts")
 @click.option("--from", "folder", type=click.Path(file_okay=False), metavar="DIR",
-              help="Folder of caption files <videoId>.<lang>.vtt|srt (default: transcripts.folder).")
+              help="Folder of caption files <videoId>.<lang>.vtt|srt or yt-dlp's <title> [<videoId>].<lang>.vtt "
+                   "(default: transcripts.folder).")
 @pass_ctx
 def harvest_transcripts_cmd(obj: Context, folder: str | None) -> None:
     """Import caption files, and run the online provider if the config enables it."""
