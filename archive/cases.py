@@ -15,8 +15,8 @@ import requests
 
 from archive.case_parser import Case, check_selectors, parse_case
 from archive.config import Settings
-from archive.errors import ConfigError, InputError, NotFoundError
-from archive.harvest import SITE_CHANNELS_STATE
+from archive.errors import ConfigError, NotFoundError
+from archive.harvest import SITE_CHANNELS_STATE, reference_key
 from archive.http import PoliteClient
 from archive.notes import Note, parse_note
 from archive.parse_cache import ParseCache, cache_key, parse_with
@@ -24,7 +24,6 @@ from archive.runs import save_run
 from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE, Progress, SiteCrawler, SiteSummary, parse_case_safely
 from archive.site_urls import case_aliases, case_id_from_url, check_start_url, same_host
 from archive.store import ArchiveStore, Version, open_store, utc_now
-from archive.youtube_refs import parse_channel
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +93,7 @@ def update_site_channels(store: ArchiveStore, selectors: Mapping[str, str] | Non
         if version.meta.get("kind") == "case" and version.key not in unparseable and version.key not in gone:
             case = parsed.get(version.key) or _parse_or_none(store, version, selectors)
             for channel in case.channels if case is not None else ():
-                text = spelling.setdefault(_reference_key(channel), channel)
+                text = spelling.setdefault(reference_key(channel), channel)
                 pages = channels.setdefault(text, [])
                 if version.key not in pages:
                     pages.append(version.key)
@@ -102,13 +101,6 @@ def update_site_channels(store: ArchiveStore, selectors: Mapping[str, str] | Non
     store.set_state(SITE_CHANNELS_STATE, channels)
     return channels
 
-
-def _reference_key(text: str) -> Any:
-    """What makes two channel references one: a name or handle in any case (an id as written)."""
-    try:
-        return parse_channel(text)
-    except InputError:
-        return text
 
 
 def _parse_or_none(store: ArchiveStore, version: Version, selectors: Mapping[str, str] | None,
