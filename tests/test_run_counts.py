@@ -14,7 +14,7 @@ from archive.store import open_store
 from index.service import taxonomy_for
 from index.sources import load_sources
 from tests.test_bad_items import BROKEN, CORRUPT, UNKNOWN_LINK, break_things
-from tests.update_world import World, add_sentence, world  # noqa: F401 (the fixture)
+from tests.update_world import World, add_sentence, result_ids, world  # noqa: F401 (the fixture)
 
 GONE_CHANNEL = "@BestaatNietMeer2023"
 NOTE = "media/bijlagen/werkdruk-thuiszorg-rapport.pdf"
@@ -72,6 +72,8 @@ def test_a_gone_page_is_deactivated_and_takes_its_channel_links_and_case_along(w
     first = world.update()
     assert first.exit_code == 1 and any(GONE_CHANNEL in f and page_url in f for f in first.to_dict()["failures"])
     assert _lookups(world, GONE_CHANNEL) == 1 and page_url in _case_urls(world)
+    slug = UNKNOWN_LINK.split("/")[1]
+    assert any(slug in hit for hit in result_ids(world, "zelfroosteren"))
     shutil.rmtree(world.platform / UNKNOWN_LINK)  # taken down: the server answers 404
     for _ in range(2):  # the run that finds it gone, and the next: neither is a failure
         report = world.update()
@@ -83,8 +85,9 @@ def test_a_gone_page_is_deactivated_and_takes_its_channel_links_and_case_along(w
     assert report_json["unresolved_channels"] == []
     with open_store(world.data_dir) as store:
         assert not any(GONE_CHANNEL.lower() in text.lower() for text in store.get_state(SITE_CHANNELS_STATE))
-    assert page_url not in _case_urls(world)  # out of the index's sources…
-    shown = world.cli("show", UNKNOWN_LINK.split("/")[1])  # …but its archived versions stay
+    assert page_url not in _case_urls(world)  # out of the index…
+    assert not any(slug in hit for hit in result_ids(world, "zelfroosteren"))
+    shown = world.cli("show", slug)  # …but its archived versions stay
     assert shown.returncode == 0 and "HTTP 404" in shown.stdout, shown.stderr
 
 
