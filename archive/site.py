@@ -202,10 +202,13 @@ class SiteCrawler:
             self.store.record_fetch(namespace, url, status=304, outcome="not-modified")
             self.summary.count(kind, "unchanged", url)
             return self.store.read(latest)
-        if response.status in (404, 410) and latest is not None:
+        if response.status in (404, 410):
+            self.store.record_fetch(namespace, url, status=response.status, outcome="gone")
+            if latest is None:  # linked, never archived: a dead link on the platform
+                self._fail(kind, url, f"HTTP {response.status}: dead link")
+                return None
             # Gone from the platform: deactivated (its archived versions are kept), not a failure,
             # or the nightly job would exit 1 on every run after a page is taken down.
-            self.store.record_fetch(namespace, url, status=response.status, outcome="gone")
             self.summary.count(kind, "gone", url)
             if self._mark_gone(url, response.status):
                 log.info("[site] %s: HTTP %d, gone (its archived versions are kept)", url, response.status)
@@ -214,8 +217,7 @@ class SiteCrawler:
             return None
         if response.status != 200:
             self.store.record_fetch(namespace, url, status=response.status, outcome="failed")
-            dead = ": dead link" if response.status in (404, 410) else ""  # linked, never archived
-            self._fail(kind, url, f"HTTP {response.status}{dead}")
+            self._fail(kind, url, f"HTTP {response.status}")
             return None
         meta = {"kind": kind, **response.validators}
         if response.url != url:

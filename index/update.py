@@ -197,7 +197,7 @@ class _Run:
             result = work()
             steps = to_steps(result)
         except CaseArchiveError as exc:
-            log.warning("[update] %s: %s", name, redact(str(exc)))
+            log.info("[update] %s: %s", name, redact(str(exc)))  # its failure line in the summary says it
             steps = [StepResult(name, "error", exc.exit_code or EXIT_PARTIAL, failures=[redact(str(exc))])]
         except Exception as exc:  # a bug or a full disk must not stop the other steps or the index
             log.exception("[update] %s: unexpected error", name)
