@@ -118,7 +118,8 @@ def _split_site(summary: SiteSummary, store: ArchiveStore) -> tuple[StepResult, 
     note_failures = [f for f in summary.failures if is_note(f)]
     page_failures = [f for f in summary.failures if not is_note(f)]
     detail = summary.to_dict()
-    site = StepResult("site", counts=_site_counts(summary.counts, ("robots", "listing", "case")), failures=page_failures,
+    site = StepResult("site", counts=_site_counts(summary.counts, ("robots", "listing", "case")),
+                      failures=page_failures,
                       detail=detail, note=f"{len(summary.channels)} channels linked")
     notes = StepResult("notes", counts={**_site_counts(summary.counts, ("attachment",)), "read": summary.notes_read,
                                         "unreadable": summary.notes_failed},
