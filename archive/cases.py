@@ -16,7 +16,7 @@ import requests
 from archive.case_parser import Case, check_selectors, parse_case
 from archive.config import Settings
 from archive.errors import ConfigError, NotFoundError, UnparseablePage
-from archive.harvest import SITE_CHANNELS_STATE
+from archive.harvest import SITE_CHANNELS_STATE, reference_key
 from archive.http import PoliteClient
 from archive.notes import Note, parse_note
 from archive.parse_cache import ParseCache, cache_key, parse_with
@@ -36,11 +36,13 @@ def iter_cases(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
                problems: list[str] | None = None) -> Iterator[tuple[Version, Case]]:
     """Every archived case page (its newest version), parsed (or taken from the parse cache).
 
-    A page that cannot be parsed is left out with a warning, and listed in ``problems``.
+    A page that cannot be parsed is left out with a warning, and listed in ``problems``; a page
+    gone from the platform (HTTP 404/410) is left out: its archived versions stay for ``show``.
     """
     context = cache_key("case", selectors or {}, known_companies)
+    gone = store.get_state(STATE_GONE, {})
     for version in store.iter_latest(NS_PAGE):
-        if version.meta.get("kind") == "case":
+        if version.meta.get("kind") == "case" and version.key not in gone:
             try:
                 case = parse_with(cache, (context, version.key, version.sha256),
                                   lambda: _parse_or_raise(store, version, selectors, known_companies))
@@ -82,19 +84,28 @@ def update_site_channels(store: ArchiveStore, selectors: Mapping[str, str] | Non
                          unparseable: Container[str] = ()) -> dict[str, list[str]]:
     """Record the channels linked from archived case pages, each with the pages that link it.
 
-    ``parsed`` holds cases this run already parsed (by URL), so they are not parsed twice;
-    ``unparseable`` the pages this run could not parse (and reported): they are left out.
+    Recorded afresh from every page's newest version, so a reference no page links any more
+    (the page dropped it, or is gone from the platform) is dropped. A name or handle written in
+    two letter cases is one reference, stored as first seen. ``parsed`` holds cases this run
+    already parsed (by URL), so they are not parsed twice; ``unparseable`` the pages this run
+    could not parse (and reported): they are left out.
     """
     parsed = parsed or {}
+    gone = store.get_state(STATE_GONE, {})
+    spelling: dict[Any, str] = {}  # a reference's key → its first spelling
     channels: dict[str, list[str]] = {}
-    for version in store.iter_latest(NS_PAGE):
-        if version.meta.get("kind") == "case" and version.key not in unparseable:
+    for version in sorted(store.iter_latest(NS_PAGE), key=lambda v: v.key):
+        if version.meta.get("kind") == "case" and version.key not in unparseable and version.key not in gone:
             case = parsed.get(version.key) or _parse_or_none(store, version, selectors)
             for channel in case.channels if case is not None else ():
-                channels.setdefault(channel, []).append(version.key)
+                text = spelling.setdefault(reference_key(channel), channel)
+                pages = channels.setdefault(text, [])
+                if version.key not in pages:
+                    pages.append(version.key)
     channels = {text: sorted(pages) for text, pages in sorted(channels.items())}
     store.set_state(SITE_CHANNELS_STATE, channels)
     return channels
+
 
 
 def _parse_or_none(store: ArchiveStore, version: Version, selectors: Mapping[str, str] | None,
@@ -127,8 +138,8 @@ def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary,
             summary.notes_failed += 1
             pages = linked_from.get(url)
             where = f" (linked from {', '.join(pages)})" if pages else ""
-            log.warning("[site] %s: note not read: %s%s", url, note.reason, where)
-            summary.failures.append(f"{url}: note not read: {note.reason}{where}")
+            log.info("[site] %s: note not read: %s%s", url, note.reason, where)
+            summary.fail("attachment", url, f"{url}: note not read: {note.reason}{where}")
     store.set_state(STATE_NOTES, outcomes)
 
 

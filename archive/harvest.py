@@ -33,6 +33,28 @@ def read_site_channels(store: ArchiveStore) -> dict[str, list[str]]:
     return {str(text): [] for text in stored}  # the list of an older version: no pages recorded
 
 
+def reference_key(text: str) -> ChannelRef | str:
+    """What makes two channel references one: a name or handle in any case (an id as written)."""
+    try:
+        return parse_channel(text)
+    except InputError:
+        return text
+
+
+def linked_unresolved(store: ArchiveStore, settings: Settings) -> dict[str, dict[str, Any]]:
+    """The references that named no channel and that a page (with its pages now) or the config still names."""
+    linked = {reference_key(text): pages for text, pages in read_site_channels(store).items()}
+    typed = {reference_key(text) for text in settings.youtube.channels}
+    entries = {}
+    for text, entry in store.get_state(UNRESOLVED_STATE, {}).items():
+        key = reference_key(text)
+        if key in linked:
+            entries[text] = {**entry, "pages": linked[key]}
+        elif key in typed:
+            entries[text] = entry
+    return entries
+
+
 @dataclass
 class Targets:
     """The channels a harvest asks for, the pages that named each, and references that are none."""

@@ -45,10 +45,24 @@ class SiteSummary:
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     requests: int = 0
+    outcomes: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)  # (kind, url) → counted as
 
-    def count(self, kind: str, outcome: str) -> None:
+    def count(self, kind: str, outcome: str, url: str = "") -> None:
         """Count one item of ``kind`` (listing, case, attachment) with its outcome."""
         self.counts.setdefault(kind, Counter())[outcome] += 1
+        if url:
+            self.outcomes[(kind, url)] = outcome
+
+    def fail(self, kind: str, url: str, failure: str) -> None:
+        """List a failed item and count it as failed, once: fetched and then unreadable is failed, not new."""
+        before = self.outcomes.get((kind, url))
+        if before != "failed":
+            if before is not None:
+                self.counts[kind][before] -= 1
+                if not self.counts[kind][before]:
+                    del self.counts[kind][before]
+            self.count(kind, "failed", url)
+        self.failures.append(failure)
 
     @property
     def exit_code(self) -> int:
@@ -145,7 +159,7 @@ class SiteCrawler:
             try:
                 response = self.client.get(robots_url, **_validators(latest))
             except FetchError as exc:
-                self._fail(robots_url, f"robots.txt unreachable, not crawling {host}: {exc}")
+                self._fail("robots", robots_url, f"robots.txt unreachable, not crawling {host}: {exc}")
                 policy = disallow_all(self.client.user_agent)
             else:
                 if response.status == 304 and latest is not None:
@@ -163,11 +177,12 @@ class SiteCrawler:
 
     # -- fetching ---------------------------------------------------------------------------
 
-    def _fail(self, url: str, reason: str) -> None:
+    def _fail(self, kind: str, url: str, reason: str) -> None:
+        """List a failed item with where it was linked from (the CLI or update prints it, once)."""
         source = self.found_on.get(url)
         where = f" (linked from {source})" if source else ""
-        log.warning("[site] %s: %s%s", url, reason, where)
-        self.summary.failures.append(f"{url}: {reason}{where}")
+        log.info("[site] %s: %s%s", url, reason, where)
+        self.summary.fail(kind, url, f"{url}: {reason}{where}")
 
     def fetch(self, url: str, namespace: str, kind: str) -> bytes | None:
         """Fetch one URL into the archive (conditional GET); its bytes, or None if it failed."""
@@ -181,41 +196,49 @@ class SiteCrawler:
             response = self.client.get(url, **_validators(latest))
         except FetchError as exc:
             self.store.record_fetch(namespace, url, status=None, outcome="failed", detail=str(exc))
-            self.summary.count(kind, "failed")
-            self._fail(url, str(exc))
+            # The client's message starts with the address, which the failure line already names.
+            self._fail(kind, url, str(exc).removeprefix(f"{url}: "))
             return None
         if response.status == 304 and latest is not None:
             self.store.record_fetch(namespace, url, status=304, outcome="not-modified")
-            self.summary.count(kind, "unchanged")
+            self.summary.count(kind, "unchanged", url)
             return self.store.read(latest)
         if response.status in (404, 410):
             self.store.record_fetch(namespace, url, status=response.status, outcome="gone")
-            self.summary.count(kind, "gone" if latest is not None else "failed")
-            self._mark_gone(url, response.status)
-            self._fail(url, f"HTTP {response.status}: " + (
-                "the page has disappeared (its archived versions are kept)" if latest else "dead link"))
+            if latest is None:  # linked, never archived: a dead link on the platform
+                self._fail(kind, url, f"HTTP {response.status}: dead link")
+                return None
+            # Gone from the platform: deactivated (its archived versions are kept), not a failure,
+            # or the nightly job would exit 1 on every run after a page is taken down.
+            self.summary.count(kind, "gone", url)
+            if self._mark_gone(url, response.status):
+                log.info("[site] %s: HTTP %d, gone (its archived versions are kept)", url, response.status)
+                self.summary.warnings.append(f"{url}: HTTP {response.status}: gone from the platform "
+                                             "(its archived versions are kept; it leaves the index)")
             return None
         if response.status != 200:
             self.store.record_fetch(namespace, url, status=response.status, outcome="failed")
-            self.summary.count(kind, "failed")
-            self._fail(url, f"HTTP {response.status}")
+            self._fail(kind, url, f"HTTP {response.status}")
             return None
         meta = {"kind": kind, **response.validators}
         if response.url != url:
             meta["final_url"] = response.url
         put = self.store.put(namespace, url, response.body, url=url, status=200,
                              content_type=response.content_type, meta=meta)
-        self.summary.count(kind, put.status)
+        self.summary.count(kind, put.status, url)
         gone = self.store.get_state(STATE_GONE, {})
         if gone.pop(url, None) is not None:
             self.store.set_state(STATE_GONE, gone)  # it came back
         return response.body
 
-    def _mark_gone(self, url: str, status: int) -> None:
+    def _mark_gone(self, url: str, status: int) -> bool:
+        """Record a page as gone; whether it was not gone before."""
         gone = self.store.get_state(STATE_GONE, {})
-        if url not in gone:
-            gone[url] = {"status": status, "since": utc_now()}
-            self.store.set_state(STATE_GONE, gone)
+        if url in gone:
+            return False
+        gone[url] = {"status": status, "since": utc_now()}
+        self.store.set_state(STATE_GONE, gone)
+        return True
 
     # -- crawling ---------------------------------------------------------------------------
 
@@ -253,11 +276,11 @@ class SiteCrawler:
             case, why = parse_case_safely(body, url, self.selectors, self.known_companies)
             if case is None:  # archived as fetched; listed as a failure, left out of the index
                 self.unparseable.add(url)
-                self._fail(url, why)
+                self._fail("case", url, why)
                 continue
             self.cases[url] = case
             for warning in case.warnings:
-                log.warning("[site] %s: %s", url, warning)
+                log.info("[site] %s: %s", url, warning)
                 self.summary.warnings.append(f"{url}: {warning}")
             attachments.update(dict.fromkeys(a.url for a in case.attachments if same_host(a.url, url)))
         return list(attachments)

@@ -42,6 +42,12 @@ def video_counts(videos: dict[str, bool]) -> dict[str, int]:
     return {"active": active, "inactive": len(videos) - active}
 
 
+def videos_phrase(store: ArchiveStore) -> str:
+    """The archive's videos as people read them, counted as ``status`` counts them."""
+    counts = video_counts(archived_videos(store))
+    return f"{sum(counts.values())} videos ({counts['active']} active, {counts['inactive']} inactive)"
+
+
 def collect_status(data_dir: Path) -> dict[str, Any]:
     """A JSON-ready status report of a data directory."""
     if not (Path(data_dir) / "archive" / "catalog.sqlite").exists():

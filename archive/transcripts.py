@@ -58,8 +58,11 @@ FAILURES = frozenset({MALFORMED, EMPTY, BLOCKED, FAILED})
 # The preferred kind when a video has several transcripts in one language.
 KIND_RANK = {"manual": 0, "imported": 1, "auto": 2}
 
-_FILE_NAME = re.compile(r"^(?P<video>[A-Za-z0-9_-]+)\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)\.(?P<ext>vtt|srt)$",
-                        re.IGNORECASE)
+# ``<id>.<lang>.<ext>``, or yt-dlp's default ``<title> [<id>].<lang>.<ext>`` (its output template
+# ``%(title)s [%(id)s].%(ext)s``, subtitles adding ``.LANG``): the id is the last ``[…]`` of 11 id characters.
+_FILE_NAME = re.compile(r"^(?:.*\[(?P<bracketed>[A-Za-z0-9_-]{11})\]|(?P<video>[A-Za-z0-9_-]+))"
+                        r"\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)\.(?P<ext>vtt|srt)$", re.IGNORECASE | re.S)
+NAME_FORMS = "<videoId>.<lang>.vtt|srt or <title> [<videoId>].<lang>.vtt|srt"
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ class TranscriptProvider(Protocol):
 
 
 class LocalFileProvider:
-    """Caption files ``<videoId>.<lang>.vtt|srt`` in one folder."""
+    """Caption files ``<videoId>.<lang>.vtt|srt`` (or yt-dlp's ``<title> [<videoId>].<lang>.vtt``) in one folder."""
 
     name = "local"
 
@@ -105,7 +108,7 @@ class LocalFileProvider:
             if match is None:
                 self.misnamed.append(path)
             else:
-                self.files.setdefault(match["video"], []).append((match["lang"], path))
+                self.files.setdefault(match["bracketed"] or match["video"], []).append((match["lang"], path))
 
     def video_ids(self) -> list[str]:
         """The video ids that have caption files in the folder."""
@@ -185,9 +188,10 @@ def record_result(store: ArchiveStore, result: ProviderResult, summary: Transcri
         store.record_fetch(NS_RAW, vid, status=None, outcome=result.outcome, detail=result.detail)
         what = f"{result.source}: " if result.source else ""
         if result.outcome in FAILURES:
+            detail = f" ({result.detail})" if result.detail and result.detail != result.outcome else ""
             summary.failed += 1
-            summary.failures.append(f"{vid}: {what}{result.outcome} ({result.detail})")
-            log.warning("[transcripts] %s: %s%s (%s)", vid, what, result.outcome, result.detail)
+            summary.failures.append(f"{vid}: {what}{result.outcome}{detail}")
+            log.info("[transcripts] %s: %s%s%s", vid, what, result.outcome, detail)  # the summary lists it
         else:
             log.info("[transcripts] %s: %s%s", vid, what, result.outcome)
     outcomes = store.get_state(OUTCOME_STATE + vid, {})
@@ -216,8 +220,8 @@ def harvest_local(store: ArchiveStore, provider: LocalFileProvider, languages: S
         summary.files += 1
         summary.failed += 1
         summary.outcomes[MALFORMED] += 1
-        summary.failures.append(f"{path.name}: name is not <videoId>.<lang>.vtt|srt")
-        log.warning("[transcripts] %s: skipped, the name is not <videoId>.<lang>.vtt|srt", path.name)
+        summary.failures.append(f"{path.name}: name is not {NAME_FORMS}")
+        log.info("[transcripts] %s: skipped, the name is not %s", path.name, NAME_FORMS)
     ids = provider.video_ids()
     for n, video_id in enumerate(ids, 1):
         if store.latest(NS_VIDEO, video_id) is None:

@@ -173,7 +173,7 @@ class HarvestSummary:
 
     def add_unresolved(self, item: str, reason: str, pages: list[str] | None) -> None:
         """A channel reference that names no channel: a failure item, listed with its pages."""
-        log.warning("[youtube] %s%s", reason, _linked_from(pages))
+        log.info("[youtube] %s%s", reason, _linked_from(pages))  # the caller's summary lists it
         self.failures.append(f"{reason}{_linked_from(pages)}")
         self.unresolved.append({"item": item, "reason": reason, "sources": list(pages or [])})
 
@@ -185,6 +185,7 @@ class HarvestSummary:
         """A JSON-ready form for the run summary."""
         totals = {k: self.total(k) for k in ("new", "changed", "unchanged", "deactivated", "reactivated", "failed",
                                                "refreshed")}
+        totals["failed"] += len(self.failures)  # every listed failure (a reference, a channel) counts
         return {
             "source": "youtube",
             "channels": [asdict(c) for c in self.channels],
@@ -303,7 +304,7 @@ class YouTubeHarvester:
                     channel_id = self.resolve(ref)
                 except FetchError as exc:  # the API is unreachable: a failure, not a usage error
                     summary.failures.append(f"{ref}: {exc}{_linked_from(sources.get(ref))}")
-                    log.warning("[youtube] %s: %s", ref, exc)
+                    log.info("[youtube] %s: %s", ref, exc)
                     continue
                 except NotFoundError as exc:
                     if strict:
@@ -326,13 +327,13 @@ class YouTubeHarvester:
                         summary.add_unresolved(channel_id, str(exc), pages)
                     else:
                         summary.failures.append(f"{channel_id}: {exc}{_linked_from(pages)}")
-                        log.warning("[youtube] %s: %s", channel_id, exc)
+                        log.info("[youtube] %s: %s", channel_id, exc)
             if self.refresh_budget > 0:
                 self._refresh(summary)
         except QuotaExceeded as exc:
             summary.stopped_by_quota = True
             summary.failures.append(str(exc))
-            log.warning("[youtube] quota exceeded; the next run resumes here: %s", exc)
+            log.info("[youtube] quota exceeded; the next run resumes here: %s", exc)
         summary.units = dict(self.ledger.run)
         return summary
 

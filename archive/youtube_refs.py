@@ -118,11 +118,35 @@ def _channel_from_path(path: str, query: str = "") -> ChannelRef | None:
         return ChannelRef("username", name)
     if head == "c" and _is_name(name):
         return ChannelRef("custom", name)
-    if head == "profile":  # the 2006–2011 profile page: /profile?user=NAME
-        user = (parse_qs(query).get("user") or [""])[0]
-        return ChannelRef("username", user) if _is_name(user) else None
+    by_query = _channel_from_query(parts, parse_qs(query))
+    if by_query is not None or head in QUERY_PATHS:
+        return by_query
     if head not in RESERVED_PATHS and _is_name(parts[0]) and "." not in parts[0]:
         return ChannelRef("custom", parts[0])  # a bare vanity URL: youtube.com/NAME
+    return None
+
+
+# Pages that name a channel in their query, each with the parameters tried: the 2006–2011 profile
+# page, the old subscribe button (subscription_center?add_user=), the RSS feed and the old
+# "user uploads" player (embed?listType=user_uploads&list=NAME).
+QUERY_PATHS = {"profile": (("user", "username"),), "subscription_center": (("add_user", "username"),),
+               "feeds": (("channel_id", "id"), ("user", "username")), "embed": (("list", "username"),)}
+
+
+def _channel_from_query(parts: list[str], query: dict[str, list[str]]) -> ChannelRef | None:
+    """The channel a page of ``QUERY_PATHS`` names in its query (``/profile?user=N``, …), or None."""
+    head = parts[0].lower()
+    if head not in QUERY_PATHS or len(parts) > (2 if head == "feeds" else 1):
+        return None
+    if head == "feeds" and parts[1:] != ["videos.xml"] or head == "embed" and \
+            (query.get("listType") or [""])[0] != "user_uploads":
+        return None
+    for name, kind in QUERY_PATHS[head]:
+        value = (query.get(name) or [""])[0].strip()
+        if kind == "id" and CHANNEL_ID.match(value):
+            return ChannelRef("id", value)
+        if kind == "username" and _is_name(value):
+            return ChannelRef("username", value)
     return None
 
 
@@ -171,7 +195,8 @@ def parse_youtube_url(url: str, _depth: int = 0) -> YouTubeRef | None:
     ref = (_video(host, parts.path, query, parts.fragment) if youtube else None) or _unwrap(query, host, _depth)
     if ref is not None or not youtube or host in SHORT_HOSTS or THUMBNAIL_HOST.match(host):
         return ref
-    if "list" in query and PLAYLIST_ID.match(query["list"][0]):
+    user_uploads = query.get("listType", [""])[0] == "user_uploads"  # list= is then a user name
+    if "list" in query and PLAYLIST_ID.match(query["list"][0]) and not user_uploads:
         return YouTubeRef("playlist", query["list"][0])
     channel = _channel_from_path(parts.path, parts.query)
     return YouTubeRef("channel", str(channel), channel=channel) if channel is not None else None

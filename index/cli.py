@@ -142,7 +142,8 @@ def harvest_youtube_cmd(obj: Context, channels: tuple[str, ...], full: bool) -> 
 
 @harvest.command("transcripts")
 @click.option("--from", "folder", type=click.Path(file_okay=False), metavar="DIR",
-              help="Folder of caption files <videoId>.<lang>.vtt|srt (default: transcripts.folder).")
+              help="Folder of caption files <videoId>.<lang>.vtt|srt or yt-dlp's <title> [<videoId>].<lang>.vtt "
+                   "(default: transcripts.folder).")
 @pass_ctx
 def harvest_transcripts_cmd(obj: Context, folder: str | None) -> None:
     """Import caption files, and run the online provider if the config enables it."""
@@ -230,7 +231,8 @@ def index_cmd(obj: Context, rebuild: bool, taxonomy: str | None) -> None:
     save_run(obj.settings.data_dir, "index", report.to_dict(), started, code)
     kind = "Rebuilt" if report.rebuilt else "Updated"
     click.echo(f"{kind} the index ({report.reason}): {report.added} added, {report.updated} updated, "
-               f"{report.deleted} deleted, {report.unchanged} unchanged; {report.total} units, "
+               f"{report.deleted} deleted, {report.unchanged} unchanged, {len(report.failures)} left out; "
+               f"{report.total} units, "
                f"{report.links} links, {report.seconds:.1f} s")
     for failure in report.failures:
         click.echo(f"left out: {failure}", err=True)

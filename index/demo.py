@@ -24,6 +24,8 @@ from archive.config import Settings
 from archive.errors import ConfigError
 from archive.harvest import harvest_youtube
 from archive.sample_server import SamplePlatformServer
+from archive.status import videos_phrase
+from archive.store import open_store
 from archive.transcripts import harvest_transcripts
 from archive.youtube import Progress
 from archive.youtube_replay import ReplayHttp
@@ -105,7 +107,8 @@ def run_demo(data_dir: Path, progress: Progress | None = None) -> DemoReport:
     recording = json.loads((sample_root() / "youtube" / "recording.json").read_text(encoding="utf-8"))
     youtube = harvest_youtube(settings, recording["channels"], api_key=DEMO_KEY,
                               http=ReplayHttp(recording["responses"]), progress=progress)
-    report.steps.append(("youtube", youtube.to_dict()))
+    with open_store(data_dir) as store:  # counted as `status` counts them: active and inactive
+        report.steps.append(("youtube", {**youtube.to_dict(), "archived": videos_phrase(store)}))
     transcripts = harvest_transcripts(settings, sample_root() / "captions", progress=progress)
     report.steps.append(("transcripts", transcripts.to_dict()))
     built = build(settings, rebuild=True, progress=progress)
@@ -124,7 +127,8 @@ def step_line(name: str, step: dict[str, Any]) -> str:
                 f"{len(step['failures'])} problems reported, {len(step['channels'])} channels found")
     if name == "youtube":
         totals = step["totals"]
-        return (f"youtube: {totals['new']} videos from {len(step['channels'])} channels (recorded responses "
+        archived = step.get("archived") or f"{totals['new']} videos"
+        return (f"youtube: {archived} from {len(step['channels'])} channels (recorded responses "
                 f"replayed; a live run would cost {step['units_total']} quota units)")
     if name == "transcripts":
         totals = step.get("totals", {})

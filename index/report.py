@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from archive.config import Settings
-from archive.harvest import UNRESOLVED_STATE
+from archive.harvest import linked_unresolved
 from archive.runs import list_runs
 from archive.status import archived_videos, video_counts
 from archive.store import open_store
@@ -35,7 +35,7 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
         # The videos counted and listed are the archive's, as ``status`` counts them; the index
         # gives their titles (a video it does not hold, such as a private one never fetched, has none).
         archived = archived_videos(store)
-        unresolved = store.get_state(UNRESOLVED_STATE, {})
+        unresolved = linked_unresolved(store, settings)  # none that no page links any more
     runs = list_runs(settings.data_dir)
     latest: dict[str, dict[str, Any]] = {}
     for run in runs:

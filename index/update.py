@@ -30,6 +30,7 @@ from archive.lock import acquire_lock
 from archive.redact import redact
 from archive.runs import save_run
 from archive.site import NS_ATTACHMENT, SiteSummary
+from archive.status import videos_phrase
 from archive.store import ArchiveStore, open_store, utc_now
 from archive.transcripts import harvest_transcripts
 from archive.youtube import HarvestSummary, Progress
@@ -117,7 +118,8 @@ def _split_site(summary: SiteSummary, store: ArchiveStore) -> tuple[StepResult, 
     note_failures = [f for f in summary.failures if is_note(f)]
     page_failures = [f for f in summary.failures if not is_note(f)]
     detail = summary.to_dict()
-    site = StepResult("site", counts=_site_counts(summary.counts, ("listing", "case")), failures=page_failures,
+    site = StepResult("site", counts=_site_counts(summary.counts, ("robots", "listing", "case")),
+                      failures=page_failures,
                       detail=detail, note=f"{len(summary.channels)} channels linked")
     notes = StepResult("notes", counts={**_site_counts(summary.counts, ("attachment",)), "read": summary.notes_read,
                                         "unreadable": summary.notes_failed},
@@ -128,14 +130,16 @@ def _split_site(summary: SiteSummary, store: ArchiveStore) -> tuple[StepResult, 
     return site, notes
 
 
-def _youtube_step(summary: HarvestSummary) -> StepResult:
+def _youtube_step(summary: HarvestSummary, store: ArchiveStore) -> StepResult:
     totals = summary.to_dict()["totals"]
     counts = {k: totals[k] for k in ("new", "changed", "unchanged", "failed", "deactivated", "refreshed")}
     counts["fetched"] = totals["new"] + totals["changed"] + totals["unchanged"]
     status = "quota" if summary.stopped_by_quota else "failed" if summary.failures else "done"
     return StepResult("youtube", status, summary.exit_code, counts=counts, units=dict(summary.units),
                       failures=list(summary.failures), detail=summary.to_dict(),
-                      note="stopped by the quota; the next run resumes" if summary.stopped_by_quota else "")
+                      note="; ".join(filter(None, [
+                          f"archive: {videos_phrase(store)}",  # as `status` counts them
+                          "stopped by the quota; the next run resumes" if summary.stopped_by_quota else ""])))
 
 
 def _transcripts_step(summary: Any) -> StepResult:
@@ -194,7 +198,7 @@ class _Run:
             result = work()
             steps = to_steps(result)
         except CaseArchiveError as exc:
-            log.warning("[update] %s: %s", name, redact(str(exc)))
+            log.info("[update] %s: %s", name, redact(str(exc)))  # its failure line in the summary says it
             steps = [StepResult(name, "error", exc.exit_code or EXIT_PARTIAL, failures=[redact(str(exc))])]
         except Exception as exc:  # a bug or a full disk must not stop the other steps or the index
             log.exception("[update] %s: unexpected error", name)
@@ -253,7 +257,7 @@ def run_update(
             if settings.youtube.channels or read_site_channels(store):
                 job.run("youtube", lambda: harvest_youtube(settings, full=full, progress=progress, sleep=sleep,
                                                            api_key=api_key, http=http),
-                        lambda summary: [_youtube_step(summary)])
+                        lambda summary: [_youtube_step(summary, store)])
             else:
                 job.skip("youtube", "no channels configured or linked from case pages")
         if not job.resumed("transcripts"):
@@ -290,6 +294,7 @@ def _index_step(built: dict[str, Any], report: UpdateReport) -> StepResult:
     # An item a harvest step already listed (a page it could not parse) is not listed twice.
     listed = {f.split(": ", 1)[0] for step in report.steps for f in step.failures}
     failures = [f for f in built.get("failures", []) if f.split(": ", 1)[0] not in listed]
+    counts["failed"] = len(failures)
     return StepResult("index", "failed" if failures else "done", EXIT_PARTIAL if failures else EXIT_OK,
                       counts=counts, failures=failures, detail=built,
                       note=f"{kind} ({built['reason']}), {built['links']} links")
@@ -304,7 +309,7 @@ def summary_lines(report: UpdateReport) -> list[str]:
         if step.name == "index" and "added" in step.counts:
             c = step.counts
             what = (f"{c['added']} added, {c['updated']} updated, {c['deleted']} deleted, "
-                    f"{c['unchanged']} unchanged; {c['total']} units")
+                    f"{c['unchanged']} unchanged, {c.get('failed', 0)} failed; {c['total']} units")
         elif step.counts:
             what = ", ".join(f"{step.counts.get(k, 0)} {k}" for k in COUNTS)
         else:

@@ -64,6 +64,10 @@ def test_a_clean_update_lists_each_bad_item_and_harvests_the_rest(world: World) 
     assert youtube.startswith("youtube: ") and "c/OnbekendKanaal" in youtube and unknown_url in youtube
     assert transcripts.startswith("transcripts: ") and CORRUPT in transcripts and "malformed" in transcripts
     steps = {s.name: s for s in report.steps}
+    # Every listed failure is counted as failed, and nowhere else: 18 pages, one of them answering 500.
+    for name in ("site", "notes", "youtube", "transcripts", "index"):
+        listed = sum(f.startswith(f"{name}: ") for f in failures)
+        assert steps[name].counts["failed"] == listed, (name, steps[name].counts)
     assert steps["site"].counts["new"] == 17 and steps["site"].counts["failed"] == 1
     assert steps["notes"].counts["new"] == 9 and steps["notes"].exit_code == 0
     # Both channels in full; the /user/ link resolved to one of them (forUsername, 1 unit); the
@@ -95,10 +99,14 @@ def test_report_lists_unresolved_channel_links_with_their_pages(world: World) ->
     done = world.cli("update")
     assert done.returncode == 1, done.stderr
     unknown_url, broken_url = f"{world.server.url}/{UNKNOWN_LINK}/", f"{world.server.url}/{BROKEN}/"
-    # Each problem is a warning once while the run goes on, and a line once in its summary.
+    # Each problem is printed once: a line of the run's summary (the library only logs it with -v).
     for item in (broken_url + ":", "c/OnbekendKanaal", CORRUPT):
-        assert sum(item in line for line in done.stderr.splitlines()) == 1, (item, done.stderr)
+        assert done.stderr.count(item) == 0, (item, done.stderr)
+        assert sum(item in line for line in done.stdout.splitlines()) == 1, done.stdout
         assert sum(item in line for line in done.stdout.splitlines() if "failed:" in line) == 1, done.stdout
+    # The step lines count them: one failed page, one failed channel link, one failed caption file.
+    counted = {line.split()[0]: line for line in done.stdout.splitlines() if line.startswith("  ")}
+    assert all(", 1 failed," in counted[name] for name in ("site", "youtube", "transcripts")), done.stdout
     table = world.cli("report")
     assert table.returncode == 0, table.stderr
     section = table.stdout.split("Channel links that name no channel", 1)[1]

@@ -89,22 +89,30 @@ NAMES = st.text(_NAME_CHARS, min_size=3, max_size=30).filter(
 @st.composite
 def channel_texts(draw: st.DrawFn) -> tuple[str, ChannelRef]:
     """A channel written in any of the ways pages write one, with the reference it names."""
-    kind = draw(st.sampled_from(["id", "handle", "username", "custom", "vanity", "profile"]))
-    value = draw(IDS if kind == "id" else NAMES.filter(lambda s: kind != "vanity" or "." not in s))
+    kind = draw(st.sampled_from(["id", "handle", "username", "custom", "vanity", "profile", "subscribe",
+                                 "feed_user", "feed_id", "uploads"]))
+    value = draw(IDS if kind in ("id", "feed_id") else NAMES.filter(lambda s: kind != "vanity" or "." not in s))
     case = draw(st.sampled_from([str, str.upper, str.lower, str.title]))
     encode = draw(st.booleans())
     name = quote(value, safe="") if encode else value
     path = {"id": f"/{case('channel')}/{value}", "handle": f"/@{name}", "username": f"/{case('user')}/{name}",
-            "custom": f"/{case('c')}/{name}", "vanity": f"/{name}", "profile": "/profile"}[kind]
-    query = f"?user={name}" if kind == "profile" else draw(st.sampled_from(["", "?view=0&sort=dd", "?si=x1"]))
-    if kind != "profile":
+            "custom": f"/{case('c')}/{name}", "vanity": f"/{name}", "profile": "/profile",
+            "subscribe": "/subscription_center", "feed_user": "/feeds/videos.xml", "feed_id": "/feeds/videos.xml",
+            "uploads": draw(st.sampled_from(["/embed", "/embed/"]))}.get(kind, "")
+    # Pages that name the channel in their query (old profile page, subscribe button, RSS feed, player).
+    query = {"profile": f"?user={name}", "subscribe": f"?add_user={name}", "feed_user": f"?user={name}",
+             "feed_id": f"?channel_id={value}",
+             "uploads": draw(st.sampled_from([f"?listType=user_uploads&list={name}",
+                                              f"?rel=0&listType=user_uploads&list={name}&autoplay=0"]))}.get(kind)
+    if query is None:
+        query = draw(st.sampled_from(["", "?view=0&sort=dd", "?si=x1"]))
         path += draw(st.sampled_from(["", "/", "/videos", "/featured", "/about", "/streams", "/playlists",
                                       "/shorts", "/live"]))
     host = case(draw(st.sampled_from(["youtube.com", "www.youtube.com", "m.youtube.com"])))
     scheme = draw(st.sampled_from(["https://", "http://", "", "//"]))
     text = scheme + host + path + query + draw(st.sampled_from(["", "#g/u", "#about"]))
-    expected = {"id": "id", "handle": "handle", "username": "username", "custom": "custom", "vanity": "custom",
-                "profile": "username"}[kind]
+    expected = {"id": "id", "feed_id": "id", "handle": "handle", "custom": "custom", "vanity": "custom"}.get(
+        kind, "username")
     return text, ChannelRef(expected, "@" + value if kind == "handle" else value)  # type: ignore[arg-type]
 
 
@@ -115,6 +123,8 @@ def test_every_form_parses_and_its_stored_form_reads_back(case: tuple[str, Chann
     assert ref == expected
     assert parse_channel(str(ref)) == ref
     assert str(parse_channel(str(ref))) == str(ref)
+    found = parse_youtube_url(text)  # a page linking it this way links the channel
+    assert found is not None and found.channel == expected, found
 
 
 @given(st.one_of(IDS, NAMES.map(lambda s: "@" + s)))

@@ -26,7 +26,11 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(cli, ["--data", str(target), "demo"])
     assert result.exit_code == 0, result.output
     assert "SAMPLE data" in result.stdout
-    assert "youtube: 17 videos from 2 channels" in result.stdout
+    # Counted as `status` counts them (the sample world: every upload, the private one inactive).
+    uploads = [v for channel in (seed_channel(), platform_channel()) for v in channel.videos]
+    inactive = sum(v.state not in ("public", "unlisted") for v in uploads)
+    assert (f"youtube: {len(uploads)} videos ({len(uploads) - inactive} active, {inactive} inactive) "
+            "from 2 channels") in result.stdout
     assert "transcripts: files 4, new 4" in result.stdout
     return target
 

@@ -225,3 +225,28 @@ def test_transcript_settings_are_parsed_strictly(tmp_path: Path) -> None:
     assert settings.transcripts == TranscriptSettings(online=True, online_budget=10, online_delay=0.5)
     with pytest.raises(ConfigError, match="online_budget must be a number"):
         parse_config('[transcripts]\nonline_budget = "lots"\n', tmp_path / "c.toml")
+
+
+def test_caption_files_named_the_yt_dlp_way_are_imported_under_their_id(tmp_path: Path, data_dir: Path) -> None:
+    """yt-dlp's default output template is ``%(title)s [%(id)s].%(ext)s``; subtitles add ``.LANG``."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    samples = sorted(SAMPLE.glob("*.vtt"))
+    renamed = {}
+    for n, path in enumerate(samples):
+        video_id, lang = path.name.split(".")[:2]
+        # Titles with spaces, dots, brackets of their own, and (once) the plain form beside them.
+        title = ["Werkdruk in de zorg", "Deel 2. Roosteren [NL]", "Interview [2019] met HR", "x"][n % 4]
+        name = path.name if n == 3 else f"{title} [{video_id}].{lang}.vtt"
+        shutil.copy(path, folder / name)
+        renamed[name] = video_id
+    summary = harvest_transcripts(Settings(data_dir=data_dir), folder)
+    assert summary.failures == [] and summary.new == len(samples)
+    with open_store(data_dir) as store:
+        assert {key.split(".")[0] for key in store.keys(NS_RAW)} == set(renamed.values())
+
+
+def test_an_empty_caption_file_says_so_once(captions: Path, data_dir: Path) -> None:
+    summary = harvest_transcripts(Settings(data_dir=data_dir), captions)
+    empty = [f for f in summary.failures if "empty file" in f]
+    assert len(empty) == 1 and empty[0].count("empty file") == 1, empty
