@@ -137,10 +137,11 @@ class _Found:
         self.known_keys = known_keys or {}  # name_key of each known form → canonical name
 
     def add_known(self, name: str) -> None:
-        """Record a known (taxonomy) company by its canonical name."""
+        """Record a known (taxonomy) company by its canonical name; one whose name says it is a fund,
+        institute or the like ("A+O Metalektro") is an organisation beside the case, as when unknown."""
         key = name_key(name) or name.lower()
         self.spelling[key] = name
-        self.kinds[key] = "known"
+        self.kinds[key] = "organisation" if ORG_WORDS.search(name) else "known"
 
     def add(self, name: str, kind: str) -> None:
         name = _clean(name)
