@@ -27,6 +27,9 @@ ACCEPT = 0.5
 # naming the case's company, 0.8); a video of a channel several cases link is only suggested to them.
 CHANNEL_OF_ONE_CASE = 0.6
 CHANNEL_SUGGESTS = 0.4
+# Up to this many cases on one channel, a video placed with some of them is suggested to the rest;
+# a channel that more cases link (a sector's, the platform's own) suggests only videos nothing places.
+FEW_CHANNEL_CASES = 10
 # A web address in a text (a description linking a case, wherever the platform keeps its cases).
 WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.I)
 # A case linked by its path alone (no host), in the platform's own layout.
@@ -520,9 +523,9 @@ def _link_by_channel(links: LinkSet, source: str, channel: str, on_channel: list
     """Link a video to the cases that link its channel (``by_company``: their positions per company).
 
     A channel that one case links is that case's channel: every video of it is linked to the case.
-    A channel that several cases link (a sector's, the platform's own) links a video to the cases
-    whose companies it names, and suggests a video that nothing places (no accepted link to any
-    case) to each of them. A placed video gets no suggestions for the other cases: at L a channel
+    A channel that several cases link links a video to the cases whose companies it names and
+    suggests it to the rest of them. On a channel of more than ``FEW_CHANNEL_CASES`` cases (a
+    sector's, the platform's own) only a video that nothing places is suggested: at L a channel
     has 100 cases, and 99 suggestions per video would bury the ones worth a look.
     """
     # Only the cases naming a company the video names are looked at, not every case of the channel.
@@ -534,9 +537,12 @@ def _link_by_channel(links: LinkSet, source: str, channel: str, on_channel: list
     evidence = Evidence("case links the channel", "channel", channel)
     if len(on_channel) == 1:
         links.add(source, f"case:{on_channel[0].slug}", CHANNEL_OF_ONE_CASE, evidence)
-    elif on_channel and not links.targets(source, "case:"):
-        for case in on_channel:
-            links.add(source, f"case:{case.slug}", CHANNEL_SUGGESTS, evidence)
+    elif on_channel:
+        placed = set(links.targets(source, "case:"))
+        if not placed or len(on_channel) <= FEW_CHANNEL_CASES:
+            for case in on_channel:
+                if case.slug not in placed:
+                    links.add(source, f"case:{case.slug}", CHANNEL_SUGGESTS, evidence)
 
 
 # -- curated decisions -----------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Links through a channel: a channel one case links is that case's; one several cases link
-links a video to the cases whose companies it names and suggests an unplaced video to each."""
+links a video to the cases whose companies it names and suggests it to the rest."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.linking import ACCEPT, CaseInfo, VideoInfo, decide, link_all, load_decisions
+from index.linking import ACCEPT, FEW_CHANNEL_CASES, CaseInfo, VideoInfo, decide, link_all, load_decisions
 from index.taxonomy import Taxonomy
 
 COMPANIES = ("Alfa Laval", "Neways", "Photonis", "Burgerhout", "Kuipers Verpakkingen")
@@ -53,14 +53,17 @@ def test_a_page_linking_its_channel_twice_is_still_the_one_case_of_that_channel(
     assert links.get("video:video000001", "case:case-1").accepted
 
 
-def test_a_channel_several_cases_link_links_by_company_and_suggests_unplaced_videos() -> None:
+def test_a_channel_several_cases_link_links_by_company_and_suggests_the_rest() -> None:
     cases = [case(1, ("Alfa Laval",), (CHANNELS[1],)), case(2, ("Neways",), (CHANNELS[1],)),
              case(3, ("Photonis",), (CHANNELS[1],), videos=("video000004",))]
     videos = [video(1, CHANNELS[1], ("Alfa Laval",)), video(2, CHANNELS[1]),
               video(3, CHANNELS[1], ("Burgerhout",)), video(4, CHANNELS[1])]
     links = link_all(cases, videos, taxonomy())
     assert links.targets("video:video000001", "case:") == ["case-1"]
-    assert links.get("video:video000001", "case:case-2") is None  # placed: no suggestions for the rest
+    for rest in ("case-2", "case-3"):  # placed with case-1, suggested to the channel's other cases
+        suggestion = links.get("video:video000001", f"case:{rest}")
+        assert suggestion is not None and not suggestion.accepted
+        assert [e.rule for e in suggestion.evidence] == ["case links the channel"]
     for unplaced in ("video:video000002", "video:video000003"):
         assert links.targets(unplaced, "case:") == []
         for c in cases:
@@ -70,7 +73,17 @@ def test_a_channel_several_cases_link_links_by_company_and_suggests_unplaced_vid
             assert suggestion.evidence[0].text == CHANNELS[1]
         assert links.targets(unplaced, "theme:") == []  # no themes through a mere suggestion
     assert links.targets("video:video000004", "case:") == ["case-3"]  # the case page links it
-    assert links.get("video:video000004", "case:case-1") is None
+    assert not links.get("video:video000004", "case:case-1").accepted
+    assert links.get("video:video000004", "case:case-3").confidence == 1.0
+
+
+def test_a_channel_many_cases_link_suggests_only_the_videos_nothing_places() -> None:
+    cases = [case(n, ("Alfa Laval",) if n == 1 else (), (CHANNELS[1],)) for n in range(1, FEW_CHANNEL_CASES + 2)]
+    links = link_all(cases, [video(1, CHANNELS[1], ("Alfa Laval",)), video(2, CHANNELS[1])], taxonomy())
+    assert [l.target for l in links if l.source == "video:video000001" and l.target.startswith("case:")] == [
+        "case:case-1"]
+    suggested = [l for l in links if l.source == "video:video000002" and l.target.startswith("case:")]
+    assert len(suggested) == len(cases) and not any(l.accepted for l in suggested)
 
 
 def test_a_channel_no_case_links_links_its_videos_to_no_case() -> None:
@@ -119,4 +132,4 @@ def test_channel_links_follow_the_rule_in_any_world(world: tuple[list[CaseInfo],
         assert set(links.targets(source, "case:")) == expected
         suggested = {l.target[5:] for l in links if l.source == source and l.target.startswith("case:")
                      and not l.accepted}
-        assert suggested == ({c.slug for c in on_channel} if len(on_channel) > 1 and not expected else set())
+        assert suggested == ({c.slug for c in on_channel} - expected if len(on_channel) > 1 else set())
