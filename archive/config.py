@@ -136,7 +136,8 @@ def parse_config(text: str, source: Path) -> Settings:
         if key in _SECTIONS:
             settings = replace(settings, **{key: _section(_SECTIONS[key], value, key)})
         elif key == "lock_wait":
-            settings = replace(settings, lock_wait=lock_seconds(value, f"{source}: lock_wait"))
+            number = value if isinstance(value, (int, float)) else f"{value!r} (not a number)"
+            settings = replace(settings, lock_wait=lock_seconds(number, f"{source}: lock_wait"))
         elif key in _TOP_KEYS:
             if not isinstance(value, str):
                 raise ConfigError(f"{source}: {key} must be a string path")
