@@ -458,6 +458,6 @@ def import_archive_cmd(obj: Context, file: str) -> None:
     """Restore an export into an empty data directory (every file checked against its manifest)."""
     from archive.backup import import_archive
 
-    report = import_archive(obj.settings.data_dir, Path(file))
+    report = import_archive(obj.settings.data_dir, Path(file), obj.settings.lock_wait)
     click.echo(f"Imported {report.versions} archived versions ({report.files} files, checksums verified) into "
                f"{obj.settings.data_dir}. Build the index with `casearchive index`.")
