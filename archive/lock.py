@@ -84,6 +84,7 @@ def pid_alive(pid: int) -> bool:
 
 
 def _held_locks() -> dict[str, "RunLock"]:
+    """The run locks this thread holds, by lock file path."""
     if not hasattr(_held, "locks"):
         _held.locks = {}
     return _held.locks  # type: ignore[no-any-return]
@@ -140,6 +141,7 @@ def _flock_within(fd: int, wait: float, on_wait: Any = None, poll: float = POLL_
 
 
 def _holder(path: Path) -> str:
+    """Who holds the lock at ``path``, for messages."""
     holder = read_lock_info(path)
     for _ in range(20):  # the holder may be between its flock and writing its name
         if holder is not None:
