@@ -6,8 +6,13 @@ before their catalog rows, so all of them exist), ``curation/`` and ``runs/``. T
 ``manifest.json``, lists every other member with its size and sha256. ``import_archive``
 unpacks into a staging folder, checks every member against the manifest (nothing missing,
 nothing extra, no path outside the folder, every byte as listed) and the catalog's integrity,
-and only then moves the result into place. The index is not exported: it is rebuilt from the
-archive with ``casearchive index``.
+and only then moves the result into place, moving back what it moved if a rename fails.
+
+An export is untrusted input, so the restore is bounded: the manifest is read only up to
+MANIFEST_CAP bytes; the listed sizes must fit on the disk (with a margin) before anything is
+unpacked; a member whose tar header disagrees with its listed size is refused before a byte is
+written, and no member is copied past its listed size. The index is not exported: it is rebuilt
+from the archive with ``casearchive index``.
 """
 
 from __future__ import annotations
@@ -37,6 +42,12 @@ FORMAT = "casearchive-export"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 EXTRA_FOLDERS = ("curation", "runs")
+# A real manifest takes about 170 bytes a file: 64 MiB is some 390,000 files, far more than an
+# archive of this platform holds (the benchmark's largest has about 30,000), and its JSON parses
+# in a few hundred MB at most.
+MANIFEST_CAP = 64 << 20
+CHUNK = 1 << 20
+SHA256_HEX = frozenset("0123456789abcdef")
 
 
 @dataclass(frozen=True)
@@ -140,37 +151,69 @@ def _read_manifest(tar: tarfile.TarFile, source: Path) -> tuple[dict[str, Any], 
     first = tar.next()
     if first is None or first.name != MANIFEST or not first.isfile():
         raise InputError(f"{source} is not a casearchive export (it does not start with {MANIFEST})")
+    if first.size > MANIFEST_CAP:  # refused on its header, before a byte is read
+        raise InputError(f"{source}: the manifest is {first.size:,} bytes, more than the {MANIFEST_CAP >> 20} MiB "
+                         "a real export's manifest needs; refused as damaged or hostile")
     handle = tar.extractfile(first)
     assert handle is not None
     try:
-        manifest = json.loads(handle.read())
-    except ValueError:
+        manifest = json.loads(handle.read(MANIFEST_CAP))
+    except (ValueError, RecursionError):
         raise InputError(f"{source}: the manifest is not valid JSON") from None
-    if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
-        raise InputError(f"{source} is not a casearchive export (format {manifest.get('format')!r})")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT \
+            or not isinstance(manifest.get("files"), dict):
+        raise InputError(f"{source} is not a casearchive export (format "
+                         f"{manifest.get('format') if isinstance(manifest, dict) else None!r})")
     if manifest.get("version") != FORMAT_VERSION:
         raise InputError(f"{source}: export format version {manifest.get('version')} is not supported")
+    for name, entry in manifest["files"].items():
+        _check_entry(source, name, entry)
     return manifest, first
 
 
+def _check_entry(source: Path, name: str, entry: Any) -> None:
+    """A manifest line: a safe name, a size in bytes, a sha256 (the copy trusts nothing else)."""
+    _safe_name(name)
+    size = entry.get("size") if isinstance(entry, dict) else None
+    sha = entry.get("sha256") if isinstance(entry, dict) else None
+    if type(size) is not int or size < 0 or not isinstance(sha, str) or len(sha) != 64 or not set(sha) <= SHA256_HEX:
+        raise InputError(f"{source}: the manifest's entry for {name!r} is not a size and a sha256")
+
+
+def _check_space(data_dir: Path, files: dict[str, dict[str, Any]], source: Path) -> None:
+    """Refuse an export whose listed sizes do not fit on the disk of ``data_dir`` (with a margin)."""
+    total = sum(entry["size"] for entry in files.values())
+    needed = total + max(total // 10, 16 << 20)  # the catalog's journal, the filesystem's own overhead
+    free = shutil.disk_usage(data_dir).free
+    if needed > free:
+        raise InputError(f"not enough free space in {data_dir} to import {source}: its files take "
+                         f"{total / 1e6:,.1f} MB, with a margin {needed / 1e6:,.1f} MB, and {free / 1e6:,.1f} MB are free")
+
+
 def _copy_checked(handle: BinaryIO, target: Path, expected: dict[str, Any], name: str) -> None:
+    """Copy one member, never past its listed size, and check its sha256."""
+    listed = expected["size"]
     target.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     with target.open("wb") as out:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
+        while chunk := handle.read(min(CHUNK, listed - size + 1)):
+            if size + len(chunk) > listed:  # stop here: a bomb never gets past its listed size
+                raise InputError(f"{name} is longer than the {listed:,} bytes its manifest lists: "
+                                 "the export was changed or damaged")
             digest.update(chunk)
             size += len(chunk)
             out.write(chunk)
-    if size != expected.get("size") or digest.hexdigest() != expected.get("sha256"):
+    if size != listed or digest.hexdigest() != expected["sha256"]:
         raise InputError(f"{name} does not match its checksum in the manifest: the export was changed or damaged")
 
 
-def _unpack(source: Path, staging: Path) -> dict[str, Any]:
+def _unpack(source: Path, staging: Path, data_dir: Path) -> dict[str, Any]:
     """Unpack and verify every member into ``staging``; the manifest, or InputError."""
     try:
         with tarfile.open(source, "r:gz") as tar:
             manifest, first = _read_manifest(tar, source)
             expected: dict[str, dict[str, Any]] = manifest["files"]
+            _check_space(data_dir, expected, source)
             seen: set[str] = set()
             for member in tar:
                 if member is first:
@@ -178,8 +221,11 @@ def _unpack(source: Path, staging: Path) -> dict[str, Any]:
                 name = _safe_name(member.name)
                 if name not in expected or name in seen:
                     raise InputError(f"{source}: unexpected member {name!r} (not in the manifest)")
-                if not member.isfile():
+                if not member.isfile() or member.issparse():
                     raise InputError(f"{source}: member {name!r} is not a regular file")
+                if member.size != expected[name]["size"]:
+                    raise InputError(f"{name} does not match its checksum in the manifest: it holds "
+                                     f"{member.size:,} bytes, the manifest lists {expected[name]['size']:,}")
                 handle = tar.extractfile(member)
                 assert handle is not None
                 _copy_checked(handle, staging / name, expected[name], name)
@@ -210,8 +256,38 @@ def _check_catalog(staging: Path) -> None:
             raise InputError(f"the export lacks blob {sha[:12]}… that its catalog references")
 
 
-def import_archive(data_dir: Path, source: Path) -> BackupReport:
-    """Restore an export into ``data_dir``, which must not hold an archive yet."""
+def _move_into_place(staging: Path, data_dir: Path) -> None:
+    """Rename the verified folders into ``data_dir``; if a rename fails, move back what was moved."""
+    moved: list[tuple[Path, Path]] = []  # (where it went, where it came from)
+    emptied: list[Path] = []  # empty folders of the target that a moved folder replaced
+    try:
+        for name in ("archive", *EXTRA_FOLDERS):
+            unpacked, final = staging / name, data_dir / name
+            if not unpacked.exists():
+                continue
+            if final.is_dir() and not any(final.iterdir()):
+                final.rmdir()
+                emptied.append(final)
+            if not final.exists():
+                os.rename(unpacked, final)
+                moved.append((final, unpacked))
+                continue
+            for path in sorted(unpacked.rglob("*")):  # runs/ may already hold files: add, never replace
+                dest = final / path.relative_to(unpacked)
+                if path.is_file() and not dest.exists():
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    os.rename(path, dest)
+                    moved.append((dest, path))
+    except BaseException:
+        for done, back in reversed(moved):
+            os.rename(done, back)
+        for folder in emptied:
+            folder.mkdir(exist_ok=True)
+        raise
+
+
+def import_archive(data_dir: Path, source: Path, lock_wait: float = 0.0) -> BackupReport:
+    """Restore an export into ``data_dir``, which must not hold an archive yet; on failure it is left as it was."""
     data_dir, source = Path(data_dir), Path(source)
     if not source.is_file():
         raise NotFoundError(f"no export file {source}")
@@ -220,26 +296,12 @@ def import_archive(data_dir: Path, source: Path) -> BackupReport:
     for folder in ("curation",):
         if (data_dir / folder).exists() and any((data_dir / folder).iterdir()):
             raise InputError(f"{data_dir / folder} is not empty; import into a new or empty data directory")
-    with acquire_lock(data_dir, "import-archive"):
+    with acquire_lock(data_dir, "import-archive", lock_wait):
         staging = Path(tempfile.mkdtemp(prefix=".import-", dir=data_dir))
         try:
-            manifest = _unpack(source, staging)
+            manifest = _unpack(source, staging, data_dir)
             _check_catalog(staging)
-            # Verified: move into place (renames within the data directory).
-            for name in ("archive", *EXTRA_FOLDERS):
-                unpacked = staging / name
-                if not unpacked.exists():
-                    continue
-                final = data_dir / name
-                if not final.exists() or not any(final.iterdir()):
-                    shutil.rmtree(final, ignore_errors=True)
-                    os.replace(unpacked, final)
-                    continue
-                for path in sorted(unpacked.rglob("*")):  # runs/ may already hold files: add, never replace
-                    dest = final / path.relative_to(unpacked)
-                    if path.is_file() and not dest.exists():
-                        dest.parent.mkdir(parents=True, exist_ok=True)
-                        os.replace(path, dest)
+            _move_into_place(staging, data_dir)  # verified: renames within the data directory
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     files = manifest["files"]

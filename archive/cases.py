@@ -18,6 +18,7 @@ from archive.config import Settings
 from archive.errors import ConfigError, NotFoundError, UnparseablePage
 from archive.harvest import SITE_CHANNELS_STATE, reference_key
 from archive.http import PoliteClient
+from archive.lock import writer_lock
 from archive.notes import Note, parse_note
 from archive.parse_cache import ParseCache, cache_key, parse_with
 from archive.runs import save_run
@@ -178,7 +179,7 @@ def harvest_site(
         raise ConfigError("no start URLs: pass --start URL or set site.start_urls in the config")
     check_selectors(settings.site.selectors)
     started = utc_now()
-    with open_store(settings.data_dir) as store:
+    with writer_lock(settings, "harvest site"), open_store(settings.data_dir) as store:
         crawler = SiteCrawler(store, _client(settings, sleep, clock, session), selectors=settings.site.selectors,
                               known_companies=known_companies, progress=progress)
         try:
@@ -203,7 +204,7 @@ def harvest_notes(
 ) -> SiteSummary:
     """Fetch (conditionally) and read the notes that archived case pages link; save the run."""
     started = utc_now()
-    with open_store(settings.data_dir) as store:
+    with writer_lock(settings, "harvest notes"), open_store(settings.data_dir) as store:
         cases = [(version.key, case) for version, case in iter_cases(store, settings.site.selectors)]
         urls = list(dict.fromkeys(a.url for key, case in cases
                                   for a in case.attachments if same_host(a.url, key)))

@@ -12,6 +12,10 @@ from archive.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "casearchive.toml"
 DEFAULT_YOUTUBE_API_URL = "https://youtube.googleapis.com/"
+# How long a writing command waits for another one to finish before it exits 3 (seconds): long
+# enough for an `index` or a `harvest` started while another finishes, short enough that
+# scheduled runs do not pile up behind a stuck one.
+DEFAULT_LOCK_WAIT = 120.0
 DEFAULT_USER_AGENT = (
     "casearchive/0.1 (+https://github.com/casearchive/casearchive; research archive of case videos)"
 )
@@ -64,6 +68,7 @@ class Settings:
     youtube: YouTubeSettings = field(default_factory=YouTubeSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
     transcripts: TranscriptSettings = field(default_factory=TranscriptSettings)
+    lock_wait: float = DEFAULT_LOCK_WAIT
 
 
 _SECTIONS = {"youtube": YouTubeSettings, "site": SiteSettings, "transcripts": TranscriptSettings}
@@ -108,6 +113,17 @@ def _section(cls: type, table: Any, where: str) -> Any:
     return cls(**{k: _coerce(cls, k, v, where) for k, v in table.items()})
 
 
+def lock_seconds(value: Any, where: str) -> float:
+    """A lock wait in seconds (a number, 0 or more) from the file, the environment or a flag."""
+    try:
+        seconds = float(value) if not isinstance(value, bool) else -1.0
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ConfigError(f"{where} must be a number of seconds, 0 or more (got {value!r})")
+    return seconds
+
+
 def parse_config(text: str, source: Path) -> Settings:
     """Parse the text of a casearchive.toml into Settings (paths relative to the file's folder)."""
     try:
@@ -119,12 +135,15 @@ def parse_config(text: str, source: Path) -> Settings:
     for key, value in raw.items():
         if key in _SECTIONS:
             settings = replace(settings, **{key: _section(_SECTIONS[key], value, key)})
+        elif key == "lock_wait":
+            number = value if isinstance(value, (int, float)) else f"{value!r} (not a number)"
+            settings = replace(settings, lock_wait=lock_seconds(number, f"{source}: lock_wait"))
         elif key in _TOP_KEYS:
             if not isinstance(value, str):
                 raise ConfigError(f"{source}: {key} must be a string path")
             settings = replace(settings, **{_TOP_KEYS[key]: base / Path(value).expanduser()})
         else:
-            known = ", ".join(sorted([*_TOP_KEYS, *_SECTIONS]))
+            known = ", ".join(sorted([*_TOP_KEYS, "lock_wait", *_SECTIONS]))
             raise ConfigError(f"{source}: unknown key {key!r} (known: {known})")
     return settings
 
@@ -162,6 +181,8 @@ def load_settings(
         settings = replace(
             settings, youtube=replace(settings.youtube, key_file=env["CASEARCHIVE_YOUTUBE_KEY_FILE"])
         )
+    if env.get("CASEARCHIVE_LOCK_WAIT"):
+        settings = replace(settings, lock_wait=lock_seconds(env["CASEARCHIVE_LOCK_WAIT"], "CASEARCHIVE_LOCK_WAIT"))
     if data_dir is not None:
         settings = replace(settings, data_dir=Path(data_dir).expanduser())
     return settings
@@ -199,6 +220,10 @@ data = "data"
 # Companies (with aliases and sector), themes (with synonyms) and sectors; merged with what
 # the case pages say. See the README for the format.
 # taxonomy = "taxonomy.toml"
+
+# Seconds a command that writes (update, harvest, index) waits while another one holds the data
+# directory's lock; then it exits 3 naming the holder. Env CASEARCHIVE_LOCK_WAIT, flag --lock-wait.
+# lock_wait = 120
 
 [site]
 # Listing pages to crawl from; case pages and their attachments are followed on the same host.

@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from archive.config import Settings, read_api_key
 from archive.errors import CaseArchiveError, ConfigError, InputError
+from archive.lock import writer_lock
 from archive.quota import QuotaLedger
 from archive.runs import save_run
 from archive.store import ArchiveStore, open_store, utc_now
@@ -122,7 +123,7 @@ def harvest_youtube(
     started = utc_now()
     explicit = list(channels)
     channel_targets(settings, explicit, {})  # reject malformed input before anything else
-    with open_store(settings.data_dir) as store:
+    with writer_lock(settings, "harvest youtube"), open_store(settings.data_dir) as store:
         targets = channel_targets(settings, explicit, read_site_channels(store))
         if not targets:
             raise ConfigError(

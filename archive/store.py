@@ -229,17 +229,18 @@ class ArchiveStore:
         """Store ``body`` as the newest version of an item, unless it equals the latest one.
 
         ``identity`` (default: the body) decides sameness, so volatile parts such as view counts
-        can be left out of it; a body whose identity is unchanged adds no version.
+        can be left out of it; a body whose identity is unchanged adds no version. The sameness
+        check and the write are one transaction, so two writers never both store one new version.
         """
         sha256 = hashlib.sha256(body).hexdigest()
         ident = hashlib.sha256(identity).hexdigest() if identity is not None else sha256
         fetched_at = fetched_at or utc_now()
-        latest = self.latest(namespace, key)
-        if latest is not None and self._identity_of(latest) == ident:
-            self.record_fetch(namespace, key, status=status, outcome="unchanged", at=fetched_at)
-            return PutResult("unchanged", latest)
-        self._write_blob(body, sha256)
         with self._transaction() as db:
+            latest = self.latest(namespace, key)
+            if latest is not None and self._identity_of(latest) == ident:
+                self.record_fetch(namespace, key, status=status, outcome="unchanged", at=fetched_at)
+                return PutResult("unchanged", latest)
+            self._write_blob(body, sha256)  # before its row (a crash leaves at worst an unused blob)
             row = db.execute(
                 "SELECT COALESCE(MAX(version), 0) + 1 FROM versions WHERE namespace=? AND key=?",
                 (namespace, key),

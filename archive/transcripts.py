@@ -31,6 +31,7 @@ from typing import Any, Callable, Container, Iterator, Mapping, Protocol, Sequen
 from archive.captions import CONTENT_TYPES, CaptionError, Cue, Corrections, load_corrections, parse_captions, read_cues
 from archive.config import Settings
 from archive.errors import EXIT_OK, EXIT_PARTIAL, ArchiveCorrupt, CaseArchiveError, ConfigError
+from archive.lock import writer_lock
 from archive.parse_cache import ParseCache, cache_key
 from archive.passages import Passage, build_passages
 from archive.runs import save_run
@@ -255,7 +256,7 @@ def harvest_transcripts(
     load_corrections(corrections_path(settings))  # a broken correction list is a usage error now, not at reindex
     summary = TranscriptSummary()
     languages = tuple(lang.lower() for lang in config.languages)
-    with open_store(settings.data_dir) as store:
+    with writer_lock(settings, "harvest transcripts"), open_store(settings.data_dir) as store:
         if local is not None:
             harvest_local(store, local, languages, summary, progress)
         if config.online:

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +27,16 @@ FORMATS = click.Choice(["table", "json"])
 class Context:
     """What every command gets: the global flags, and settings loaded on first use."""
 
-    def __init__(self, config: str | None, data: str | None, debug: bool) -> None:
-        self.config, self.data, self.debug = config, data, debug
+    def __init__(self, config: str | None, data: str | None, debug: bool, lock_wait: float | None = None) -> None:
+        self.config, self.data, self.debug, self.lock_wait = config, data, debug, lock_wait
         self._settings: Settings | None = None
 
     @property
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings(self.config, self.data)
+            if self.lock_wait is not None:
+                self._settings = replace(self._settings, lock_wait=self.lock_wait)
         return self._settings
 
 
@@ -90,14 +93,18 @@ class CaseArchiveGroup(click.Group):
 @click.option("--config", type=click.Path(dir_okay=False), envvar="CASEARCHIVE_CONFIG",
               help="Config file (default: ./casearchive.toml if present).")
 @click.option("--data", type=click.Path(file_okay=False), help="Data directory (default ./data; env CASEARCHIVE_DATA).")
+@click.option("--lock-wait", type=click.FloatRange(0, 1e9), metavar="SECONDS",
+              help="How long a writing command waits for another to finish, then exits 3 (default 120; "
+                   "config lock_wait, env CASEARCHIVE_LOCK_WAIT).")
 @click.option("-v", "--verbose", count=True, help="Say more about what happens.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
 @click.version_option(package_name="casearchive")
 @click.pass_context
-def cli(ctx: click.Context, config: str | None, data: str | None, verbose: int, debug: bool) -> None:
+def cli(ctx: click.Context, config: str | None, data: str | None, lock_wait: float | None, verbose: int,
+        debug: bool) -> None:
     """Archive and search the multimedia side of a Dutch knowledge platform of cases."""
     _setup_logging(verbose, debug)
-    ctx.obj = Context(config, data, debug)
+    ctx.obj = Context(config, data, debug, lock_wait)
 
 
 @cli.command()
@@ -451,6 +458,6 @@ def import_archive_cmd(obj: Context, file: str) -> None:
     """Restore an export into an empty data directory (every file checked against its manifest)."""
     from archive.backup import import_archive
 
-    report = import_archive(obj.settings.data_dir, Path(file))
+    report = import_archive(obj.settings.data_dir, Path(file), obj.settings.lock_wait)
     click.echo(f"Imported {report.versions} archived versions ({report.files} files, checksums verified) into "
                f"{obj.settings.data_dir}. Build the index with `casearchive index`.")

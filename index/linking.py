@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Literal
 
 from archive.errors import InputError
+from archive.lock import curation_lock
 from archive.store import atomic_write, utc_now
 from index.companies import company_forms
 from index.mentions import Found, MentionCache, MentionMemo, text_key
@@ -602,9 +603,11 @@ def decide(data_dir: Path, source: str, target: str, decision: Literal["confirme
     target = _ref(target, ("case", "company", "theme"))
     if check:
         _check_known(data_dir, source, target, decision)
-    decisions = load_decisions(data_dir)
     row = {"source": source, "target": target, "decision": decision, "at": utc_now(), "note": note}
-    decisions[(source, target)] = row
-    rows = sorted(decisions.values(), key=lambda r: (r["source"], r["target"]))
-    atomic_write(decisions_path(data_dir), json.dumps(rows, indent=2, ensure_ascii=False).encode())
+    # Read, change and write under the decisions' lock: curators deciding at once all keep theirs.
+    with curation_lock(data_dir):
+        decisions = load_decisions(data_dir)
+        decisions[(source, target)] = row
+        rows = sorted(decisions.values(), key=lambda r: (r["source"], r["target"]))
+        atomic_write(decisions_path(data_dir), json.dumps(rows, indent=2, ensure_ascii=False).encode())
     return row

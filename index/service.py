@@ -32,8 +32,20 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     """Build or update the index from the archive; ``rebuild`` also parses every archived item again.
 
     An update keeps the passages of the transcripts that are as they were (index.reuse) unless
-    ``keep`` is false.
+    ``keep`` is false. The build holds the data directory's run lock (nested inside ``update``).
     """
+    from archive.lock import writer_lock
+
+    if not (Path(settings.data_dir) / "archive" / "catalog.sqlite").exists():  # checked before the lock makes a folder
+        raise ConfigError(f"no archive in {settings.data_dir}: harvest first (casearchive harvest …), "
+                          "or check --data / CASEARCHIVE_DATA")
+    with writer_lock(settings, "index"):
+        return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=keep)
+
+
+def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, progress: Progress | None,
+           keep: bool) -> BuildReport:
+    """``build`` under the lock."""
     from archive.parse_cache import ParseCache, cache_path
     from archive.store import open_store
     from archive.transcripts import LazyReadFailed
@@ -42,9 +54,6 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     from index.sources import load_sources
     from index.units import make_units
 
-    if not (Path(settings.data_dir) / "archive" / "catalog.sqlite").exists():
-        raise ConfigError(f"no archive in {settings.data_dir}: harvest first (casearchive harvest …), "
-                          "or check --data / CASEARCHIVE_DATA")
     path = taxonomy_path or settings.taxonomy or _previous(settings, "taxonomy_path")
     corrections = settings.transcripts.corrections or _previous(settings, "corrections_path")
     settings = replace(settings, transcripts=replace(settings.transcripts,
@@ -89,7 +98,7 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
         if collecting:
             gc.enable()
     if again:
-        return build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
+        return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
     remembered["taxonomy"] = taxonomy_to_dict(taxonomy)
     # The units live until the end: the collector need not walk them again while the writer
     # allocates millions of short-lived postings (unless a caller froze objects of its own).
@@ -108,7 +117,7 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
         if freeze:
             gc.unfreeze()
     del units, links
-    return build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
+    return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
 
 
 def _previous(settings: Settings, key: str) -> Path | None:

@@ -26,7 +26,7 @@ from archive.cases import harvest_notes, harvest_site
 from archive.config import Settings
 from archive.errors import EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA, EXIT_USAGE, CaseArchiveError, ConfigError
 from archive.harvest import harvest_youtube, read_site_channels
-from archive.lock import acquire_lock
+from archive.lock import writer_lock
 from archive.redact import redact
 from archive.runs import save_run
 from archive.site import NS_ATTACHMENT, SiteSummary
@@ -241,7 +241,7 @@ def run_update(
     loopback and replay); ``sleep`` replaces waiting between requests (tests).
     """
     check_configured(settings)
-    with acquire_lock(settings.data_dir, "update"), open_store(settings.data_dir) as store:
+    with writer_lock(settings, "update"), open_store(settings.data_dir) as store:
         job = _Run(settings, store)
         if not job.resumed("site"):
             if settings.site.start_urls:

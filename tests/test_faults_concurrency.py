@@ -43,7 +43,9 @@ sys.exit(main(["update"]))
 
 
 def _start(world: World, gate: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", GATED, str(gate)], env=world.env, cwd=world.root,
+    # No waiting for the lock: the second run gives up at once (waiting is tested in test_writer_lock).
+    return subprocess.Popen([sys.executable, "-c", GATED, str(gate)], env={**world.env, "CASEARCHIVE_LOCK_WAIT": "0"},
+                            cwd=world.root,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
 from archive.config import Settings
-from archive.errors import CaseArchiveError, InputError, NotFoundError, UnparseablePage
+from archive.errors import CaseArchiveError, InputError, LockHeld, NotFoundError, UnparseablePage
 from archive.redact import redact
 from index.build import IndexCorrupt, IndexMissing
 from index.export import _clock  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
@@ -95,6 +95,8 @@ def error_status(exc: Exception) -> int:
         return 422
     if isinstance(exc, (IndexMissing, IndexCorrupt)):
         return 503
+    if isinstance(exc, LockHeld):  # the decisions stayed locked far longer than a decision takes
+        return 423
     return 500
 
 
