@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from archive.errors import EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA, FetchError, NotFoundError, QuotaExceeded
 from archive.quota import QuotaLedger
 from archive.store import ArchiveStore, utc_now
+from archive.validate import InvalidValue, count, text, texts, timestamp
 from archive.youtube_api import ApiResponse, YouTubeApi
 from archive.youtube_refresh import plan_refresh
 from archive.youtube_refs import ChannelRef
@@ -79,31 +80,45 @@ def parse_duration(text: str | None) -> int | None:
     return int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(float(seconds or 0))
 
 
+def _part(resource: Any, name: str) -> dict[str, Any]:
+    """One part of a resource (``snippet``…) as a dict; missing is empty, another type invalid."""
+    value = resource.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidValue(f"{name} is not an object")
+    return value
+
+
 def parse_video(resource: dict[str, Any]) -> Video:
-    """A ``youtube#video`` resource (any subset of parts) as a Video."""
-    snippet = resource.get("snippet") or {}
-    details = resource.get("contentDetails") or {}
-    status = resource.get("status") or {}
-    stats = resource.get("statistics") or {}
-    thumbs = snippet.get("thumbnails") or {}
+    """A ``youtube#video`` resource (any subset of parts) as a Video; InvalidValue if a field is unusable."""
+    if not isinstance(resource, dict):
+        raise InvalidValue("the item is not an object")
+    video_id = resource.get("id")
+    if not isinstance(video_id, str) or not re.fullmatch(r"[\w-]{1,64}", video_id):
+        raise InvalidValue(f"the video id is not an id: {str(video_id)[:40]!r}")
+    snippet, details = _part(resource, "snippet"), _part(resource, "contentDetails")
+    status, stats = _part(resource, "status"), _part(resource, "statistics")
+    thumbs = snippet.get("thumbnails") if isinstance(snippet.get("thumbnails"), dict) else {}
     best = next((thumbs[k]["url"] for k in ("high", "medium", "standard", "default", "maxres")
-                 if k in thumbs and "url" in thumbs[k]), None)
-    views = stats.get("viewCount")
+                 if isinstance(thumbs.get(k), dict) and isinstance(thumbs[k].get("url"), str)), None)
+    language = snippet.get("defaultAudioLanguage") or snippet.get("defaultLanguage")
     return Video(
-        id=resource["id"],
-        channel_id=snippet.get("channelId", ""),
-        channel_title=snippet.get("channelTitle", ""),
-        title=snippet.get("title", ""),
-        description=snippet.get("description", ""),
-        published_at=snippet.get("publishedAt"),
-        duration=parse_duration(details.get("duration")),
-        tags=tuple(snippet.get("tags") or ()),
-        language=snippet.get("defaultAudioLanguage") or snippet.get("defaultLanguage"),
+        id=video_id,
+        channel_id=text(snippet.get("channelId"), "snippet.channelId", limit=64) or "",
+        channel_title=text(snippet.get("channelTitle"), "snippet.channelTitle") or "",
+        title=text(snippet.get("title"), "snippet.title") or "",
+        description=text(snippet.get("description"), "snippet.description") or "",
+        published_at=timestamp(snippet.get("publishedAt"), "snippet.publishedAt"),
+        duration=parse_duration(text(details.get("duration"), "contentDetails.duration", default=None, limit=64)),
+        tags=texts(snippet.get("tags"), "snippet.tags"),
+        language=text(language, "snippet.defaultAudioLanguage", default=None, limit=64),
         thumbnail=best,
-        live=snippet.get("liveBroadcastContent", "none"),
-        privacy=status.get("privacyStatus"),
+        live=text(snippet.get("liveBroadcastContent"), "snippet.liveBroadcastContent", default="none",
+                  limit=64) or "none",
+        privacy=text(status.get("privacyStatus"), "status.privacyStatus", default=None, limit=64),
         has_captions=details.get("caption") == "true",
-        view_count=int(views) if isinstance(views, str) and views.isdigit() else None,
+        view_count=count(stats.get("viewCount"), "statistics.viewCount"),
     )
 
 
@@ -129,6 +144,12 @@ def _json_bytes(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, indent=1).encode()
 
 
+def _item_id(resource: Any) -> str:
+    """An API item's id for a message, whatever its shape."""
+    value = resource.get("id") if isinstance(resource, dict) else None
+    return value[:64] if isinstance(value, str) else repr(value)[:40]
+
+
 def _linked_from(pages: list[str] | None) -> str:
     return f" (linked from {', '.join(pages)})" if pages else ""
 
@@ -152,6 +173,7 @@ class ChannelSummary:
     refreshed: int = 0
     completed: bool = False
     error: str | None = None
+    problems: list[str] = field(default_factory=list)  # items refused, each with why (listed as failures)
 
 
 @dataclass
@@ -274,6 +296,9 @@ class YouTubeHarvester:
             items = response.data.get("items") or []
             if items:
                 resource = items[0]
+                if not isinstance(resource.get("id"), str) or not resource["id"].startswith("UC"):
+                    raise FetchError(f"YouTube API channels.list: the channel's id is not a channel id: "
+                                     f"{_item_id(resource)}")
                 self._fetched.add(resource["id"])
                 self._store_channel(resource)
                 return resource
@@ -334,6 +359,8 @@ class YouTubeHarvester:
             summary.stopped_by_quota = True
             summary.failures.append(str(exc))
             log.info("[youtube] quota exceeded; the next run resumes here: %s", exc)
+        for channel in summary.channels:
+            summary.failures.extend(channel.problems)
         summary.units = dict(self.ledger.run)
         return summary
 
@@ -432,6 +459,13 @@ class YouTubeHarvester:
         response = self._call("videos", {"part": VIDEO_PARTS, "id": ",".join(ids), "maxResults": PAGE_SIZE})
         returned = set()
         for resource in response.data.get("items") or []:
+            try:
+                parse_video(resource)
+            except InvalidValue as exc:  # not archived: the index would have to leave it out anyway
+                summary.problems.append(f"video {_item_id(resource)}: not archived: {exc}")
+                log.info("[youtube] video %s: not archived: %s", _item_id(resource), exc)
+                returned.add(_item_id(resource))
+                continue
             returned.add(resource["id"])
             result = self.store.put(NS_VIDEO, resource["id"], _json_bytes(resource), identity=_identity(resource),
                                     method="videos.list", content_type="application/json")

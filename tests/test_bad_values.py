@@ -1,0 +1,121 @@
+"""Every value is checked where it enters: a bad API value, date or answer is one failed item with its
+reason, and neither the harvest nor any later `index` stops for it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.case_parser import parse_date
+from archive.runs import last_run
+from archive.store import open_store
+from archive.validate import InvalidValue, count, timestamp
+from archive.youtube import NS_VIDEO
+from index.cli import cli
+from tests.conftest import SEED_CHANNEL
+from tests.fake_youtube import FakeChannel, FakeYouTube
+
+HUGE = "9" * 5000  # more digits than Python converts to an int at all
+
+
+def run(*args: str) -> tuple[int, str]:
+    if args == ("harvest", "youtube"):
+        args += ("--channel", SEED_CHANNEL)
+    done = CliRunner().invoke(cli, list(args))
+    return done.exit_code, done.output
+
+
+def test_bad_values_from_the_api_are_failed_items_and_the_index_builds(
+        youtube_env: FakeYouTube, seed_channel: FakeChannel, data_dir: Path) -> None:
+    seed_channel.videos[0].bad = {"statistics": {"viewCount": HUGE}}
+    seed_channel.videos[1].bad = {"snippet": {"title": 12345}}
+    seed_channel.videos[2].bad = {"snippet": {"publishedAt": "2014-13-99T10:00:00Z"}}
+    code, output = run("harvest", "youtube")
+    assert code == 1, output
+    assert "video vid00000120: not archived: statistics.viewCount is not a count from 0 to " in output
+    assert "video vid00000119: not archived: snippet.title is not text (int)" in output
+    assert "video vid00000118: not archived: snippet.publishedAt is not a date: '2014-13-99T10:00:00Z'" in output
+    assert "Traceback" not in output
+    with open_store(data_dir) as store:
+        assert store.count(NS_VIDEO) == 117
+    code, output = run("index")
+    assert code == 0, output
+    code, output = run("search", "impressie", "--format", "json")
+    assert code == 0 and json.loads(output)["total"] == 117
+
+
+def test_bad_items_archived_before_they_were_checked_are_left_out_of_every_index(
+        youtube_env: FakeYouTube, seed_channel: FakeChannel, data_dir: Path) -> None:
+    assert run("harvest", "youtube")[0] == 0
+    with open_store(data_dir) as store:  # as an older version archived them, unchecked
+        for video_id, part, bad in (("vid00000120", "statistics", {"viewCount": HUGE}),
+                                    ("vid00000119", "snippet", {"title": ["not", "text"]}),
+                                    ("vid00000118", "snippet", {"publishedAt": "2014-13-99T10:00:00Z"})):
+            resource = store.read_json(store.latest(NS_VIDEO, video_id))
+            resource[part].update(bad)
+            store.put(NS_VIDEO, video_id, json.dumps(resource).encode(), content_type="application/json")
+    for args in (("index",), ("index",), ("index", "--rebuild")):  # and every later build
+        code, output = run(*args)
+        assert code == 1, output
+        assert "Traceback" not in output
+        failures = last_run(data_dir)["failures"]
+        assert sorted(f.split(":")[0] for f in failures) == [
+            "video vid00000118", "video vid00000119", "video vid00000120"]
+    code, output = run("search", "impressie", "--format", "json")
+    assert code == 0 and json.loads(output)["total"] == 117
+
+
+def test_a_200_answer_with_broken_json_is_a_failed_channel_and_the_run_goes_on(
+        youtube_env: FakeYouTube, seed_channel: FakeChannel, data_dir: Path) -> None:
+    youtube_env.answer_raw("videos.list", b'{"kind": "youtube#videoListResponse", "items": [{"id": ')
+    code, output = run("harvest", "youtube")
+    assert code == 1, output
+    assert "YouTube API videos.list: the answer is not valid JSON" in output and "Traceback" not in output
+    code, output = run("harvest", "youtube")  # the next run completes what was left
+    assert code == 0, output
+    with open_store(data_dir) as store:
+        assert store.count(NS_VIDEO) == 120
+
+
+def test_an_answer_of_the_wrong_shape_is_a_failed_channel(
+        youtube_env: FakeYouTube, seed_channel: FakeChannel) -> None:
+    youtube_env.answer_raw("playlistItems.list", b'{"items": "none"}')
+    code, output = run("harvest", "youtube")
+    assert code == 1 and "the answer is not a list response: its items are not a list of objects" in output
+
+
+@pytest.mark.parametrize("value", ["2014-13-99", "2014-02-30T10:00:00Z", "2014-01-01T25:00:00Z", "13 maart 2014",
+                                   "", 2014, None])
+def test_timestamps_off_the_calendar_are_invalid(value: object) -> None:
+    if value is None:
+        assert timestamp(value, "d") is None
+        return
+    with pytest.raises(InvalidValue):
+        timestamp(value, "d")
+
+
+@pytest.mark.parametrize("value,expected", [("0", 0), ("18446744073709551615", 2 ** 64 - 1), (7, 7), (None, None)])
+def test_counts_in_range_are_read(value: object, expected: int | None) -> None:
+    assert count(value, "n") == expected
+
+
+@pytest.mark.parametrize("value", [HUGE, "18446744073709551616", "-1", "1e3", "٣", True, 1.5, []])
+def test_counts_out_of_range_or_of_another_type_are_invalid(value: object) -> None:
+    with pytest.raises(InvalidValue):
+        count(value, "n")
+
+
+def test_a_date_off_the_calendar_on_a_case_page_is_no_date() -> None:
+    assert parse_date("2014-13-99") is None and parse_date("31 februari 2014") is None
+    assert parse_date("2014-02-28") == "2014-02-28" and parse_date("4 september 2012") == "2012-09-04"
+
+
+@pytest.mark.parametrize("value,shown", [("2014-13-99", "2014-13-99"), ("2014-02-30T10:00:00Z", "2014-02-30T10:00:00Z"),
+                                         ("2013-11-27T13:45:00Z", "27 nov 2013"), ("2013", "2013")])
+def test_the_pages_show_a_date_off_the_calendar_as_it_is_instead_of_failing(value: str, shown: str) -> None:
+    from index.web.app import nl_date
+
+    assert nl_date(value) == shown
