@@ -236,6 +236,9 @@ def index_cmd(obj: Context, rebuild: bool, taxonomy: str | None) -> None:
                f"{report.links} links, {report.seconds:.1f} s")
     for failure in report.failures:
         click.echo(f"left out: {failure}", err=True)
+    if not report.total:
+        click.echo("The archive holds nothing to index yet (no case page, note, video or transcript): "
+                   "the index is empty. Harvest first: casearchive harvest site / harvest youtube.", err=True)
     click.get_current_context().exit(code)
 
 

@@ -4,6 +4,7 @@ reason, and neither the harvest nor any later `index` stops for it."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from archive.store import open_store
 from archive.validate import InvalidValue, count, timestamp
 from archive.youtube import NS_VIDEO
 from index.cli import cli
+from index.demo import sample_root
 from tests.conftest import SEED_CHANNEL
 from tests.fake_youtube import FakeChannel, FakeYouTube
 
@@ -119,3 +121,31 @@ def test_the_pages_show_a_date_off_the_calendar_as_it_is_instead_of_failing(valu
     from index.web.app import nl_date
 
     assert nl_date(value) == shown
+
+
+def test_an_archive_with_nothing_indexable_gives_an_empty_index_and_says_so(data_dir: Path) -> None:
+    with open_store(data_dir) as store:  # a crawl that found only robots.txt
+        store.put("site.robots", "http://127.0.0.1:1", b"User-agent: *\nDisallow: /\n",
+                  url="http://127.0.0.1:1/robots.txt", status=200, content_type="text/plain")
+    done = CliRunner().invoke(cli, ["--data", str(data_dir), "index"])
+    assert done.exit_code == 0, done.output
+    assert "the index is empty. Harvest first" in done.stderr and "0 units" in done.stdout
+    done = CliRunner().invoke(cli, ["--data", str(data_dir), "search", "taakroulatie"])
+    assert done.exit_code == 0 and "0 results" in done.stdout
+
+
+def test_a_caption_hour_of_400_digits_is_one_failed_file_and_the_rest_are_imported(
+        tmp_path: Path, data_dir: Path) -> None:
+    folder = tmp_path / "captions"
+    shutil.copytree(sample_root() / "captions", folder)
+    (folder / "nRH9ucAUsdM.nl.vtt").write_text(
+        f"WEBVTT\n\n00:00:01.000 --> {'9' * 400}:00:02.000\nwerkoverleg\n", encoding="utf-8")
+    (folder / "lHUvTCQCyEZ.nl.vtt").write_text(
+        f"WEBVTT\n\n{'1' * 5000}:00:01.000 --> {'1' * 5000}:00:02.000\nwerkoverleg\n", encoding="utf-8")
+    done = CliRunner().invoke(cli, ["--data", str(data_dir), "harvest", "transcripts", "--from", str(folder)])
+    assert done.exit_code == 1, done.output
+    failed = sorted(line for line in done.stderr.splitlines() if line.startswith("failed:"))
+    assert len(failed) == 2 and all("a cue's time is out of range" in line for line in failed), failed
+    assert "Traceback" not in done.output
+    run_log = last_run(data_dir)
+    assert run_log is not None and run_log["totals"]["new"] == 4
