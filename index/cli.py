@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from archive.config import EXAMPLE_CONFIG, Settings, load_settings
-from archive.errors import EXIT_OK, EXIT_PARTIAL, CaseArchiveError, ConfigError
+from archive.errors import EXIT_OK, EXIT_PARTIAL, CaseArchiveError, ConfigError, storage_problem
 from archive.redact import install_log_redaction, redact
 from index.output import TerminalProgress, print_table
 
@@ -79,6 +79,11 @@ class CaseArchiveGroup(click.Group):
             obj = ctx.find_object(Context)
             if obj is not None and obj.debug:
                 raise
+            problem = storage_problem(exc)
+            if problem is not None:  # the disk, not the tool: what was stored is kept
+                click.echo(f"Error: {redact(problem)}; what was stored before is kept: make room or make "
+                           "it writable and run again", err=True)
+                ctx.exit(EXIT_PARTIAL)
             click.echo(f"Error: internal error: {type(exc).__name__}: {redact(str(exc))} "
                        "(run with --debug for the traceback)", err=True)
             ctx.exit(70)
