@@ -115,6 +115,7 @@ class HostileSiteServer(SamplePlatformServer):
                     super().do_GET()
 
             def _drip(self, body: bytes, every: float) -> None:
+                self.close_connection = True  # the client hangs up mid-answer: read no next request
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html")
                 self.send_header("Content-Length", str(len(body)))
@@ -125,7 +126,7 @@ class HostileSiteServer(SamplePlatformServer):
                         self.wfile.flush()
                         time.sleep(every)
                 except OSError:  # the client gave up: that is the point
-                    self.close_connection = True
+                    pass
 
         return Hostile
 
