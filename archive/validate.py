@@ -26,6 +26,16 @@ def _kind(value: Any) -> str:
     return "nothing" if value is None else type(value).__name__
 
 
+def part(resource: dict[str, Any], name: str) -> dict[str, Any]:
+    """One part of an API resource (``snippet``…) as a dict; missing is empty, another type invalid."""
+    value = resource.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidValue(f"{name} is not an object")
+    return value
+
+
 def text(value: Any, name: str, *, default: str | None = "", limit: int = MAX_TEXT) -> str | None:
     """A string field: missing gives ``default``; another type or more than ``limit`` characters is invalid."""
     if value is None:

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from archive.errors import EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA, FetchError, NotFoundError, QuotaExceeded
 from archive.quota import QuotaLedger
 from archive.store import ArchiveStore, utc_now
-from archive.validate import InvalidValue, count, text, texts, timestamp
+from archive.validate import InvalidValue, count, part, text, texts, timestamp
 from archive.youtube_api import ApiResponse, YouTubeApi
 from archive.youtube_refresh import plan_refresh
 from archive.youtube_refs import ChannelRef
@@ -80,16 +80,6 @@ def parse_duration(text: str | None) -> int | None:
     return int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(float(seconds or 0))
 
 
-def _part(resource: Any, name: str) -> dict[str, Any]:
-    """One part of a resource (``snippet``…) as a dict; missing is empty, another type invalid."""
-    value = resource.get(name)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise InvalidValue(f"{name} is not an object")
-    return value
-
-
 def parse_video(resource: dict[str, Any]) -> Video:
     """A ``youtube#video`` resource (any subset of parts) as a Video; InvalidValue if a field is unusable."""
     if not isinstance(resource, dict):
@@ -97,8 +87,8 @@ def parse_video(resource: dict[str, Any]) -> Video:
     video_id = resource.get("id")
     if not isinstance(video_id, str) or not re.fullmatch(r"[\w-]{1,64}", video_id):
         raise InvalidValue(f"the video id is not an id: {str(video_id)[:40]!r}")
-    snippet, details = _part(resource, "snippet"), _part(resource, "contentDetails")
-    status, stats = _part(resource, "status"), _part(resource, "statistics")
+    snippet, details = part(resource, "snippet"), part(resource, "contentDetails")
+    status, stats = part(resource, "status"), part(resource, "statistics")
     thumbs = snippet.get("thumbnails") if isinstance(snippet.get("thumbnails"), dict) else {}
     best = next((thumbs[k]["url"] for k in ("high", "medium", "standard", "default", "maxres")
                  if isinstance(thumbs.get(k), dict) and isinstance(thumbs[k].get("url"), str)), None)
