@@ -202,7 +202,7 @@ class PoliteClient:
         the retries are spent or the server asks to wait too long, RefusedError when a redirect
         leaves what ``follow`` allows or the answer exceeds its time or size budget.
         """
-        follow = follow or (lambda target: None if host_of(target) == host_of(url) else "another host")
+        follow = follow or (lambda target: None if _same_site(target, url) else "another host")
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -254,6 +254,12 @@ class PoliteClient:
             log.info("[site] %s: %s, retry %d/%d in %.1fs", url, problem, attempt + 1, self.retries, wait)
             self._sleep(wait)
             attempt += 1
+
+
+def _same_site(target: str, url: str) -> bool:
+    """The default redirect rule: the same host and port (http → https allowed)."""
+    parts = urlsplit(target)
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == urlsplit(url).netloc.lower()
 
 
 def _set_read_timeout(raw: Any, seconds: float) -> None:

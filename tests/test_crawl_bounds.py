@@ -130,3 +130,18 @@ def test_the_page_cap_is_configurable_and_counts_per_start_url(
     assert hostile_server.count("/kennis/page/3/") == 0
     assert sorted(f.replace(hostile_server.url, "").split(":")[0] for f in summary.failures
                   if "site.max_pages" in f) == ["/kalender/page/3/", "/kennis/page/3/"]
+
+
+def test_the_client_follows_a_redirect_on_its_host_by_default_and_refuses_another_port(
+        server: SamplePlatformServer) -> None:
+    with HostileSiteServer() as site:
+        site.redirect("/robots.txt", "/kennis/", status=301)
+        site.redirect("/elders/", server.url + "/kennis/")
+        clock = FakeClock()
+        http = PoliteClient("test", delay=0.0, sleep=clock.sleep, clock=clock)
+        moved = http.get(site.url + "/robots.txt")
+        assert (moved.status, moved.url) == (200, site.url + "/kennis/")
+        with pytest.raises(FetchError, match="refused: another host"):
+            http.get(site.url + "/elders/")
+        assert server.requests == []
+        http.close()
