@@ -68,6 +68,7 @@ class Video:
     view_count: int | None
 
 
+_VIDEO_ID = re.compile(r"[\w-]{1,64}")
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
 
@@ -85,7 +86,7 @@ def parse_video(resource: dict[str, Any]) -> Video:
     if not isinstance(resource, dict):
         raise InvalidValue("the item is not an object")
     video_id = resource.get("id")
-    if not isinstance(video_id, str) or not re.fullmatch(r"[\w-]{1,64}", video_id):
+    if not isinstance(video_id, str) or not _VIDEO_ID.fullmatch(video_id):
         raise InvalidValue(f"the video id is not an id: {str(video_id)[:40]!r}")
     snippet, details = part(resource, "snippet"), part(resource, "contentDetails")
     status, stats = part(resource, "status"), part(resource, "statistics")
@@ -113,11 +114,16 @@ def parse_video(resource: dict[str, Any]) -> Video:
 
 
 def playlist_item_video(item: dict[str, Any]) -> tuple[str | None, str | None]:
-    """The video id of a playlist item, and why it is hidden (``deleted``/``private``) if it is."""
-    snippet = item.get("snippet") or {}
-    video_id = (item.get("contentDetails") or {}).get("videoId") or (snippet.get("resourceId") or {}).get("videoId")
-    privacy = (item.get("status") or {}).get("privacyStatus")
-    hidden = HIDDEN_TITLES.get(snippet.get("title", ""))
+    """The video id of a playlist item, and why it is hidden (``deleted``/``private``) if it is.
+
+    InvalidValue when a field the harvest reads is of the wrong type.
+    """
+    snippet = part(item, "snippet")
+    video_id = part(item, "contentDetails").get("videoId") or part(snippet, "resourceId").get("videoId")
+    if video_id is not None and (not isinstance(video_id, str) or not _VIDEO_ID.fullmatch(video_id)):
+        raise InvalidValue(f"the playlist item's videoId is not an id: {str(video_id)[:40]!r}")
+    privacy = text(part(item, "status").get("privacyStatus"), "status.privacyStatus", default=None, limit=64)
+    hidden = HIDDEN_TITLES.get(text(snippet.get("title"), "snippet.title") or "")
     if privacy == "private":
         hidden = "private"
     elif privacy == "privacyStatusUnspecified":
@@ -408,7 +414,11 @@ class YouTubeHarvester:
                 run["total"] = total
             stop = False
             for item in data.get("items") or []:
-                video_id, hidden = playlist_item_video(item)
+                try:
+                    video_id, hidden = playlist_item_video(item)
+                except InvalidValue as exc:  # one bad entry; the rest of the list is read
+                    summary.problems.append(f"{summary.channel}: an uploads list entry is skipped: {exc}")
+                    continue
                 if not video_id:
                     continue
                 if hidden:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -183,3 +184,18 @@ def test_no_csv_cell_or_header_line_can_start_a_formula(cells: list[str], query:
     assert all(line.startswith("# ") for line in lines[:4])
     rows = list(csv.reader(io.StringIO("".join(lines[4:]), newline="")))
     assert not any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row)
+
+
+def test_an_uploads_list_entry_of_the_wrong_shape_is_skipped_and_listed(
+        youtube_env: FakeYouTube, seed_channel: FakeChannel) -> None:
+    page = {"kind": "youtube#playlistItemListResponse", "pageInfo": {"totalResults": 3, "resultsPerPage": 50},
+            "items": [{"id": "a", "snippet": {"title": 5}, "contentDetails": {"videoId": "vid00000001"}},
+                      {"id": "b", "contentDetails": {"videoId": {"not": "an id"}}},
+                      {"id": "c", "snippet": {"title": "Goed"}, "contentDetails": {"videoId": "vid00000002"}}]}
+    youtube_env.answer_raw("playlistItems.list", json.dumps(page).encode())
+    code, output = run("harvest", "youtube")
+    assert code == 1 and "Traceback" not in output, output
+    assert "an uploads list entry is skipped: snippet.title is not text (int)" in output
+    assert "an uploads list entry is skipped: the playlist item's videoId is not an id: \"{'not': 'an id'}\"" in output
+    with open_store(Path(os.environ["CASEARCHIVE_DATA"])) as store:
+        assert store.latest(NS_VIDEO, "vid00000002") is not None
