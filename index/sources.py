@@ -54,7 +54,7 @@ def load_sources(settings: Settings, taxonomy: Taxonomy, cache: ParseCache | Non
             try:
                 sources.videos.append(parse_with(cache, ("video", version.sha256),
                                                  lambda: parse_video(store.read_json(version))))
-            except (InvalidValue, ValueError) as exc:  # archived before it was checked: left out, listed
+            except InvalidValue as exc:  # archived before it was checked: left out, listed
                 sources.problems.append(f"video {version.key}: left out: {exc}")
         sources.inactive = inactive_videos(store)
         corrections = load_corrections(corrections_path(settings))
