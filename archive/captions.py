@@ -61,7 +61,13 @@ _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")
 _INLINE_TIME = re.compile(r"<(?:\d+:)?\d{2}:\d{2}\.\d{3}>")
 
 
+# A cue later than this is no cue of a video (YouTube's longest uploads are 12 hours; a week is ample).
+MAX_CUE_SECONDS = 7 * 24 * 3600
+
+
 def _seconds(hours: str | None, minutes: str, seconds: str, millis: str) -> float:
+    if hours and len(hours.lstrip("0")) > 3:  # checked before int(): 400 digits do not become a float
+        return float("inf")
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis.ljust(3, "0")) / 1000
 
 
@@ -153,6 +159,10 @@ def parse_snippets_json(text: str) -> CaptionFile:
 
 
 def _finish(cues: list[Cue], header: Mapping[str, str]) -> CaptionFile:
+    for cue in cues:
+        if not (0 <= cue.start <= MAX_CUE_SECONDS and 0 <= cue.end <= MAX_CUE_SECONDS):  # nan fails too
+            raise CaptionError(f"a cue's time is out of range (0 to {MAX_CUE_SECONDS // 3600} hours): "
+                               f"{str(cue.start)[:20]} --> {str(cue.end)[:20]}")
     if not cues:
         raise CaptionError("no cues", empty=True)
     if not any(_clean_line(line) for cue in cues for line in cue.text.split("\n")):

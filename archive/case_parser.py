@@ -25,6 +25,7 @@ from archive.page_text import (
     label_values, norm, soup_of,
 )
 from archive.site_urls import case_aliases, case_id_from_url
+from archive.validate import calendar_date
 
 __all__ = ["Attachment", "Block", "Case", "Section", "YouTubeLink", "check_selectors", "parse_case", "parse_date"]
 
@@ -263,12 +264,15 @@ def parse_date(text: str | None) -> str | None:
     if not text:
         return None
     iso = re.search(r"((?:19|20)\d\d)-(\d\d)-(\d\d)", text)
-    if iso:
-        return "-".join(iso.groups())
     match = _DATE.search(text)
-    if match and match.group(2).lower() in _MONTHS:
-        return f"{match.group(3)}-{_MONTHS[match.group(2).lower()]:02d}-{int(match.group(1)):02d}"
-    return None
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+    elif match and match.group(2).lower() in _MONTHS:
+        year, month, day = int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1))
+    else:
+        return None
+    # Off the calendar (2014-13-99) is no date: every page that showed it would fail to render it.
+    return f"{year:04d}-{month:02d}-{day:02d}" if calendar_date(year, month, day) else None
 
 
 def parse_case(

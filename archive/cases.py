@@ -157,7 +157,7 @@ def _client(settings: Settings, sleep: Callable[[float], None] | None,
             clock: Callable[[], float] | None, session: requests.Session | None = None) -> PoliteClient:
     site = settings.site
     return PoliteClient(site.user_agent, delay=site.delay, retries=site.retries, timeout=site.timeout,
-                        session=session, sleep=sleep or time.sleep, clock=clock or time.monotonic)
+                        total_timeout=site.total_timeout, session=session, sleep=sleep or time.sleep, clock=clock or time.monotonic)
 
 
 def harvest_site(
@@ -181,7 +181,8 @@ def harvest_site(
     started = utc_now()
     with writer_lock(settings, "harvest site"), open_store(settings.data_dir) as store:
         crawler = SiteCrawler(store, _client(settings, sleep, clock, session), selectors=settings.site.selectors,
-                              known_companies=known_companies, progress=progress)
+                              known_companies=known_companies, progress=progress,
+                              max_pages=settings.site.max_pages)
         try:
             attachments = crawler.crawl(starts)
             crawler.fetch_attachments(attachments)

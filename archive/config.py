@@ -43,6 +43,8 @@ class SiteSettings:
     delay: float = 1.0
     retries: int = 3
     timeout: float = 30.0
+    total_timeout: float = 120.0
+    max_pages: int = 100
     selectors: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -231,7 +233,11 @@ start_urls = ["https://www.kennisbanksocialeinnovatie.nl/kennis/"]
 # Seconds between requests to one host (robots.txt Crawl-delay wins when larger).
 delay = 1.0
 retries = 3
+# Seconds one read may wait (timeout) and one whole response may take (total_timeout).
 timeout = 30.0
+total_timeout = 120.0
+# Listing pages followed from each start URL (its pagination); more is a trap, listed as refused.
+max_pages = 100
 # CSS selectors for a platform whose markup differs from the default guesses (all optional):
 # title, body, year (the year element), boilerplate (extra elements to drop, comma-separated),
 # case_links (links to cases on a listing page), next_page (pagination links).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 # Exit codes (SPEC §8); the README documents them.
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -61,3 +63,24 @@ class UnparseablePage(CaseArchiveError):
     """An archived page the parser cannot read (the message says why); other items are unaffected."""
 
     exit_code = EXIT_PARTIAL
+
+
+# Errors of the disk under the data directory, not of the tool: full, over quota, read-only, no access.
+_STORAGE_ERRNOS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+                   errno.EROFS: "the file system is read-only", errno.EACCES: "no permission to write",
+                   errno.EPERM: "no permission to write"}
+_SQLITE_STORAGE = {"database or disk is full": "the disk is full",
+                   "attempt to write a readonly database": "the file system is read-only",
+                   "unable to open database file": "no permission to write"}
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """One line saying why the data directory cannot be written (full, read-only…), or None if that is not it."""
+    if isinstance(exc, OSError) and exc.errno in _STORAGE_ERRNOS:
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"cannot write to the data directory: {_STORAGE_ERRNOS[exc.errno]} ({exc.strerror}{where})"
+    message = str(exc).lower()
+    for text, meaning in _SQLITE_STORAGE.items():  # sqlite3.OperationalError says it in words
+        if type(exc).__module__ == "sqlite3" and text in message:
+            return f"cannot write to the data directory: {meaning} ({text})"
+    return None

@@ -4,6 +4,11 @@ Politeness a site owner would accept: a descriptive User-Agent, at most one requ
 every ``delay`` seconds (or the robots.txt Crawl-delay when that is larger), retries with
 exponential backoff on 429/5xx and connection errors that honour ``Retry-After``, and
 ``If-None-Match`` / ``If-Modified-Since`` so an unchanged page costs one 304.
+
+Bounded too: redirects are followed by hand, each hop checked by the caller's rule (a hop it
+refuses is never requested), and a response must arrive whole within ``total_timeout`` seconds
+and ``max_bytes`` bytes besides the per-read ``timeout`` (a server dripping one byte a second
+would otherwise hold a page for ever).
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
-from typing import Callable, Mapping
-from urllib.parse import urlsplit
+from typing import Any, Callable, Mapping
+from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
+import urllib3
 
 from archive.errors import FetchError
 
@@ -27,6 +33,15 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # A Retry-After longer than this is not waited for: the item fails and the next run tries again.
 MAX_RETRY_AFTER = 300.0
 MAX_BYTES = 50_000_000
+TOTAL_TIMEOUT = 120.0
+MAX_REDIRECTS = 5
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Why a redirect target is refused (or None to follow it); the default keeps to the same host.
+RedirectRule = Callable[[str], "str | None"]
+
+
+class RefusedError(FetchError):
+    """A fetch our own bounds refused: a redirect out of scope, an answer too slow or too large."""
 
 
 @dataclass(frozen=True)
@@ -121,12 +136,14 @@ class PoliteClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         max_bytes: int = MAX_BYTES,
+        total_timeout: float = TOTAL_TIMEOUT,
     ) -> None:
         self.user_agent = user_agent
         self.delay = delay
         self.retries = retries
         self.timeout = timeout
         self.max_bytes = max_bytes
+        self.total_timeout = total_timeout
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = user_agent
         self._sleep = sleep
@@ -155,27 +172,59 @@ class PoliteClient:
         if wait > 0:
             self._sleep(wait)
 
-    def _body(self, raw: requests.Response) -> bytes:
-        """The response body, refused when it is larger than ``max_bytes`` (a video, a dump)."""
+    def _body(self, raw: requests.Response, deadline: float) -> bytes:
+        """The response body, read as it arrives; refused past ``max_bytes`` or the deadline."""
         chunks, size = [], 0
-        for chunk in raw.iter_content(64 * 1024):
+        while True:
+            remaining = deadline - time.monotonic()  # wall time: the injected clock is for spacing
+            try:
+                if remaining <= 0:
+                    raise urllib3.exceptions.ReadTimeoutError(None, raw.url, "deadline")  # type: ignore[arg-type]
+                _set_read_timeout(raw.raw, min(self.timeout, remaining))
+                chunk = raw.raw.read1(64 * 1024, decode_content=True)
+            except urllib3.exceptions.ReadTimeoutError:
+                if time.monotonic() < deadline:
+                    raise  # the per-read timeout: retried like any network error
+                raise RefusedError(f"{raw.url}: not complete within {self.total_timeout:g}s "
+                                   "(site.total_timeout), not archived") from None
+            if not chunk:
+                return b"".join(chunks)
             size += len(chunk)
             if size > self.max_bytes:
-                raise FetchError(f"{raw.url}: larger than {self.max_bytes // 1_000_000} MB, not archived")
+                raise RefusedError(f"{raw.url}: larger than {self.max_bytes:,} bytes, not archived")
             chunks.append(chunk)
-        return b"".join(chunks)
 
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
-        """GET a URL politely; 2xx, 304 and 4xx come back, 5xx/429/network errors are retried.
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+            follow: RedirectRule | None = None) -> Response:
+        """GET a URL politely, following redirects that ``follow`` allows (default: same host).
 
-        Raises FetchError when the retries are spent or the server asks to wait too long.
+        2xx, 304 and 4xx come back; 5xx/429/network errors are retried. Raises FetchError when
+        the retries are spent or the server asks to wait too long, RefusedError when a redirect
+        leaves what ``follow`` allows or the answer exceeds its time or size budget.
         """
-        host = host_of(url)
+        follow = follow or (lambda target: None if _same_site(target, url) else "another host")
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._get_once(current, headers)
+            location = response.headers.get("Location") if response.status in REDIRECT_STATUSES else None
+            if not location:
+                return response
+            target = urljoin(current, location.strip())
+            reason = follow(target)
+            if reason:
+                raise RefusedError(f"{url}: redirect to {target} refused: {reason}")
+            log.info("[site] %s: HTTP %d, redirected to %s", current, response.status, target)
+            current = target
+        raise RefusedError(f"{url}: more than {MAX_REDIRECTS} redirects, not followed")
+
+    def _get_once(self, url: str, headers: Mapping[str, str]) -> Response:
+        """One GET (no redirects followed) with its retries."""
+        host = host_of(url)
         attempt = 0
         while True:
             self._wait_turn(host)
@@ -183,13 +232,15 @@ class PoliteClient:
             retry_after: float | None = None
             try:
                 self.requests += 1
-                with self.session.get(url, headers=headers, timeout=self.timeout, allow_redirects=True,
+                deadline = time.monotonic() + self.total_timeout
+                read_timeout = min(self.timeout, self.total_timeout)
+                with self.session.get(url, headers=headers, timeout=read_timeout, allow_redirects=False,
                                       stream=True) as raw:
                     if raw.status_code not in RETRY_STATUSES:
-                        return Response(raw.url or url, raw.status_code, self._body(raw), dict(raw.headers))
+                        return Response(url, raw.status_code, self._body(raw, deadline), dict(raw.headers))
                     problem = f"HTTP {raw.status_code}"
                     retry_after = parse_retry_after(raw.headers.get("Retry-After"))
-            except requests.RequestException as exc:
+            except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             finally:
                 self._last_at[host] = self._clock()
@@ -203,3 +254,16 @@ class PoliteClient:
             log.info("[site] %s: %s, retry %d/%d in %.1fs", url, problem, attempt + 1, self.retries, wait)
             self._sleep(wait)
             attempt += 1
+
+
+def _same_site(target: str, url: str) -> bool:
+    """The default redirect rule: the same host and port (http → https allowed)."""
+    parts = urlsplit(target)
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == urlsplit(url).netloc.lower()
+
+
+def _set_read_timeout(raw: Any, seconds: float) -> None:
+    """Bound the next socket read by ``seconds`` (so the last read cannot outlast the deadline)."""
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    if sock is not None:
+        sock.settimeout(max(seconds, 0.001))

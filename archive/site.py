@@ -6,6 +6,11 @@ same host wherever they live. robots.txt is fetched through the same polite clie
 Disallow is never requested, and every response is stored raw before it is parsed. Case pages
 seen on an earlier run are checked again (one conditional request), so a page that disappears
 is recorded as gone. A failing item is a warning and a counted failure; the crawl goes on.
+
+The crawl is bounded: a redirect is followed only within the same scope (listing and case pages
+within a start URL's host and prefix, attachments on their own host) and where robots.txt allows
+the target, and at most ``max_pages`` listing pages are followed from each start URL (a
+calendar or a pagination that never ends is a trap). Whatever is refused is listed with why.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 from archive.case_parser import Case, parse_case
 from archive.errors import EXIT_OK, EXIT_PARTIAL, FetchError
-from archive.http import PoliteClient, RobotsPolicy, disallow_all, host_of, parse_robots
+from archive.http import PoliteClient, RedirectRule, RobotsPolicy, disallow_all, host_of, parse_robots
 from archive.page_text import drop_boilerplate, soup_of
 from archive.site_urls import NOT_CASES, attachment_type, in_scope, is_pagination, normalise_url, same_host
 from archive.store import ArchiveStore, utc_now
@@ -31,6 +36,7 @@ NS_ROBOTS = "site.robots"
 STATE_GONE = "site/gone"
 
 Progress = Callable[[str, int, "int | None"], None]
+MAX_PAGES = 100  # listing pages per start URL; the platform's own listing has a few dozen
 
 
 @dataclass
@@ -136,8 +142,11 @@ class SiteCrawler:
         selectors: Mapping[str, str] | None = None,
         known_companies: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
         progress: Progress | None = None,
+        max_pages: int = MAX_PAGES,
     ) -> None:
         self.store = store
+        self.max_pages = max(1, max_pages)
+        self._starts: list[str] = []
         self.client = client
         self.selectors = dict(selectors or {})
         self.known_companies = known_companies
@@ -193,7 +202,7 @@ class SiteCrawler:
             return None
         latest = self.store.latest(namespace, url)
         try:
-            response = self.client.get(url, **_validators(latest))
+            response = self.client.get(url, **_validators(latest), follow=self._redirect_rule(url, kind))
         except FetchError as exc:
             self.store.record_fetch(namespace, url, status=None, outcome="failed", detail=str(exc))
             # The client's message starts with the address, which the failure line already names.
@@ -231,6 +240,19 @@ class SiteCrawler:
             self.store.set_state(STATE_GONE, gone)  # it came back
         return response.body
 
+    def _redirect_rule(self, url: str, kind: str) -> RedirectRule:
+        """Where a redirect from ``url`` may lead: its own scope, and only where robots.txt allows."""
+        def follow(target: str) -> str | None:
+            if kind == "attachment" or not self._starts:
+                if not same_host(target, url) or urlsplit(target).scheme not in ("http", "https"):
+                    return "another host"
+            elif not any(in_scope(target, start) for start in self._starts):
+                return "outside the start URLs' hosts and paths"
+            if not self.robots(target).allowed(target):
+                return "disallowed by robots.txt"
+            return None
+        return follow
+
     def _mark_gone(self, url: str, status: int) -> bool:
         """Record a page as gone; whether it was not gone before."""
         gone = self.store.get_state(STATE_GONE, {})
@@ -244,11 +266,15 @@ class SiteCrawler:
 
     def crawl(self, start_urls: Iterable[str]) -> list[str]:
         """Crawl listing and case pages from the start URLs; return the attachment URLs found."""
-        starts = list(start_urls)
+        starts = self._starts = list(start_urls)
         case_urls: dict[str, None] = {}
         for start in starts:
             queue, seen = [start], {start}
             while queue:
+                if len(seen) - len(queue) >= self.max_pages:
+                    self._fail("listing", queue[0], f"not followed: {self.max_pages} listing pages read from "
+                               f"{start} already (site.max_pages); {len(queue)} more linked")
+                    break
                 url = queue.pop(0)
                 self.progress("listing pages", len(seen) - len(queue), None)
                 body = self.fetch(url, NS_PAGE, "listing")

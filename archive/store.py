@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Literal
 
-from archive.errors import ArchiveCorrupt
+from archive.errors import ArchiveCorrupt, storage_problem
 
 PutStatus = Literal["new", "changed", "unchanged"]
 
@@ -150,18 +150,41 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    """The catalog opened for reading only; ``immutable`` where not even SQLite's lock file can be made."""
+    for flags in ("mode=ro", "mode=ro&immutable=1"):
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=30, isolation_level=None)
+        try:
+            db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+            if "immutable" in flags:
+                raise
+    raise sqlite3.OperationalError(f"unable to open database file {path}")
+
+
 class ArchiveStore:
     """The on-disk archive of raw fetched items (see the module docstring for the layout)."""
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         self.blobs = self.root / "blobs"
-        self.blobs.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.root / "catalog.sqlite", timeout=30, isolation_level=None)
+        self.readonly = False
+        try:
+            self.blobs.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.root / "catalog.sqlite", timeout=30, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.OperationalError) as exc:
+            # A read-only data directory (a mounted backup, a server without write rights) still
+            # reads: pages and searches work, and a write fails with a clear storage error.
+            if storage_problem(exc) is None or not (self.root / "catalog.sqlite").is_file():
+                raise
+            self._db = _open_readonly(self.root / "catalog.sqlite")
+            self.readonly = True
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
         """Close the catalog."""

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from archive.errors import EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA, FetchError, NotFoundError, QuotaExceeded
 from archive.quota import QuotaLedger
 from archive.store import ArchiveStore, utc_now
+from archive.validate import InvalidValue, count, part, text, texts, timestamp
 from archive.youtube_api import ApiResponse, YouTubeApi
 from archive.youtube_refresh import plan_refresh
 from archive.youtube_refs import ChannelRef
@@ -67,6 +68,7 @@ class Video:
     view_count: int | None
 
 
+_VIDEO_ID = re.compile(r"[\w-]{1,64}")
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
 
@@ -80,39 +82,48 @@ def parse_duration(text: str | None) -> int | None:
 
 
 def parse_video(resource: dict[str, Any]) -> Video:
-    """A ``youtube#video`` resource (any subset of parts) as a Video."""
-    snippet = resource.get("snippet") or {}
-    details = resource.get("contentDetails") or {}
-    status = resource.get("status") or {}
-    stats = resource.get("statistics") or {}
-    thumbs = snippet.get("thumbnails") or {}
+    """A ``youtube#video`` resource (any subset of parts) as a Video; InvalidValue if a field is unusable."""
+    if not isinstance(resource, dict):
+        raise InvalidValue("the item is not an object")
+    video_id = resource.get("id")
+    if not isinstance(video_id, str) or not _VIDEO_ID.fullmatch(video_id):
+        raise InvalidValue(f"the video id is not an id: {str(video_id)[:40]!r}")
+    snippet, details = part(resource, "snippet"), part(resource, "contentDetails")
+    status, stats = part(resource, "status"), part(resource, "statistics")
+    thumbs = snippet.get("thumbnails") if isinstance(snippet.get("thumbnails"), dict) else {}
     best = next((thumbs[k]["url"] for k in ("high", "medium", "standard", "default", "maxres")
-                 if k in thumbs and "url" in thumbs[k]), None)
-    views = stats.get("viewCount")
+                 if isinstance(thumbs.get(k), dict) and isinstance(thumbs[k].get("url"), str)), None)
+    language = snippet.get("defaultAudioLanguage") or snippet.get("defaultLanguage")
     return Video(
-        id=resource["id"],
-        channel_id=snippet.get("channelId", ""),
-        channel_title=snippet.get("channelTitle", ""),
-        title=snippet.get("title", ""),
-        description=snippet.get("description", ""),
-        published_at=snippet.get("publishedAt"),
-        duration=parse_duration(details.get("duration")),
-        tags=tuple(snippet.get("tags") or ()),
-        language=snippet.get("defaultAudioLanguage") or snippet.get("defaultLanguage"),
+        id=video_id,
+        channel_id=text(snippet.get("channelId"), "snippet.channelId", limit=64) or "",
+        channel_title=text(snippet.get("channelTitle"), "snippet.channelTitle") or "",
+        title=text(snippet.get("title"), "snippet.title") or "",
+        description=text(snippet.get("description"), "snippet.description") or "",
+        published_at=timestamp(snippet.get("publishedAt"), "snippet.publishedAt"),
+        duration=parse_duration(text(details.get("duration"), "contentDetails.duration", default=None, limit=64)),
+        tags=texts(snippet.get("tags"), "snippet.tags"),
+        language=text(language, "snippet.defaultAudioLanguage", default=None, limit=64),
         thumbnail=best,
-        live=snippet.get("liveBroadcastContent", "none"),
-        privacy=status.get("privacyStatus"),
+        live=text(snippet.get("liveBroadcastContent"), "snippet.liveBroadcastContent", default="none",
+                  limit=64) or "none",
+        privacy=text(status.get("privacyStatus"), "status.privacyStatus", default=None, limit=64),
         has_captions=details.get("caption") == "true",
-        view_count=int(views) if isinstance(views, str) and views.isdigit() else None,
+        view_count=count(stats.get("viewCount"), "statistics.viewCount"),
     )
 
 
 def playlist_item_video(item: dict[str, Any]) -> tuple[str | None, str | None]:
-    """The video id of a playlist item, and why it is hidden (``deleted``/``private``) if it is."""
-    snippet = item.get("snippet") or {}
-    video_id = (item.get("contentDetails") or {}).get("videoId") or (snippet.get("resourceId") or {}).get("videoId")
-    privacy = (item.get("status") or {}).get("privacyStatus")
-    hidden = HIDDEN_TITLES.get(snippet.get("title", ""))
+    """The video id of a playlist item, and why it is hidden (``deleted``/``private``) if it is.
+
+    InvalidValue when a field the harvest reads is of the wrong type.
+    """
+    snippet = part(item, "snippet")
+    video_id = part(item, "contentDetails").get("videoId") or part(snippet, "resourceId").get("videoId")
+    if video_id is not None and (not isinstance(video_id, str) or not _VIDEO_ID.fullmatch(video_id)):
+        raise InvalidValue(f"the playlist item's videoId is not an id: {str(video_id)[:40]!r}")
+    privacy = text(part(item, "status").get("privacyStatus"), "status.privacyStatus", default=None, limit=64)
+    hidden = HIDDEN_TITLES.get(text(snippet.get("title"), "snippet.title") or "")
     if privacy == "private":
         hidden = "private"
     elif privacy == "privacyStatusUnspecified":
@@ -127,6 +138,12 @@ def _identity(resource: dict[str, Any]) -> bytes:
 
 def _json_bytes(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, indent=1).encode()
+
+
+def _item_id(resource: Any) -> str:
+    """An API item's id for a message, whatever its shape."""
+    value = resource.get("id") if isinstance(resource, dict) else None
+    return value[:64] if isinstance(value, str) else repr(value)[:40]
 
 
 def _linked_from(pages: list[str] | None) -> str:
@@ -152,6 +169,7 @@ class ChannelSummary:
     refreshed: int = 0
     completed: bool = False
     error: str | None = None
+    problems: list[str] = field(default_factory=list)  # items refused, each with why (listed as failures)
 
 
 @dataclass
@@ -274,6 +292,9 @@ class YouTubeHarvester:
             items = response.data.get("items") or []
             if items:
                 resource = items[0]
+                if not isinstance(resource.get("id"), str) or not resource["id"].startswith("UC"):
+                    raise FetchError(f"YouTube API channels.list: the channel's id is not a channel id: "
+                                     f"{_item_id(resource)}")
                 self._fetched.add(resource["id"])
                 self._store_channel(resource)
                 return resource
@@ -334,6 +355,8 @@ class YouTubeHarvester:
             summary.stopped_by_quota = True
             summary.failures.append(str(exc))
             log.info("[youtube] quota exceeded; the next run resumes here: %s", exc)
+        for channel in summary.channels:
+            summary.failures.extend(channel.problems)
         summary.units = dict(self.ledger.run)
         return summary
 
@@ -391,7 +414,11 @@ class YouTubeHarvester:
                 run["total"] = total
             stop = False
             for item in data.get("items") or []:
-                video_id, hidden = playlist_item_video(item)
+                try:
+                    video_id, hidden = playlist_item_video(item)
+                except InvalidValue as exc:  # one bad entry; the rest of the list is read
+                    summary.problems.append(f"{summary.channel}: an uploads list entry is skipped: {exc}")
+                    continue
                 if not video_id:
                     continue
                 if hidden:
@@ -432,6 +459,13 @@ class YouTubeHarvester:
         response = self._call("videos", {"part": VIDEO_PARTS, "id": ",".join(ids), "maxResults": PAGE_SIZE})
         returned = set()
         for resource in response.data.get("items") or []:
+            try:
+                parse_video(resource)
+            except InvalidValue as exc:  # not archived: the index would have to leave it out anyway
+                summary.problems.append(f"video {_item_id(resource)}: not archived: {exc}")
+                log.info("[youtube] video %s: not archived: %s", _item_id(resource), exc)
+                returned.add(_item_id(resource))
+                continue
             returned.add(resource["id"])
             result = self.store.put(NS_VIDEO, resource["id"], _json_bytes(resource), identity=_identity(resource),
                                     method="videos.list", content_type="application/json")

@@ -74,6 +74,16 @@ def classify_http_error(exc: HttpError, method: str) -> Exception:
     return FetchError(text)
 
 
+def _shape_problem(data: Any) -> str | None:
+    """What is wrong with the shape of a ``*.list`` answer (an object whose items are objects), if anything."""
+    if not isinstance(data, dict):
+        return f"a {type(data).__name__}, not an object"
+    items = data.get("items")
+    if items is not None and (not isinstance(items, list) or not all(isinstance(i, dict) for i in items)):
+        return "its items are not a list of objects"
+    return None
+
+
 def backoff_sleep(seconds: float) -> None:
     """Wait between retries (a module function so that tests can replace it)."""
     time.sleep(seconds)
@@ -148,7 +158,17 @@ class YouTubeApi:
         except (OSError, httplib2.HttpLib2Error, socket.timeout) as exc:
             host = urlsplit(self.api_url).netloc
             raise FetchError(f"YouTube API {method}: cannot reach {host}: {redact(str(exc))}") from None
+        except ValueError as exc:  # a 200 whose body is not JSON (a proxy's page, a cut-off answer)
+            self._ledger.charge(method)
+            raise FetchError(f"YouTube API {method}: the answer is not valid JSON "
+                             f"({redact(str(exc))[:120]}); next run") from None
         self._ledger.charge(method)
+        if isinstance(data, str):  # the client library hands back a body that is not JSON as text
+            raise FetchError(f"YouTube API {method}: the answer is not valid JSON "
+                             f"({len(captured.get('body') or b''):,} bytes); next run")
+        problem = _shape_problem(data)
+        if problem:
+            raise FetchError(f"YouTube API {method}: the answer is not a list response: {problem}; next run")
         return ApiResponse(
             method=method,
             params=dict(params),

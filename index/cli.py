@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from archive.config import EXAMPLE_CONFIG, Settings, load_settings
-from archive.errors import EXIT_OK, EXIT_PARTIAL, CaseArchiveError, ConfigError
+from archive.errors import EXIT_OK, EXIT_PARTIAL, CaseArchiveError, ConfigError, storage_problem
 from archive.redact import install_log_redaction, redact
 from index.output import TerminalProgress, print_table
 
@@ -82,6 +82,11 @@ class CaseArchiveGroup(click.Group):
             obj = ctx.find_object(Context)
             if obj is not None and obj.debug:
                 raise
+            problem = storage_problem(exc)
+            if problem is not None:  # the disk, not the tool: what was stored is kept
+                click.echo(f"Error: {redact(problem)}; what was stored before is kept: make room or make "
+                           "it writable and run again", err=True)
+                ctx.exit(EXIT_PARTIAL)
             click.echo(f"Error: internal error: {type(exc).__name__}: {redact(str(exc))} "
                        "(run with --debug for the traceback)", err=True)
             ctx.exit(70)
@@ -243,6 +248,9 @@ def index_cmd(obj: Context, rebuild: bool, taxonomy: str | None) -> None:
                f"{report.links} links, {report.seconds:.1f} s")
     for failure in report.failures:
         click.echo(f"left out: {failure}", err=True)
+    if not report.total:
+        click.echo("The archive holds nothing to index yet (no case page, note, video or transcript): "
+                   "the index is empty. Harvest first: casearchive harvest site / harvest youtube.", err=True)
     click.get_current_context().exit(code)
 
 

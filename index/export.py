@@ -6,6 +6,8 @@ import csv
 import io
 from typing import Any
 
+# OWASP's CSV injection rule: a cell a spreadsheet would read as a formula gets a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ["rank", "kind", "title", "url", "start", "year", "case_ids", "companies", "themes", "score", "snippet",
            "moments", "embed"]
 
@@ -21,6 +23,15 @@ def _cell(result: dict[str, Any], column: str, rank: int) -> str:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return "" if value is None else str(value)
+
+
+def _neutral(cell: str) -> str:
+    """A CSV cell no spreadsheet runs as a formula (``=HYPERLINK(…)`` becomes ``'=HYPERLINK(…)``).
+
+    A lone CR becomes LF, which the writer quotes: unquoted, a CR ends the row in a spreadsheet.
+    """
+    cell = "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    return cell.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _header_lines(search: dict[str, Any]) -> list[str]:
@@ -39,11 +50,12 @@ def to_csv(search: dict[str, Any]) -> str:
     """CSV with ``#`` header lines naming the query, filters, count and index build time."""
     out = io.StringIO()
     for line in _header_lines(search):
-        out.write(f"# {line}\n")
+        # A line break in the query would start a row of its own, outside the comment.
+        out.write("# " + " ".join(line.splitlines()) + "\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
-        writer.writerow([_cell(result, c, rank) for c in COLUMNS])
+        writer.writerow([_neutral(_cell(result, c, rank)) for c in COLUMNS])
     return out.getvalue()
 
 

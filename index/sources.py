@@ -13,6 +13,7 @@ from archive.parse_cache import ParseCache, parse_with
 from archive.status import inactive_videos
 from archive.transcripts import corrections_path, load_transcripts
 from archive.store import ArchiveStore, open_store
+from archive.validate import InvalidValue
 from archive.youtube import NS_VIDEO, parse_video
 from archive.youtube_refs import ChannelRef
 from index.taxonomy import Taxonomy
@@ -50,8 +51,11 @@ def load_sources(settings: Settings, taxonomy: Taxonomy, cache: ParseCache | Non
                                                   case_slugs=tuple(dict.fromkeys(slug for slug, _ in cases)),
                                                   video_ids=tuple(l.id for l in page.youtube if l.kind == "video")))
         for version in store.iter_latest(NS_VIDEO):
-            sources.videos.append(parse_with(cache, ("video", version.sha256),
-                                             lambda: parse_video(store.read_json(version))))
+            try:
+                sources.videos.append(parse_with(cache, ("video", version.sha256),
+                                                 lambda: parse_video(store.read_json(version))))
+            except InvalidValue as exc:  # archived before it was checked: left out, listed
+                sources.problems.append(f"video {version.key}: left out: {exc}")
         sources.inactive = inactive_videos(store)
         corrections = load_corrections(corrections_path(settings))
         sources.transcripts = list(load_transcripts(store, corrections, cache=cache, lazy=lazy,

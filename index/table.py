@@ -106,8 +106,8 @@ def _labels(values: dict[str, Any]) -> set[tuple[str, str]]:
 
 def _segment_ids(segments: list[tuple[Any, int]]) -> list[list[Any]]:
     """Each segment's id and size ([] for an index without segments: the next table is made whole)."""
-    if not all(hasattr(segment, "segment") for segment, _offset in segments):
-        return []
+    if not all(getattr(segment, "segment", lambda: None)() is not None for segment, _offset in segments):
+        return []  # an empty index's reader has no segment at all
     return [[segment.segment().segment_id(), segment.doc_count_all()] for segment, _offset in segments]
 
 

@@ -24,7 +24,9 @@ import requests
 
 from archive.cases import harvest_notes, harvest_site
 from archive.config import Settings
-from archive.errors import EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA, EXIT_USAGE, CaseArchiveError, ConfigError
+from archive.errors import (
+    EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA, EXIT_USAGE, CaseArchiveError, ConfigError, storage_problem,
+)
 from archive.harvest import harvest_youtube, read_site_channels
 from archive.lock import writer_lock
 from archive.redact import redact
@@ -173,7 +175,7 @@ class _Run:
             log.warning("[update] the run started %s did not finish; this one goes on from it",
                         previous.get("started_at"))
         self.journal = {"started_at": self.report.started_at, "finished": False, "steps": dict(self.resumable)}
-        store.set_state(JOURNAL, self.journal)
+        self.save_journal()
 
     def resumed(self, name: str) -> bool:
         """Record a step an interrupted run finished cleanly, and say so."""
@@ -188,7 +190,18 @@ class _Run:
         self.report.steps.append(step)
         if step.status not in ("resumed", "skipped"):
             self.journal["steps"][step.name] = {"finished_at": utc_now(), "exit_code": step.exit_code}
+            self.save_journal()
+
+    def save_journal(self) -> None:
+        """Save the journal; a disk that refuses it is a warning (the next run then redoes the steps)."""
+        try:
             self.store.set_state(JOURNAL, self.journal)
+        except Exception as exc:
+            problem = storage_problem(exc)
+            if problem is None:
+                raise
+            if not any(problem in w for w in self.report.warnings):
+                self.report.warnings.append(f"the run's journal was not saved: {problem}")
 
     def run(self, name: str, work: Callable[[], Any], to_steps: Callable[[Any], list[StepResult]]) -> Any:
         """Run one step; a known error or a bug is that step's failure, and the run goes on."""
@@ -201,9 +214,12 @@ class _Run:
             log.info("[update] %s: %s", name, redact(str(exc)))  # its failure line in the summary says it
             steps = [StepResult(name, "error", exc.exit_code or EXIT_PARTIAL, failures=[redact(str(exc))])]
         except Exception as exc:  # a bug or a full disk must not stop the other steps or the index
-            log.exception("[update] %s: unexpected error", name)
-            steps = [StepResult(name, "error", EXIT_PARTIAL,
-                                failures=[f"unexpected error: {type(exc).__name__}: {redact(str(exc))}"])]
+            problem = storage_problem(exc)
+            # Its failure line says it; the traceback of a bug only with --debug.
+            log.info("[update] %s: %s", name, problem or f"unexpected error: {type(exc).__name__}",
+                     exc_info=problem is None and log.isEnabledFor(logging.DEBUG))
+            steps = [StepResult(name, "error", EXIT_PARTIAL, failures=[
+                problem or f"unexpected error: {type(exc).__name__}: {redact(str(exc))}"])]
         # Steps that came out of one call (site and its notes) share its time: counted once.
         steps[0].seconds = round(time.monotonic() - started, 3)
         for step in steps:
@@ -270,7 +286,7 @@ def run_update(
                 lambda built: [_index_step(built.to_dict(), job.report)])
         report = job.report
         job.journal["finished"] = True
-        store.set_state(JOURNAL, job.journal)
+        job.save_journal()
         report.summary_path = save_run(settings.data_dir, "update", report.to_dict(), report.started_at,
                                        report.exit_code)
     return report

@@ -47,6 +47,8 @@ class FakeVideo:
     caption: bool = False
     views: int = 100
     localizations: dict[str, dict[str, str]] | None = None
+    # Fields of the videos.list item replaced as given, per part ({"snippet": {"title": 5}}): bad values.
+    bad: dict[str, dict[str, Any]] | None = None
 
 
 @dataclass
@@ -136,6 +138,7 @@ class FakeYouTube:
         self.quota_limit: int | None = None
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._failures: list[tuple[str | None, int]] = []
+        self._raw: list[tuple[str, bytes]] = []  # (method, body) answered with 200 as they are
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -148,6 +151,10 @@ class FakeYouTube:
     def fail_next(self, status: int, times: int = 1, method: str | None = None) -> None:
         """Answer the next ``times`` requests (of ``method``, e.g. "videos.list") with ``status``."""
         self._failures.extend([(method, status)] * times)
+
+    def answer_raw(self, method: str, body: bytes, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` with 200 and ``body`` as it is (broken JSON)."""
+        self._raw.extend([(method, body)] * times)
 
     @property
     def total_units(self) -> int:
@@ -170,7 +177,7 @@ class FakeYouTube:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 status, body = fake.handle(self.path)
-                data = json.dumps(body, indent=2).encode()
+                data = body if isinstance(body, bytes) else json.dumps(body, indent=2).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=UTF-8")
                 self.send_header("Content-Length", str(len(data)))
@@ -220,6 +227,10 @@ class FakeYouTube:
             public = {k: v for k, v in params.items() if k != "key"}
             self.requests.append((method, public))
             self.units[method] += 1  # answered requests cost quota, failed ones included
+            for i, (only, raw) in enumerate(self._raw):
+                if only == method:
+                    del self._raw[i]
+                    return 200, raw  # type: ignore[return-value]
             parts_asked = set(filter(None, params.get("part", "").split(",")))
             if not parts_asked:
                 return 400, error_body(400, "required", "Required parameter: part", location="part",
@@ -369,5 +380,7 @@ class FakeYouTube:
             item["liveStreamingDetails"] = details
         if "localizations" in parts and v.localizations:
             item["localizations"] = v.localizations
+        for part, values in (v.bad or {}).items():
+            item.setdefault(part, {}).update(values)
         item["etag"] = etag(item)
         return item

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -60,6 +63,78 @@ def server() -> Iterator[SamplePlatformServer]:
 def copy_server(platform_copy: Path) -> Iterator[SamplePlatformServer]:
     """The private copy of the sample platform, served."""
     with SamplePlatformServer(platform_copy) as running:
+        yield running
+
+
+class HostileSiteServer(SamplePlatformServer):
+    """The sample server plus the ways a site leads a crawler astray: redirects, a drip, a trap.
+
+    Invented forms (no public example needed: they are plain HTTP): a 30x to another port or
+    path, a body sent one byte every few milliseconds (a "slow loris" answer), and a listing
+    whose every page links a next page (calendars and faceted searches do this).
+    """
+
+    TRAP = re.compile(r"^/kalender/(?:page/(\d+)/)?$")
+
+    def __init__(self, root: Path | None = None, trap_pages: int = 150) -> None:
+        self.redirects: dict[str, tuple[int, str]] = {}
+        self.drips: dict[str, tuple[bytes, float]] = {}
+        self.trap_pages = trap_pages
+        super().__init__(root)
+
+    def redirect(self, path: str, location: str, status: int = 302) -> None:
+        """Answer ``path`` with a redirect to ``location``."""
+        self.redirects[path] = (status, location)
+
+    def drip(self, path: str, body: bytes, every: float) -> None:
+        """Answer ``path`` with ``body`` one byte every ``every`` seconds."""
+        self.drips[path] = (body, every)
+
+    def _handler(self) -> type[Any]:
+        base = super()._handler()
+        server = self
+
+        class Hostile(base):  # type: ignore[misc, valid-type]
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                path = urlsplit(self.path).path
+                trap = server.TRAP.match(path)
+                if path in server.redirects or path in server.drips or trap:
+                    with server._lock:
+                        server.requests.append((path, dict(self.headers.items())))
+                if path in server.redirects:
+                    status, location = server.redirects[path]
+                    self._send(status, b"", {"Location": location})
+                elif path in server.drips:
+                    self._drip(*server.drips[path])
+                elif trap:
+                    page = int(trap.group(1) or 1)
+                    more = f'<a class="next page-numbers" href="/kalender/page/{page + 1}/">Volgende</a>'
+                    body = f"<html><body><main><h1>Agenda {page}</h1>{more if page < server.trap_pages else ''}"
+                    self._send(200, (body + "</main></body></html>").encode(), {"Content-Type": "text/html"})
+                else:
+                    super().do_GET()
+
+            def _drip(self, body: bytes, every: float) -> None:
+                self.close_connection = True  # the client hangs up mid-answer: read no next request
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    for byte in body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(every)
+                except OSError:  # the client gave up: that is the point
+                    pass
+
+        return Hostile
+
+
+@pytest.fixture
+def hostile_server() -> Iterator[HostileSiteServer]:
+    """The sample platform served with redirects, drips and a trap on demand."""
+    with HostileSiteServer() as running:
         yield running
 
 

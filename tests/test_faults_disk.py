@@ -66,3 +66,38 @@ def test_a_full_disk_during_an_update_keeps_the_archive_and_the_next_run_complet
     with open_store(world.data_dir) as store:
         assert b"niet meer op de schijf" in store.read(store.latest(NS_PAGE, url))  # type: ignore[arg-type]
         assert store.read(old) == old_body
+
+
+def test_a_disk_full_from_the_start_gives_one_line_per_step_and_a_summary_without_tracebacks(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from archive.store import ArchiveStore
+    from index.cli import cli
+
+    assert world.update().exit_code == 0
+    real_replace, data = os.replace, str(world.data_dir)
+
+    def full(src: object, dst: object) -> None:
+        if str(dst).startswith(data):
+            _enospc()
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    def sqlite_full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    add_sentence(world, SLUG, "Een alinea die niet meer op de schijf past.")
+    monkeypatch.setattr(os, "replace", full)
+    for method in ("set_state", "record_fetch"):
+        monkeypatch.setattr(ArchiveStore, method, sqlite_full)
+    done = CliRunner().invoke(cli, ["update"], env=world.env)
+    assert done.exit_code == 1, done.output
+    assert "Traceback" not in done.output
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("update ") and "done, some items failed (exit code 1)" in lines[0]
+    assert any(line.startswith("  failed: ") and "cannot write to the data directory: the disk is full" in line
+               for line in lines)
+    assert "the run summary was not saved: cannot write to the data directory: the disk is full" in done.stderr
+    assert "unexpected error" not in done.output

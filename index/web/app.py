@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from archive.config import Settings
 from archive.errors import CaseArchiveError, InputError, LockHeld, NotFoundError, UnparseablePage
 from archive.redact import redact
+from archive.validate import calendar_date
 from index.build import IndexCorrupt, IndexMissing
 from index.export import _clock  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
 from index.linking import said_once
@@ -47,9 +48,10 @@ def safe_url(url: Any) -> str:
 def nl_date(value: Any) -> str:
     """``2013-11-27T13:45:00Z`` as ``27 nov 2013`` (a bare year stays as it is)."""
     text = str(value or "")
-    if len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+    if len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit() \
+            and text[5:7].isdigit() and text[8:10].isdigit() and calendar_date(*map(int, text[:10].split("-"))):
         return f"{int(text[8:10])} {MONTHS[int(text[5:7]) - 1]} {text[:4]}"
-    return text
+    return text  # not a date on the calendar (an index built before dates were checked): shown as it is
 
 
 def clock(seconds: Any) -> str:
