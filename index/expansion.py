@@ -9,6 +9,7 @@ that would run through more than ``MAX_SCAN`` words of the index is refused befo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +40,9 @@ def typed(query: Any) -> str:
         return f"{query.text}*"
     if isinstance(query, wq.FuzzyTerm):
         return f"{query.text}~{query.maxdist if query.maxdist != 1 else ''}"
-    return str(query.text)
+    if isinstance(query, wq.TermRange):
+        return f"[{query.start or ''} TO {query.end or ''}]"
+    return str(getattr(query, "text", query))
 
 
 def expand(query: Any, reader: Any, seen: Expansion) -> Any:
@@ -57,53 +60,66 @@ def _swapped(text: str, keep: int) -> set[str]:
             if text[i] != text[i + 1]}
 
 
-def _listed(query: Any, words: Any, field_: Any, found: set[str]) -> None:
-    """Add a prefix's or wildcard's index words to ``found``, refusing one that stands for too many."""
-    for n, word in enumerate(words, start=1):
-        found.add(word if isinstance(word, str) else field_.from_bytes(word))
+def _listed(query: Any, leaf: Any, found: dict[str, int]) -> None:
+    """Add the index words of one segment a prefix or wildcard stands for to ``found``, with the
+    number of documents holding each (read with the word, not looked up); refuse a word that
+    would run through more than ``MAX_SCAN`` words of the index."""
+    field_ = leaf.schema[query.fieldname]
+    pattern = re.compile(query._get_pattern()) if isinstance(query, wq.Wildcard) else None
+    if isinstance(query, (wq.Prefix, wq.Wildcard)):
+        start = query.text if pattern is None else query._find_prefix(query.text)
+        items: Any = leaf.iter_prefix(query.fieldname, start)
+    else:  # a range of words ([a TO b]) or another kind: frequencies looked up
+        items = ((word, None) for word in query._btexts(leaf))
+    for n, (raw, info) in enumerate(items, start=1):
+        word = raw if isinstance(raw, str) else field_.from_bytes(raw)
+        if pattern is None or pattern.match(word):
+            count = info.doc_frequency() if info is not None else leaf.doc_frequency(query.fieldname, raw)
+            found[word] = found.get(word, 0) + count
         if n % _CHECK_EVERY == 0:
             bounds.check()
-        if len(found) > MAX_SCAN:
-            raise SearchTooCostly(f"{typed(query)} stands for more than {MAX_SCAN} words of the index: "
-                                  "type more letters before the * or ?")
+        if n > MAX_SCAN:
+            narrow = "narrow the range" if isinstance(query, wq.TermRange) else "type more letters before the * or ?"
+            raise SearchTooCostly(f"{typed(query)} stands for more than {MAX_SCAN} words of the index: {narrow}")
 
 
-def _words_of(query: Any, reader: Any) -> set[str]:
-    """The words of the index a prefix, wildcard or fuzzy word stands for, segment by segment: a
-    segment finds the words near a fuzzy word with its automaton, where a reader of several
-    segments compares it with every word of the index. The automaton does not count a swap of two
-    neighbouring letters as one edit, as a fuzzy word does (``verzium~`` finds verzuim), so the
-    swapped spellings are looked up too (and, for two edits, the words one edit from those)."""
-    field_ = reader.schema[query.fieldname]
-    found: set[str] = set()
+def _words_of(query: Any, reader: Any) -> dict[str, int]:
+    """The words of the index a prefix, wildcard or fuzzy word stands for, with the number of
+    documents holding each, segment by segment: a segment finds the words near a fuzzy word with
+    its automaton, where a reader of several segments compares it with every word of the index.
+    The automaton does not count a swap of two neighbouring letters as one edit, as a fuzzy word
+    does (``verzium~`` finds verzuim), so the swapped spellings are looked up too (and, for two
+    edits, the words one edit from those)."""
+    found: dict[str, int] = {}
     for leaf, _offset in reader.leaf_readers():
         bounds.check()
         if not isinstance(query, wq.FuzzyTerm):
-            _listed(query, query._btexts(leaf), field_, found)
+            _listed(query, leaf, found)
             continue
-        found.update(leaf.terms_within(query.fieldname, query.text, query.maxdist, prefix=query.prefixlength))
+        near = set(leaf.terms_within(query.fieldname, query.text, query.maxdist, prefix=query.prefixlength))
         for variant in _swapped(query.text, query.prefixlength):
             if query.maxdist > 1:
-                found.update(leaf.terms_within(query.fieldname, variant, query.maxdist - 1, prefix=query.prefixlength))
+                near.update(leaf.terms_within(query.fieldname, variant, query.maxdist - 1, prefix=query.prefixlength))
             elif (query.fieldname, variant) in leaf:
-                found.add(variant)
-    found.discard("")
+                near.add(variant)
+        for word in near:
+            found[word] = found.get(word, 0) + leaf.doc_frequency(query.fieldname, word)
+    found.pop("", None)
     return found
 
 
-def _capped(query: Any, words: set[str], reader: Any, seen: Expansion) -> list[str]:
+def _capped(query: Any, words: dict[str, int], seen: Expansion) -> list[str]:
     """At most ``MAX_WORDS_PER_TERM`` of a word's index words, those most documents hold; the
     query's words together at most ``MAX_WORDS_PER_QUERY``."""
-    kept = sorted(words)
-    if len(kept) > MAX_WORDS_PER_TERM:
-        frequency = {word: reader.doc_frequency(query.fieldname, word) for word in kept}
-        kept = sorted(sorted(kept, key=lambda w: -frequency[w])[:MAX_WORDS_PER_TERM])
-        seen.cut.append({"term": typed(query), "words": len(words), "kept": len(kept)})
-    seen.words += len(kept)
+    seen.words += min(len(words), MAX_WORDS_PER_TERM)
     if seen.words > MAX_WORDS_PER_QUERY:
         raise SearchTooCostly(f"the query's words with * ? or ~ stand for more than {MAX_WORDS_PER_QUERY} words "
                               f"of the index together (each counts up to {MAX_WORDS_PER_TERM}): use fewer of them, "
                               "or more letters before the * or ?")
+    if len(words) <= MAX_WORDS_PER_TERM:
+        return sorted(words)
+    kept = sorted(sorted(words, key=lambda w: (-words[w], w))[:MAX_WORDS_PER_TERM])
+    seen.cut.append({"term": typed(query), "words": len(words), "kept": len(kept)})
     return kept
 
 
@@ -111,7 +127,7 @@ def _expand_one(query: Any, reader: Any, seen: Expansion) -> Any:
     if isinstance(query, MultiTerm):
         if query.fieldname not in reader.schema:
             return wq.NullQuery
-        words = _capped(query, _words_of(query, reader), reader, seen)
+        words = _capped(query, _words_of(query, reader), seen)
         terms = [wq.Term(query.fieldname, word, boost=query.boost) for word in words]
         return wq.Or(terms) if len(terms) > 1 else terms[0] if terms else wq.NullQuery
     return query.apply(lambda child: expand(child, reader, seen))
