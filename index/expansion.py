@@ -124,6 +124,7 @@ def _capped(query: Any, words: dict[str, int], seen: Expansion) -> list[str]:
 
 
 def _expand_one(query: Any, reader: Any, seen: Expansion) -> Any:
+    """One query node expanded: a prefix, wildcard, fuzzy word or range as an OR of index words."""
     if isinstance(query, MultiTerm):
         if query.fieldname not in reader.schema:
             return wq.NullQuery

@@ -381,6 +381,7 @@ def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = Non
 
 def _search(generation: _Generation, searcher: Any, text: str, taxonomy: Taxonomy | Path | None,
             options: SearchOptions) -> dict[str, Any]:
+    """Parse and expand the query, then match it, taking a slot of costly searches if it is one."""
     parsed: ParsedQuery = parse_query(text, searcher.schema,
                                       _search_taxonomy(generation.path, generation.manifest, taxonomy))
     seen = Expansion()
