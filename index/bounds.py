@@ -4,7 +4,7 @@ A search runs under a deadline (``DEFAULT_DEADLINE`` seconds unless the caller g
 the steps of a search call ``check()`` between their units of work (a term's postings, a batch of
 scored hits, a result), and past the deadline the search stops with ``SearchTooCostly``, or, once
 its results are being made, returns those made so far marked partial. A search that stands for
-many index words or asks for many results is *costly*: only ``costly_at_once()`` of those run at
+many index words or asks for many results is *costly*: only ``COSTLY_AT_ONCE`` of those run at
 the same time in one process, so that cheap searches (and ``/healthz``) still get the interpreter;
 one that waits longer than ``GATE_WAIT`` for its turn is refused with ``SearchBusy``. When the
 server stops, ``stop_all()`` makes every running search stop at its next check.
@@ -74,7 +74,6 @@ _current: ContextVar[Deadline | None] = ContextVar("search_deadline", default=No
 _default_seconds = DEFAULT_DEADLINE
 _stopping = threading.Event()
 _slots = threading.BoundedSemaphore(COSTLY_AT_ONCE)
-_slot_count = COSTLY_AT_ONCE
 
 
 def set_default_deadline(seconds: float) -> None:
@@ -123,13 +122,8 @@ def stop_all() -> None:
 
 def set_costly_at_once(count: int) -> None:
     """How many costly searches may run at once in this process (the server sets it at start)."""
-    global _slots, _slot_count
-    _slots, _slot_count = threading.BoundedSemaphore(max(1, count)), max(1, count)
-
-
-def costly_at_once() -> int:
-    """How many costly searches may run at once."""
-    return _slot_count
+    global _slots
+    _slots = threading.BoundedSemaphore(max(1, count))
 
 
 @contextmanager
