@@ -256,16 +256,18 @@ def index_cmd(obj: Context, rebuild: bool, taxonomy: str | None) -> None:
 
 @cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("query", nargs=-1, required=True, type=click.UNPROCESSED)
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many results (paging).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--inactive", is_flag=True, help="Include videos that are no longer available.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table",
               show_default=True)
 @click.option("--taxonomy", type=click.Path(dir_okay=False, exists=True), help="Curated taxonomy TOML.")
+@click.option("--deadline", type=click.FloatRange(0), default=10.0, show_default=True, metavar="SECONDS",
+              help="Stop a search that runs longer (0: no deadline).")
 @pass_ctx
 def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: str, inactive: bool, fmt: str,
-           taxonomy: str | None) -> None:
+           taxonomy: str | None, deadline: float) -> None:
     """Search the index with the query language.
 
     \b
@@ -279,7 +281,8 @@ def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: 
     from index.search import SearchOptions
     from index.service import search as run
 
-    options = SearchOptions(limit=limit, offset=offset, sort=sort, include_inactive=inactive)  # type: ignore[arg-type]
+    options = SearchOptions(limit=limit, offset=offset, sort=sort, include_inactive=inactive,  # type: ignore[arg-type]
+                            deadline=deadline)
     result = run(obj.settings, " ".join(query), options, Path(taxonomy) if taxonomy else None)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
@@ -411,18 +414,22 @@ def show(obj: Context, item_id: str, fmt: str) -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--curation-token-env", default="CASEARCHIVE_CURATION_TOKEN", show_default=True, metavar="NAME",
               help="Environment variable holding the token that enables confirming/rejecting links (off if unset).")
+@click.option("--search-deadline", type=click.FloatRange(0), default=10.0, show_default=True, metavar="SECONDS",
+              help="Stop a search that runs longer (its results so far are shown, marked partial; 0: none).")
+@click.option("--costly-searches", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
+              help="Costly searches (many words from * ? ~, many results) that run at once; more wait, then get 429.")
 @pass_ctx
-def serve(obj: Context, host: str, port: int, curation_token_env: str) -> None:
+def serve(obj: Context, host: str, port: int, curation_token_env: str, search_deadline: float,
+          costly_searches: int) -> None:
     """Serve the search site and its JSON API (read-only unless a curation token is set)."""
-    import uvicorn
-
     from index.web import create_app
+    from index.web.server import run_server
 
     token = os.environ.get(curation_token_env, "").strip() or None
     app = create_app(obj.settings, curation_token=token)
     click.echo(f"Serving {obj.settings.data_dir} at http://{host}:{port}/ (API: /api/search, /docs; "
                f"curation {'on' if token else 'off'}). Ctrl+C stops.")
-    uvicorn.run(app, host=host, port=port, log_level="debug" if obj.debug else "warning")
+    run_server(app, host, port, "debug" if obj.debug else "warning", search_deadline, costly_searches)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -16,6 +16,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query.terms import MultiTerm
 from whoosh.query.wrappers import WrappingQuery
 
+from index import bounds
+
 
 def _postings(searcher: Any, fieldname: str, text: bytes) -> Iterator[tuple[int, Any]]:
     """Each segment's posting matcher of a term with the segment's document offset (deleted
@@ -52,6 +54,7 @@ def _term_docs(searcher: Any, fieldname: str, texts: list[bytes]) -> set[int]:
     """The documents holding any of these terms of a field (deleted documents may be among them)."""
     found: set[int] = set()
     for text in texts:
+        bounds.check()  # a search's deadline, between two terms' postings
         for offset, matcher in _postings(searcher, fieldname, text):
             for ids, _values in _blocks(matcher):
                 found.update(ids if not offset else (i + offset for i in ids))
@@ -87,6 +90,7 @@ def _phrase_docs(searcher: Any, query: Any) -> set[int]:
     values: dict[int, dict[int, bytes]] = {}
     docs: set[int] | None = None
     for n in order:
+        bounds.check()
         values[n] = _term_values(searcher, query.fieldname, texts[n], docs)
         docs = set(values[n]) if docs is None else docs & values[n].keys()
         if not docs:

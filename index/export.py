@@ -43,7 +43,20 @@ def _header_lines(search: dict[str, Any]) -> list[str]:
         f"results: {search['total']} (this export: {shown}, from {search.get('offset', 0) + 1 if shown else 0}; "
         f"sorted by {search.get('sort', 'relevance')})",
         f"index built at: {search.get('index_built_at')}",
-    ]
+    ] + [f"partial: {reason}" for reason in partial_lines(search)]
+
+
+def partial_lines(search: dict[str, Any]) -> list[str]:
+    """Why a result list is partial, one line a reason (none when it is whole)."""
+    lines = []
+    for why in search.get("partial_reasons") or ():
+        if why["reason"] == "words":
+            lines.append(f"{why['term']} stands for {why['words']} words; searched the {why['kept']} most frequent "
+                         "(type more letters before the * to narrow it)")
+        else:
+            lines.append(f"the search ran over its {why['seconds']:g} s deadline; the first {why['shown']} results "
+                         "are shown")
+    return lines
 
 
 def to_csv(search: dict[str, Any]) -> str:
@@ -86,7 +99,8 @@ def _clock(seconds: int) -> str:
 def to_text(search: dict[str, Any]) -> str:
     """What a person reads in a terminal: ranked results, moments, then facets."""
     noun = "result" if search["total"] == 1 else "results"
-    lines = [f"{search['total']} {noun} for {search['query']!r} (index built {search.get('index_built_at')})", ""]
+    lines = [f"{search['total']} {noun} for {search['query']!r} (index built {search.get('index_built_at')})"]
+    lines += [f"partial: {reason}" for reason in partial_lines(search)] + [""]
     for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
         when = f" {_clock(result['start'])}" if "start" in result else ""
         flag = "" if result.get("active", True) else "  [niet meer beschikbaar]"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin, syntax
 
 from archive.errors import InputError
 from index.analysis import fold
@@ -43,6 +43,17 @@ MAX_NAME_WORDS = 5  # the most words of a company name a query is looked at for
 
 class QueryError(InputError):
     """A query that cannot be run, with what is wrong with it."""
+
+
+class _Signs(PlusMinusPlugin):
+    """``-word`` and ``+word`` inside brackets as well: Whoosh's plugin reads them only outside any,
+    and ``x (a -b)`` failed with its bare marker's class name ("Minus")."""
+
+    def do_plusminus(self, parser: Any, group: Any) -> Any:
+        for n, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[n] = self.do_plusminus(parser, node)
+        return super().do_plusminus(parser, group)
 
 
 @dataclass
@@ -227,13 +238,14 @@ def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
         parser.add_plugin(FuzzyTermPlugin())
         # "+" and "-" are operators only at a word's start: "alfa-laval" and "HR-managers" are words
         # (Whoosh's default read them as "alfa NOT laval").
-        parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+        parser.add_plugin(_Signs(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
         try:
             text_query = _parse_words(parser, rest, taxonomy)
         except QueryError:
             raise
-        except Exception as exc:  # Whoosh rarely refuses, but never let it show a traceback
-            raise QueryError(f"cannot read the query: {exc}") from None
+        except Exception:  # Whoosh's own texts ("list index out of range") say nothing to a reader
+            raise QueryError("cannot read the query: AND and OR need a word on each side, NOT and a - or + sign "
+                             "a word after them (search for the words themselves in \"quotes\")") from None
         if text_query is wq.NullQuery or isinstance(text_query, type(wq.NullQuery)):
             raise QueryError("the query has no searchable words (only stop words or operators?)")
     elif not filters:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 import html
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,11 +13,12 @@ from typing import Any, Iterator, Literal
 
 from whoosh import highlight
 from whoosh import query as wq
-from whoosh.query.terms import MultiTerm
 
+from index import bounds
 from index.analysis import exact_analyzer, stemmed_analyzer
 from index.build import IndexCorrupt, current_generation, open_live
 from index.docsets import DocList, docs_having, matching_docs
+from index.expansion import Expansion, expand
 from index.query import ParsedQuery, parse_query
 from index.schema import SCHEMA_VERSION, cue_texts
 from index.table import DELETED, SearchTable, TableMissing, load_table
@@ -113,6 +114,7 @@ class SearchOptions:
     sort: Sort = "relevance"
     include_inactive: bool = False
     html: bool = False
+    deadline: float | None = None  # seconds; None: the default of index.bounds (10 s); 0: none
 
 
 def _result(hit_fields: dict[str, Any], score: float, query: Any, options: SearchOptions) -> dict[str, Any]:
@@ -314,6 +316,22 @@ def _ranking(query: Any, preload: bool = False) -> Any:
     return query
 
 
+def _scored(searcher: Any, query: Any, **options: Any) -> Any:
+    """``searcher.search`` with the deadline checked while it scores (every few hundred hits)."""
+    collector = searcher.collector(**options)
+    matches = collector.matches
+
+    def checked() -> Iterator[int]:
+        for n, docnum in enumerate(matches()):
+            if not n % 256:
+                bounds.check()
+            yield docnum
+
+    collector.matches = checked  # the collector's own loop (and its block skipping) calls this
+    searcher.search_with_collector(query, collector)
+    return collector.results()
+
+
 def _shown_hits(searcher: Any, table: SearchTable, shown: list[int], ranking: Any, matched: set[int]
                 ) -> dict[int, list[tuple[int, float]]]:
     """The matching documents of the shown groups with their scores (as in the whole search), best
@@ -323,7 +341,7 @@ def _shown_hits(searcher: Any, table: SearchTable, shown: list[int], ranking: An
     if ranking is None or not docs:
         scored = [(docnum, 0.0) for docnum in sorted(docs)]
     else:
-        scored = searcher.search(wq.Require(ranking, DocList(docs)), limit=None, optimize=False).items()
+        scored = _scored(searcher, wq.Require(ranking, DocList(docs)), limit=None, optimize=False).items()
     for docnum, score in scored:
         hits[table.group_of(docnum)].append((docnum, score))
     return hits
@@ -338,7 +356,7 @@ def _top_groups(searcher: Any, table: SearchTable, ranking: Any, matched: set[in
     if few:  # score just these, not every document the words alone match
         ranking = wq.Require(ranking, DocList(matched))
     while True:
-        hits = searcher.search(ranking, limit=limit, filter=matched, optimize=not few)
+        hits = _scored(searcher, ranking, limit=limit, filter=matched, optimize=not few)
         order: dict[int, None] = {}
         for docnum, _score in hits.items():
             group = table.group_of(docnum)
@@ -351,70 +369,36 @@ def _top_groups(searcher: Any, table: SearchTable, ranking: Any, matched: set[in
         limit *= 4
 
 
-def _expand(query: Any, reader: Any, done: dict[int, Any] | None = None) -> Any:
-    """The query with each prefix, wildcard and fuzzy word replaced by the words of the index it
-    stands for: expanded once per search (``done``), and scored like words (Whoosh scores them flat)."""
-    done = {} if done is None else done
-    if id(query) in done:
-        return done[id(query)]
-    done[id(query)] = expanded = _expand_one(query, reader, done)
-    return expanded
-
-
-def _swapped(text: str, keep: int) -> set[str]:
-    """The text with two neighbouring letters swapped, each way it can be (not within ``keep``)."""
-    return {text[:i] + text[i + 1] + text[i] + text[i + 2:] for i in range(keep, len(text) - 1)
-            if text[i] != text[i + 1]}
-
-
-def _words_of(query: Any, reader: Any) -> set[str]:
-    """The words of the index a prefix, wildcard or fuzzy word stands for, segment by segment: a
-    segment finds the words near a fuzzy word with its automaton, where a reader of several
-    segments compares it with every word of the index. The automaton does not count a swap of two
-    neighbouring letters as one edit, as a fuzzy word does (``verzium~`` finds verzuim), so the
-    swapped spellings are looked up too (and, for two edits, the words one edit from those)."""
-    field = reader.schema[query.fieldname]
-    found: set[str] = set()
-    for leaf, _offset in reader.leaf_readers():
-        if not isinstance(query, wq.FuzzyTerm):
-            found.update(w if isinstance(w, str) else field.from_bytes(w) for w in query._btexts(leaf))
-            continue
-        found.update(leaf.terms_within(query.fieldname, query.text, query.maxdist, prefix=query.prefixlength))
-        for variant in _swapped(query.text, query.prefixlength):
-            if query.maxdist > 1:
-                found.update(leaf.terms_within(query.fieldname, variant, query.maxdist - 1, prefix=query.prefixlength))
-            elif (query.fieldname, variant) in leaf:
-                found.add(variant)
-    found.discard("")
-    return found
-
-
-def _expand_one(query: Any, reader: Any, done: dict[int, Any]) -> Any:
-    if isinstance(query, MultiTerm):
-        if query.fieldname not in reader.schema:
-            return wq.NullQuery
-        words = sorted(_words_of(query, reader))
-        terms = [wq.Term(query.fieldname, word, boost=query.boost) for word in words]
-        return wq.Or(terms) if len(terms) > 1 else terms[0] if terms else wq.NullQuery
-    return query.apply(lambda child: _expand(child, reader, done))
-
-
 def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = None,
                options: SearchOptions | None = None) -> dict[str, Any]:
-    """Search the live index; the object ``search --format json`` prints (SPEC §8)."""
+    """Search the live index; the object ``search --format json`` prints (SPEC §8). Within the
+    bounds of ``index.bounds``: a deadline, capped expansion, one costly search at a time."""
     options = options or SearchOptions()
-    with _live_searcher(data_dir) as (generation, searcher):
+    bounds.check_size(options.limit, options.offset)
+    with bounds.deadline(options.deadline), _live_searcher(data_dir) as (generation, searcher):
         return _search(generation, searcher, text, taxonomy, options)
 
 
 def _search(generation: _Generation, searcher: Any, text: str, taxonomy: Taxonomy | Path | None,
             options: SearchOptions) -> dict[str, Any]:
-    table = generation.table
+    """Parse and expand the query, then match it, taking a slot of costly searches if it is one."""
     parsed: ParsedQuery = parse_query(text, searcher.schema,
                                       _search_taxonomy(generation.path, generation.manifest, taxonomy))
-    expanded: dict[int, Any] = {}
-    words = _expand(parsed.words, searcher.reader(), expanded) if parsed.words is not None else None
-    parsed.query = _expand(parsed.query, searcher.reader(), expanded)
+    seen = Expansion()
+    words = expand(parsed.words, searcher.reader(), seen) if parsed.words is not None else None
+    parsed.query = expand(parsed.query, searcher.reader(), seen)
+    costly = seen.words > bounds.COSTLY_WORDS or options.offset + options.limit > bounds.COSTLY_RESULTS
+    with bounds.costly_slot() if costly else nullcontext():
+        result = _matched(generation, searcher, text, parsed, words, options)
+    result["partial_reasons"] = [{"reason": "words", **cut} for cut in seen.cut] + result["partial_reasons"]
+    result["partial"] = bool(result["partial_reasons"])
+    return result
+
+
+def _matched(generation: _Generation, searcher: Any, text: str, parsed: ParsedQuery, words: Any,
+             options: SearchOptions) -> dict[str, Any]:
+    """Match, count, rank and show; the results made before the deadline when it passes meanwhile."""
+    table = generation.table
     # Every matching document, unscored: the groups (a video with its passages, a case with its
     # sections, a note page) and the facets count over all of them.
     matched = matching_docs(searcher, parsed.query) - generation.deleted
@@ -422,6 +406,7 @@ def _search(generation: _Generation, searcher: Any, text: str, taxonomy: Taxonom
         matched -= generation.inactive
     groups, kinds, added = table.groups_of(matched)
     facets = table.facets(groups, kinds, added)
+    bounds.check()
     wanted = options.offset + options.limit
     # Filters alone have nothing to rank by: newest first, and their documents score alike.
     ranking = _ranking(words) if words is not None else None
@@ -435,8 +420,12 @@ def _search(generation: _Generation, searcher: Any, text: str, taxonomy: Taxonom
     hits = _shown_hits(searcher, table, shown, ranking, matched)
     passages = {d for group in shown for d, _ in hits[group] if table.kind_of(d) == "passage"}
     said = docs_having(searcher, _said_terms(parsed.query), passages) if passages else set()
-    results = [_group_result(searcher, table, hits[group], said, parsed.query, options) for group in shown
-               if hits[group]]
+    results, reasons = [], []
+    for group in (g for g in shown if hits[g]):
+        if bounds.expired():  # the results made so far, said to be partial
+            reasons.append({"reason": "deadline", "seconds": bounds.current_seconds(), "shown": len(results)})
+            break
+        results.append(_group_result(searcher, table, hits[group], said, parsed.query, options))
     return {
         "query": text,
         "parsed": parsed.describe(),
@@ -446,4 +435,6 @@ def _search(generation: _Generation, searcher: Any, text: str, taxonomy: Taxonom
         "offset": options.offset,
         "results": results,
         "facets": {name: dict(counter.most_common()) for name, counter in facets.items()},
+        "partial": False,
+        "partial_reasons": reasons,
     }

@@ -70,9 +70,9 @@ QUERIES = ["werkdruk", "werkdruk rooster", "werkdruk OR pauze", "werkdruk -roost
 
 
 def whoosh_docs(searcher, text: str) -> set[int]:  # type: ignore[no-untyped-def]
-    from index.search import _expand
+    from index.expansion import Expansion, expand
 
-    query = _expand(parse_query(text, searcher.schema, Taxonomy()).query, searcher.reader())
+    query = expand(parse_query(text, searcher.schema, Taxonomy()).query, searcher.reader(), Expansion())
     return set(searcher.docs_for_query(query)), query
 
 

@@ -353,13 +353,13 @@ def test_curation_with_the_token_stores_the_decision_where_links_does(curation_d
 def test_serve_runs_uvicorn_with_the_token_from_the_named_variable(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     seen: dict[str, Any] = {}
-    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: seen.update(app=app, **kwargs))
+    monkeypatch.setattr("uvicorn.Server.run", lambda server: seen.update(config=server.config))
     monkeypatch.setenv("MY_TOKEN", TOKEN)
     result = CliRunner().invoke(cli, ["--data", str(tmp_path), "serve", "--port", "8123",
                                       "--curation-token-env", "MY_TOKEN"])
     assert result.exit_code == 0, result.output
-    assert seen["host"] == "127.0.0.1" and seen["port"] == 8123
-    assert seen["app"].state.curation_token == TOKEN and TOKEN not in result.output
+    assert seen["config"].host == "127.0.0.1" and seen["config"].port == 8123
+    assert seen["config"].app.state.curation_token == TOKEN and TOKEN not in result.output
     assert "http://127.0.0.1:8123/" in result.output and "curation on" in result.output
 
 

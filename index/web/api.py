@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from archive.config import Settings
 from archive.errors import InputError
+from index.bounds import MAX_DEPTH, MAX_LIMIT
 from index.linking import decide
 from index.search import SearchOptions
 from index.service import list_links, search
@@ -57,7 +58,7 @@ class Decision(BaseModel):
     note: str | None = Field(default=None, max_length=500)
 
 
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 404, 422, 503)}
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 404, 422, 429, 503)}
 
 
 def settings_of(request: Request) -> Settings:
@@ -84,7 +85,7 @@ def healthz(request: Request) -> dict[str, Any]:
 def api_search(request: Request,
                q: str = Query(description='words, "phrases", OR, -word, prefix*, fuzzy~, company:/theme:/case:/'
                                           'sector:/kind:/year:/lang:/caption: filters'),
-               limit: int = Query(10, ge=1, le=1000), offset: int = Query(0, ge=0),
+               limit: int = Query(10, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_DEPTH),
                sort: Literal["relevance", "date"] = "relevance",
                inactive: bool = Query(False, description="include videos that are no longer available")) -> JSONResponse:
     """The same object as ``casearchive search --format json``."""

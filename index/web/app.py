@@ -19,6 +19,7 @@ from archive.config import Settings
 from archive.errors import CaseArchiveError, InputError, LockHeld, NotFoundError, UnparseablePage
 from archive.redact import redact
 from archive.validate import calendar_date
+from index.bounds import SearchBusy, SearchStopped
 from index.build import IndexCorrupt, IndexMissing
 from index.export import _clock  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
 from index.linking import said_once
@@ -95,7 +96,9 @@ def error_status(exc: Exception) -> int:
         return 403
     if isinstance(exc, UnparseablePage):  # the archived page is there but cannot be read: not a server fault
         return 422
-    if isinstance(exc, (IndexMissing, IndexCorrupt)):
+    if isinstance(exc, SearchBusy):  # other costly searches hold every slot: try again soon
+        return 429
+    if isinstance(exc, (IndexMissing, IndexCorrupt, SearchStopped)):
         return 503
     if isinstance(exc, LockHeld):  # the decisions stayed locked far longer than a decision takes
         return 423
@@ -108,14 +111,16 @@ def wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path in ("/healthz", "/openapi.json")
 
 
-def error_response(request: Request, status: int, message: str) -> Response:
+def error_response(request: Request, status: int, message: str, reason: str | None = None) -> Response:
     """One error shape: ``{"error": {"status", "message"}}`` for the API, a Dutch page for people."""
     message = redact(message)
     if wants_json(request):
-        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+        headers = {"Retry-After": "5"} if status == 429 else None
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
     state = SearchState(q=request.query_params.get("q", "")[:MAX_QUERY_CHARS])
     return request.app.state.templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message, "state": state}, status_code=status)
+        request, "error.html", {"status": status, "message": message, "state": state, "reason": reason},
+        status_code=status)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -124,7 +129,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         status = error_status(exc)
         if status >= 500:
             log.error("web: %s: %s", type(exc).__name__, redact(str(exc)))
-        return error_response(request, status, str(exc))
+        return error_response(request, status, str(exc), getattr(exc, "reason", None))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

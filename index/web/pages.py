@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from archive.errors import InputError
 from archive.youtube_refs import VIDEO_ID
 from index import export
+from index.bounds import MAX_EXPORT
 from index.linking import decide
 from index.search import SearchOptions
 from index.service import search
@@ -20,7 +21,7 @@ from index.web.charts import bar_chart, year_histogram
 from index.web.querystate import MAX_PAGE, PAGE_SIZE, SearchState
 
 router = APIRouter(include_in_schema=False)
-EXPORT_LIMIT = 1000
+EXPORT_LIMIT = MAX_EXPORT
 FACET_NAMES = {"kind": "Soort", "theme": "Thema's", "company": "Bedrijven", "sector": "Sectoren", "case": "Casussen",
                "year": "Jaren"}
 
@@ -55,7 +56,7 @@ def search_page(request: Request, q: str = "", sort: Literal["relevance", "date"
 @router.get("/export")
 def export_results(request: Request, q: str, format: Literal["csv", "json", "md"] = "csv",
                    sort: Literal["relevance", "date"] = "relevance", inactief: str | None = None) -> Response:
-    """The result list (up to 1000) as a download that names the query, filters and index build time."""
+    """The result list (up to 500) as a download that names the query, filters and index build time."""
     state = _state(q, sort, 1, inactief)
     result = search(settings_of(request), state.q, SearchOptions(limit=EXPORT_LIMIT, sort=state.sort,  # type: ignore[arg-type]
                                                                  include_inactive=state.inactive))
