@@ -175,7 +175,8 @@ def parse_captions(body: bytes, fmt: str) -> CaptionFile:
 
 # -- cleaning ---------------------------------------------------------------------------------
 
-_TAG = re.compile(r"<[^>]*>")
+# A tag holds no "<": read from every "<" of a line of them, "<[^>]*>" was quadratic in its length.
+_TAG = re.compile(r"<[^<>]*>")
 # Sound and music markers of YouTube and subtitlers: [Muziek], [Applaus], (gelach), ♪ … ♪.
 _MARKER = re.compile(r"\[[^\]]{0,40}\]|\((?:muziek|music|applaus|applause|gelach|laughter|stilte)\)|[♪♫]",
                      re.IGNORECASE)
