@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
+from archive.budget import checkpoint
 from archive.errors import ConfigError
 from archive.organisations import find_organisations
 from archive.page_text import (
@@ -280,6 +281,7 @@ def parse_case(
     """Parse a case page; a page that cannot be fully parsed still yields its text and warnings."""
     selectors = selectors or {}
     soup = soup_of(html)
+    checkpoint("read the markup")
     base = urljoin(url, str(soup.base["href"])) if soup.base and soup.base.get("href") else url
     lang_attr = soup.html.get("lang") if soup.html else None
     title_el = soup.select_one(selectors["title"]) if selectors.get("title") else None
@@ -292,11 +294,13 @@ def parse_case(
     attachments = find_attachments(soup, base)
     labels = label_values(soup)
     meta_blocks = drop_meta_blocks(soup)
+    checkpoint("read the labels")
     body = (soup.select_one(selectors["body"]) if selectors.get("body") else None) or _select_first(
         soup, BODY_CANDIDATES) or soup
     if title_el is not None and title_el.parent is not None:
         _drop_title(title_el)
     blocks = _blocks(body)
+    checkpoint("read the body")
     year = _take_year(soup, blocks, selectors.get("year"))
     date = parse_date(" ".join(labels.get("published", ())))
     if date is None:

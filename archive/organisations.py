@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
+from archive.budget import checkpoint
 from archive.company_names import GROUP_AFTER, name_key, spellings
 from archive.function_words import FUNCTION_WORDS
 
@@ -226,6 +227,7 @@ def find_organisations(
     # capitalised at a name's edge ("Daarnaast Heeft", "Research en Innovatie").
     ordinary = STOPWORDS | set(_LOWER_WORD.findall("\n".join(texts)))
     for text in texts:
+        checkpoint("find the companies")
         lowered = text.lower()
         spans: list[tuple[int, int, str]] = []
         for pattern, name, spelled, spelled_lower in patterns:
@@ -327,6 +329,7 @@ def _scan(text: str, found: _Found, ordinary: frozenset[str] | set[str]) -> None
         found.add(match.group(1), "company")
     for name in _legal_names(text):
         found.add(name, "company")
+    checkpoint("find the companies")
     _scan_capitalised(text, found, ordinary)
 
 

@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
+from archive.budget import limits
 from archive.captions import Cue
 from archive.case_parser import Attachment, Block, Case, Section, YouTubeLink
 from archive.notes import Note, NotePage
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Bump when a parser (case page, note, caption, passage, video) gives other output for the same input.
-PARSE_VERSION = 5
+PARSE_VERSION = 6  # 6: budgets per item, PDF pages that share their content read once, caption tags
 # Pickled into the cache; a field added or renamed in any of them invalidates every entry.
 CACHED_TYPES = (Case, Section, Block, YouTubeLink, Attachment, Note, NotePage, Video, Passage, Cue)
 LIBRARIES = ("beautifulsoup4", "pypdf")
@@ -88,7 +89,8 @@ class ParseCache:
         self.misses = 0
         self._pending: list[tuple[str, int, bytes]] = []
         self._used: set[str] = set()
-        self._environment = cache_key(PARSE_VERSION, sys.version_info[:2],
+        # An item over a budget is cached as failed: other limits read it again.
+        self._environment = cache_key(PARSE_VERSION, sys.version_info[:2], dataclasses.asdict(limits()),
                                       [_library_version(name) for name in LIBRARIES],
                                       [[cls.__qualname__, _fields(cls)] for cls in CACHED_TYPES])
         self._db = self._open()

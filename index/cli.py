@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from archive.budget import use_limits
 from archive.config import EXAMPLE_CONFIG, Settings, load_settings
 from archive.errors import EXIT_OK, EXIT_PARTIAL, CaseArchiveError, ConfigError
 from archive.redact import install_log_redaction, redact
@@ -34,6 +35,7 @@ class Context:
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings(self.config, self.data)
+            use_limits(self._settings.limits)
         return self._settings
 
 
