@@ -37,6 +37,7 @@ from archive.youtube import Video
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 # Bump when a parser (case page, note, caption, passage, video) gives other output for the same input.
 PARSE_VERSION = 6  # 6: budgets per item, PDF pages that share their content read once, caption tags
@@ -79,12 +80,19 @@ def cache_key(*parts: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class ParseCache:
-    """Parse results by key in one SQLite file; ``refresh`` parses everything again (and stores it)."""
+class NotCached(LookupError):
+    """What a cache opened ``cached_only`` does not hold (a page asked; nothing is parsed)."""
 
-    def __init__(self, path: Path, *, refresh: bool = False) -> None:
+
+class ParseCache:
+    """Parse results by key in one SQLite file; ``refresh`` parses everything again (and stores it);
+    ``cached_only`` never parses: a miss raises NotCached (the web pages read only what the index
+    build parsed, so one request never parses an archived item)."""
+
+    def __init__(self, path: Path, *, refresh: bool = False, cached_only: bool = False) -> None:
         self.path = path
         self.refresh = refresh
+        self.cached_only = cached_only
         self.hits = 0
         self.misses = 0
         self._pending: list[tuple[str, int, bytes]] = []
@@ -150,6 +158,8 @@ class ParseCache:
                 self.hits += 1
                 return value  # type: ignore[no-any-return]
         self.misses += 1
+        if self.cached_only:
+            raise NotCached(key)
         result = parse()
         if self._db is not None:
             data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
@@ -221,3 +231,19 @@ def parse_with(cache: ParseCache | None, key_parts: Sequence[Any], parse: Callab
     if cache is None:
         return parse()
     return cache.get_or_parse(cache.key(*key_parts), parse)
+
+
+def newest_cached(cache: ParseCache | None, versions: Sequence[V],
+                  parts: Callable[[V], Sequence[Any]]) -> tuple[V, Any] | None:
+    """Of an item's ``versions`` (oldest first), the newest whose parse the cache holds, with that
+    parse; nothing is parsed (a page shows the version the index read, not a newer one)."""
+    for version in reversed(versions) if cache is not None else ():
+        try:
+            return version, cache.get_or_parse(cache.key(*parts(version)), _not_parsed)  # type: ignore[union-attr]
+        except NotCached:
+            continue
+    return None
+
+
+def _not_parsed() -> Any:
+    raise NotCached("parsing is off here")
