@@ -19,6 +19,10 @@ from archive.parse_cache import ParseCache
 from archive.site import NS_ATTACHMENT, SiteSummary, parse_case_safely
 from archive.store import open_store
 from archive.transcripts import harvest_transcripts
+from archive.youtube import NS_VIDEO
+from index.demo import demo_settings, run_demo
+from index.search import SearchOptions
+from index.service import build, search
 
 PAGE = b"<html><body><h1>Taakroulatie</h1><p>2013 - Bij Neways Electronics rouleren de monteurs.</p></body></html>"
 CAPTIONS = b"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nWelkom bij de film\n"
@@ -158,3 +162,17 @@ def test_other_limits_read_cached_items_again(tmp_path: Path, limits: None) -> N
     use_limits(LimitSettings(note_chars=10_000_000))
     with ParseCache(path) as cache:
         assert cache.get_or_parse(cache.key("note", "x"), lambda: "parsed again") == "parsed again"
+
+
+def test_an_api_item_over_its_budget_is_left_out_of_the_index_and_listed(tmp_path: Path, limits: None) -> None:
+    run_demo(tmp_path / "demo-data")
+    settings = demo_settings(tmp_path / "demo-data")
+    with open_store(settings.data_dir) as store:
+        sizes = {version.key: version.size for version in store.iter_latest(NS_VIDEO)}
+    big = max(sizes, key=sizes.__getitem__)
+    use_limits(LimitSettings(item_bytes=sizes[big] - 1))
+    report = build(settings)
+    assert report.failures == [f"video {big}: over budget: the API item is {sizes[big]:,} bytes, over the budget "
+                               f"of {sizes[big] - 1:,} (limits.item_bytes)"]
+    kept = {row["video_id"] for row in search(settings, "kind:video", SearchOptions(limit=100))["results"]}
+    assert big not in kept and kept
