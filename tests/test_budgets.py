@@ -23,6 +23,7 @@ from archive.youtube import NS_VIDEO
 from index.demo import demo_settings, run_demo
 from index.search import SearchOptions
 from index.service import build, search
+from scripts.make_sample_notes import pdf_file
 
 PAGE = b"<html><body><h1>Taakroulatie</h1><p>2013 - Bij Neways Electronics rouleren de monteurs.</p></body></html>"
 CAPTIONS = b"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nWelkom bij de film\n"
@@ -47,15 +48,7 @@ def shared_stream_pdf(pages: int, operators: int) -> bytes:
     objects.append(b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (3 + n) for n in range(pages))
                    + b"] /Count %d >>" % pages)
     objects.append(b"<< /Type /Catalog /Pages %d 0 R >>" % parent)
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, len(objects), xref)
-    return bytes(out)
+    return pdf_file(objects, len(objects))
 
 
 def test_pdf_pages_that_share_one_content_stream_are_read_once() -> None:
