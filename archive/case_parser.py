@@ -226,7 +226,8 @@ def _sections(blocks: list[tuple[str, Any]]) -> tuple[str, tuple[Section, ...]]:
 def _year_element(root: Tag, selector: str | None) -> tuple[Tag, int] | None:
     for css in [selector] if selector else YEAR_CANDIDATES:
         for element in root.select(css):
-            match = re.fullmatch(r"\s*((?:19|20)\d\d)\s*[–—-]?\s*", element.get_text())
+            # "\s*[–—-]?\s*" would try every split of a long run of spaces (quadratic).
+            match = re.fullmatch(r"\s*((?:19|20)\d\d)\s*(?:[–—-]\s*)?", element.get_text())
             if match is None and element.get("datetime"):
                 match = re.match(r"((?:19|20)\d\d)", str(element["datetime"]))
             if match:

@@ -86,3 +86,10 @@ def test_a_very_long_word_is_not_split_into_compound_parts() -> None:
 def test_repeated_separators_in_a_long_hyphenated_word_are_split_in_linear_time() -> None:
     lexicon()
     assert within(DEADLINE, split_compound, "werkdruk-" * 5_000) == ["werkdruk", "werk", "druk"]
+
+
+def test_a_year_element_with_a_long_run_of_spaces_is_read_in_linear_time() -> None:
+    # The year element's pattern "\s*[–—-]?\s*" tried every split of the spaces (12,000: about 5 s).
+    html = f"<html><body><h1>Titel</h1><time>2013{' ' * 12_000}x</time><span class=jaar>2014 – </span></body></html>"
+    case = within(DEADLINE, parse_case, html.encode(), "https://example.org/kennis/titel/")
+    assert case.year == 2014
