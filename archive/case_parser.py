@@ -287,12 +287,14 @@ def parse_case(
     lang_attr = soup.html.get("lang") if soup.html else None
     title_el = soup.select_one(selectors["title"]) if selectors.get("title") else None
     drop_boilerplate(soup, selectors.get("boilerplate"))
+    checkpoint("drop the site chrome")
     title_el = title_el or soup.find("h1")
     title = _title_text(title_el) if title_el else ""
     if not title and soup.title:
         title = norm(soup.title.get_text(" ").split(" | ")[0].split(" - ")[0])
     youtube = find_youtube_links(soup, base)
     attachments = find_attachments(soup, base)
+    checkpoint("read the links")
     labels = label_values(soup)
     meta_blocks = drop_meta_blocks(soup)
     checkpoint("read the labels")

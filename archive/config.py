@@ -58,11 +58,11 @@ class TranscriptSettings:
 class LimitSettings:
     """Size and time budgets of one archived item (``archive.budget``); 0 means no limit."""
 
-    page_bytes: int = 5_000_000  # a case page's HTML
+    page_bytes: int = 2_000_000  # a case page's HTML
     note_bytes: int = 50_000_000  # an attachment's file
     note_chars: int = 5_000_000  # the text read from one attachment, all pages
     pdf_page_bytes: int = 2_000_000  # the decoded drawing instructions of one PDF page
-    caption_bytes: int = 20_000_000  # a caption file
+    caption_bytes: int = 5_000_000  # a caption file
     item_bytes: int = 1_000_000  # one YouTube API item (a video's JSON)
     parse_seconds: float = 30.0  # parsing one item
 
@@ -264,11 +264,11 @@ online_delay = 2.0
 [limits]
 # Budgets of one archived item: over one, the item is a failed item with the reason, and the run
 # goes on. Sizes in bytes (note_chars: characters of text); 0 means no limit.
-page_bytes = 5000000
+page_bytes = 2000000
 note_bytes = 50000000
 note_chars = 5000000
 pdf_page_bytes = 2000000
-caption_bytes = 20000000
+caption_bytes = 5000000
 item_bytes = 1000000
 # Seconds to parse one case page, note or caption file.
 parse_seconds = 30.0
