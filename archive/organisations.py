@@ -62,7 +62,9 @@ HEADING_WORDS, HEADING_SHARE = 4, 0.7
 _PREFIXES = re.compile(
     r"^(?:bijvoorbeeld|bv\.|o\.a\.|onder andere|zoals|waaronder|bij|e\.g\.|such as|including|at)\s+", re.I
 )
-_SPLIT = re.compile(r"\s*(?:,|;|\s+en\s+|\s+and\s+)\s*")
+# Read from the start of a run of spaces only: "\s*(?:,|;|\s+en\s+)\s*" tried every split of the
+# run from every space in it (cubic in its length).
+_SPLIT = re.compile(r"(?<!\s)(?:\s*[,;]\s*|\s+(?:en|and)\s+)")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")  # "(HTSM)", "(SMEs)"
 
 # Words that open a Dutch (or English) sentence or label, never a name by themselves.
