@@ -14,10 +14,12 @@ import json
 import re
 import tomllib
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, NamedTuple, Sequence
+from typing import Iterator, Mapping, NamedTuple, Sequence
 
+from archive.budget import OverBudget, check_size, checkpoint, limits, time_budget
 from archive.errors import ConfigError
 
 FORMATS = ("vtt", "srt", "ytt-json")
@@ -114,6 +116,7 @@ def parse_vtt(text: str) -> CaptionFile:
         if not line.strip():
             i += 1
         elif "-->" in line:
+            checkpoint(f"line {i + 1}")
             start, end = _parse_timing(line, f"line {i + 1}")
             i += 1
             body: list[str] = []
@@ -137,6 +140,7 @@ def parse_srt(text: str) -> CaptionFile:
     blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n").strip())
     cues: list[Cue] = []
     for n, block in enumerate(b for b in blocks if b.strip()):
+        checkpoint(f"block {n + 1}")
         lines = block.split("\n")
         if lines and lines[0].strip().isdigit() and len(lines) > 1:
             lines = lines[1:]
@@ -171,9 +175,27 @@ def _finish(cues: list[Cue], header: Mapping[str, str]) -> CaptionFile:
 
 
 def parse_captions(body: bytes, fmt: str) -> CaptionFile:
-    """Parse raw caption bytes in one of ``FORMATS``; raises CaptionError when malformed or empty."""
+    """Parse raw caption bytes in one of ``FORMATS``; raises CaptionError when malformed, empty or
+    over its size or time budget (``archive.budget``)."""
     if not body.strip():
         raise CaptionError("empty file", empty=True)
+    with _budget():
+        check_size(len(body), limits().caption_bytes, "the file in bytes", "caption_bytes")
+        return _parse_format(body, fmt)
+
+
+@contextmanager
+def _budget() -> Iterator[None]:
+    """The time budget of reading one caption file; over it (or its size budget), a CaptionError."""
+    try:
+        with time_budget("reading the captions"):
+            yield
+    except OverBudget as exc:
+        raise CaptionError(f"over budget: {exc}") from None
+
+
+def _parse_format(body: bytes, fmt: str) -> CaptionFile:
+    """Parse caption bytes of one format (not empty)."""
     if fmt == "vtt":
         return parse_vtt(_decode(body, None))
     if fmt == "srt":
@@ -185,7 +207,8 @@ def parse_captions(body: bytes, fmt: str) -> CaptionFile:
 
 # -- cleaning ---------------------------------------------------------------------------------
 
-_TAG = re.compile(r"<[^>]*>")
+# A tag holds no "<": read from every "<" of a line of them, "<[^>]*>" was quadratic in its length.
+_TAG = re.compile(r"<[^<>]*>")
 # Sound and music markers of YouTube and subtitlers: [Muziek], [Applaus], (gelach), ♪ … ♪.
 _MARKER = re.compile(r"\[[^\]]{0,40}\]|\((?:muziek|music|applaus|applause|gelach|laughter|stilte)\)|[♪♫]",
                      re.IGNORECASE)
@@ -223,7 +246,9 @@ def _drop_rolling(cues: Sequence[Cue]) -> list[Cue]:
     """Keep only the new lines of each cue: the ones the previous cues did not already show."""
     out: list[Cue] = []
     shown: list[str] = []
-    for cue in cues:
+    for n, cue in enumerate(cues):
+        if not n % 1000:
+            checkpoint(f"cue {n + 1}")
         lines = [x for x in map(_clean_line, cue.text.split("\n")) if x]
         # The longest run of this cue's first lines that repeats the last lines shown.
         overlap = next((k for k in range(min(len(lines), len(shown)), 0, -1) if shown[-k:] == lines[:k]), 0)
@@ -249,7 +274,9 @@ def clean_cues(caption: CaptionFile) -> list[Cue]:
     if caption.rolling:
         return _drop_rolling(caption.cues)
     out = []
-    for cue in caption.cues:
+    for n, cue in enumerate(caption.cues):
+        if not n % 1000:
+            checkpoint(f"cue {n + 1}")
         text = " ".join(x for x in map(_clean_line, cue.text.split("\n")) if x)
         if text:
             out.append(Cue(cue.start, cue.end, text))
@@ -295,5 +322,6 @@ def apply_corrections(cues: Sequence[Cue], corrections: Corrections | None) -> l
 
 
 def read_cues(body: bytes, fmt: str, corrections: Corrections | None = None) -> list[Cue]:
-    """Raw caption bytes to clean, corrected cues (raises CaptionError)."""
-    return apply_corrections(clean_cues(parse_captions(body, fmt)), corrections)
+    """Raw caption bytes to clean, corrected cues (raises CaptionError, also over budget)."""
+    with _budget():
+        return apply_corrections(clean_cues(parse_captions(body, fmt)), corrections)

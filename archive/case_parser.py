@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
+from archive.budget import checkpoint
 from archive.errors import ConfigError
 from archive.organisations import find_organisations
 from archive.page_text import (
@@ -226,7 +227,8 @@ def _sections(blocks: list[tuple[str, Any]]) -> tuple[str, tuple[Section, ...]]:
 def _year_element(root: Tag, selector: str | None) -> tuple[Tag, int] | None:
     for css in [selector] if selector else YEAR_CANDIDATES:
         for element in root.select(css):
-            match = re.fullmatch(r"\s*((?:19|20)\d\d)\s*[–—-]?\s*", element.get_text())
+            # "\s*[–—-]?\s*" would try every split of a long run of spaces (quadratic).
+            match = re.fullmatch(r"\s*((?:19|20)\d\d)\s*(?:[–—-]\s*)?", element.get_text())
             if match is None and element.get("datetime"):
                 match = re.match(r"((?:19|20)\d\d)", str(element["datetime"]))
             if match:
@@ -284,23 +286,28 @@ def parse_case(
     """Parse a case page; a page that cannot be fully parsed still yields its text and warnings."""
     selectors = selectors or {}
     soup = soup_of(html)
+    checkpoint("read the markup")
     base = urljoin(url, str(soup.base["href"])) if soup.base and soup.base.get("href") else url
     lang_attr = soup.html.get("lang") if soup.html else None
     title_el = soup.select_one(selectors["title"]) if selectors.get("title") else None
     drop_boilerplate(soup, selectors.get("boilerplate"))
+    checkpoint("drop the site chrome")
     title_el = title_el or soup.find("h1")
     title = _title_text(title_el) if title_el else ""
     if not title and soup.title:
         title = norm(soup.title.get_text(" ").split(" | ")[0].split(" - ")[0])
     youtube = find_youtube_links(soup, base)
     attachments = find_attachments(soup, base)
+    checkpoint("read the links")
     labels = label_values(soup)
     meta_blocks = drop_meta_blocks(soup)
+    checkpoint("read the labels")
     body = (soup.select_one(selectors["body"]) if selectors.get("body") else None) or _select_first(
         soup, BODY_CANDIDATES) or soup
     if title_el is not None and title_el.parent is not None:
         _drop_title(title_el)
     blocks = _blocks(body)
+    checkpoint("read the body")
     year = _take_year(soup, blocks, selectors.get("year"))
     date = parse_date(" ".join(labels.get("published", ())))
     if date is None:

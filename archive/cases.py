@@ -20,7 +20,7 @@ from archive.harvest import SITE_CHANNELS_STATE, reference_key
 from archive.http import PoliteClient
 from archive.lock import writer_lock
 from archive.notes import Note, parse_note
-from archive.parse_cache import ParseCache, cache_key, parse_with
+from archive.parse_cache import NotCached, ParseCache, cache_key, newest_cached, parse_with
 from archive.runs import save_run
 from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE, Progress, SiteCrawler, SiteSummary, parse_case_safely
 from archive.site_urls import case_aliases, case_id_from_url, check_start_url, same_host
@@ -74,10 +74,15 @@ def iter_notes(store: ArchiveStore, cache: ParseCache | None = None) -> Iterator
         yield version, _read_note(store, version, cache)
 
 
+def _note_key(version: Version) -> tuple[str | None, ...]:
+    """The parse cache's key parts of an archived attachment."""
+    return ("note", version.key, version.content_type, version.sha256)
+
+
 def _read_note(store: ArchiveStore, version: Version, cache: ParseCache | None) -> Note:
     """An archived attachment parsed, or taken from the parse cache."""
-    return parse_with(cache, ("note", version.key, version.content_type, version.sha256),
-                      lambda: parse_note(store.read(version), version.key, version.content_type))
+    return parse_with(cache, _note_key(version), lambda: parse_note(store.read(version), version.key,
+                                                                      version.content_type))
 
 
 def update_site_channels(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
@@ -238,6 +243,12 @@ def find_case(store: ArchiveStore, case_id: str, selectors: Mapping[str, str] | 
                                            lambda: _parse_or_raise(store, version, selectors, known_companies))
             except _Unparseable as exc:
                 raise UnparseablePage(f"case {wanted}: {exc} ({key})") from None
+            except NotCached:
+                held = newest_cached(cache, store.history(NS_PAGE, key), lambda v: (context, v.key, v.sha256))
+                if held is None:
+                    raise NotFoundError(f"case {wanted} is archived but the index holds no reading of it "
+                                        "(run `casearchive index`; a page it cannot read is listed there)") from None
+                return held
     raise NotFoundError(f"no archived case with id {case_id!r} (run `casearchive harvest site` first?)")
 
 
@@ -254,10 +265,15 @@ def describe_case(settings: Settings, case_id: str, *, known_companies: KnownNam
         notes = []
         for attachment in case.attachments:
             stored = store.latest(NS_ATTACHMENT, attachment.url)
-            note = _read_note(store, stored, cache) if stored else None
+            try:
+                note = _read_note(store, stored, cache) if stored else None
+            except NotCached:  # a version the index has not read: the one it read, if any
+                held = newest_cached(cache, store.history(NS_ATTACHMENT, attachment.url), _note_key)
+                note = held[1] if held else None
+            status = note.status if note else "not fetched" if stored is None else "not read by the index yet"
             notes.append({"url": attachment.url, "text": attachment.text, "type": attachment.type,
                           "archived": stored is not None,
-                          "status": note.status if note else "not fetched",
+                          "status": status,
                           "reason": note.reason if note else None,
                           "pages": len(note.pages) if note else 0})
         return {

@@ -20,12 +20,15 @@ _DASH = re.compile(f"[{DASHES}]")
 GROUP_WORDS = (r"b\.?\s?v\.?|n\.?\s?v\.?|c\.?\s?v\.?|v\.?\s?o\.?\s?f\.?|holdings?|groep|group|nederland|"
                r"benelux|international|industries|ltd\.?|gmbh|inc\.?|plc|(?:&|en)\s*(?:zn|zonen|co|cie)\.?")
 # Legal forms and group words right after a name, on its line ("… Holding B.V.", "… & Zn."), for
-# the finder to take them with a known name it matched.
-GROUP_AFTER = re.compile(rf"(?:[^\S\n]*[,\-]?[^\S\n]+(?:{GROUP_WORDS})(?![\w.]))*", re.I)
+# the finder to take them with a known name it matched. The joint is spaces, or a comma or hyphen
+# and spaces: "[^\S\n]*[,\-]?[^\S\n]+" tried every split of a run of spaces (8,000 after a known
+# name: 25 s).
+GROUP_AFTER = re.compile(rf"(?:(?:[^\S\n]*+[,\-][^\S\n]++|[^\S\n]++)(?:{GROUP_WORDS})(?![\w.]))*", re.I)
 # Legal forms and the group/country words a company name carries or drops ("Philips Nederland
 # B.V.", "VDL Groep", "Neways Electronics International N.V.", "Jansen & Zn."); stripped from
 # the end of a name, any number of them.
 _SUFFIX = re.compile(rf"(?:[\s,\-]+(?:{GROUP_WORDS}))+$", re.I)
+_SUFFIX_REACH = 200  # characters at a name's end that may hold its legal forms and group words
 # Words that go before a name and are as often left out: the royal title, an old "N.V." first.
 _PREFIX = re.compile(r"^(?:koninklijke|royal|n\.?\s?v\.?)\s+", re.I)
 _LETTERS = re.compile(r"[^\W_]")
@@ -42,7 +45,10 @@ def bare_name(name: str) -> str:
     """The name without its legal form, group words and royal title ("Philips Nederland B.V." →
     "Philips"), as written; the name itself when nothing would be left."""
     spaced = " ".join(dashes_as_hyphens(name).split())
-    bare = _PREFIX.sub("", _SUFFIX.sub("", spaced)).strip(" ,-")
+    # Only the end is read for legal forms: from every separator of a long run of them ("A----…"),
+    # the pattern read the rest of the run again (8,000 hyphens: 14 s).
+    head, tail = spaced[:-_SUFFIX_REACH], spaced[-_SUFFIX_REACH:]
+    bare = _PREFIX.sub("", head + _SUFFIX.sub("", tail)).strip(" ,-")
     return bare if _LETTERS.search(bare) else spaced
 
 

@@ -61,6 +61,19 @@ class TranscriptSettings:
 
 
 @dataclass(frozen=True)
+class LimitSettings:
+    """Size and time budgets of one archived item (``archive.budget``); 0 means no limit."""
+
+    page_bytes: int = 2_000_000  # a case page's HTML
+    note_bytes: int = 50_000_000  # an attachment's file
+    note_chars: int = 5_000_000  # the text read from one attachment, all pages
+    pdf_page_bytes: int = 2_000_000  # the decoded drawing instructions of one PDF page
+    caption_bytes: int = 5_000_000  # a caption file
+    item_bytes: int = 1_000_000  # one YouTube API item (a video's JSON)
+    parse_seconds: float = 30.0  # parsing one item
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a command needs to know, after all sources are merged."""
 
@@ -71,9 +84,11 @@ class Settings:
     site: SiteSettings = field(default_factory=SiteSettings)
     transcripts: TranscriptSettings = field(default_factory=TranscriptSettings)
     lock_wait: float = DEFAULT_LOCK_WAIT
+    limits: LimitSettings = field(default_factory=LimitSettings)
 
 
-_SECTIONS = {"youtube": YouTubeSettings, "site": SiteSettings, "transcripts": TranscriptSettings}
+_SECTIONS = {"youtube": YouTubeSettings, "site": SiteSettings, "transcripts": TranscriptSettings,
+             "limits": LimitSettings}
 _TOP_KEYS = {"data": "data_dir", "taxonomy": "taxonomy"}
 
 
@@ -276,4 +291,16 @@ online = false
 # At most this many videos are asked online per run, this many seconds apart.
 online_budget = 50
 online_delay = 2.0
+
+[limits]
+# Budgets of one archived item: over one, the item is a failed item with the reason, and the run
+# goes on. Sizes in bytes (note_chars: characters of text); 0 means no limit.
+page_bytes = 2000000
+note_bytes = 50000000
+note_chars = 5000000
+pdf_page_bytes = 2000000
+caption_bytes = 5000000
+item_bytes = 1000000
+# Seconds to parse one case page, note or caption file.
+parse_seconds = 30.0
 '''

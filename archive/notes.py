@@ -22,12 +22,15 @@ from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Iterator, Literal
 from xml.etree import ElementTree
 
+from archive.budget import OverBudget, check_size, checkpoint, limits, time_budget
 from archive.embeds import addresses_across_lines
 from archive.page_text import YouTubeLink, decode_html, drop_boilerplate, find_youtube_links, norm, soup_of
 from archive.site_urls import attachment_type
 from archive.youtube_refs import parse_youtube_url
 
-_HYPHENATED = re.compile(r"(\w+)([-\u00ad\u2010])[ \t]*\n\s*(\w+)")
+# A word broken at a line end. The left word is matched only from its start: tried from every
+# position of a long word, the pattern was quadratic in the word's length (40 KB: 25 s).
+_HYPHENATED = re.compile(r"(?<!\w)(\w+)([-\u00ad\u2010])[ \t]*\n\s*(\w+)")
 _WORD = re.compile(r"\w+(?:-\w+)*")
 _ELIDED = {"en", "of", "tot", "and", "or", "to"}
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -158,14 +161,55 @@ def _read_pdf(body: bytes) -> tuple[list[str], list[list[tuple[str, str]]], str 
                     return f"encrypted PDF that cannot be opened: {exc}"
                 if not opened:
                     return "encrypted PDF: a password is needed to read it"
-            raw = [page.extract_text() or "" for page in reader.pages]
+            raw = _pages_text(reader.pages)
             links = [_annotation_links(page) for page in reader.pages]
             title = reader.metadata.title if reader.metadata else None
+    except OverBudget:
+        raise
     # pypdf raises a wide variety of errors on damaged files (PdfReadError, struct, zlib, key,
     # recursion errors); each means "this file cannot be read", which is what we record.
     except Exception as exc:
         return f"corrupt PDF: {type(exc).__name__}: {exc}"
     return raw, links, str(title) if title else None
+
+
+def _content_identity(page: Any) -> tuple[object, ...] | None:
+    """What a page draws, by object: its content streams' object numbers and its resources; None
+    when a content stream is not a numbered object (then the page is read on its own)."""
+    contents = page.get("/Contents")
+    refs = contents if isinstance(contents, list) else [contents]
+    if not refs or not all(hasattr(ref, "idnum") for ref in refs):
+        return None
+    resources = page.get("/Resources")
+    return (tuple((ref.idnum, ref.generation) for ref in refs),
+            (resources.idnum, resources.generation) if hasattr(resources, "idnum") else repr(resources)[:10_000])
+
+
+def _pages_text(pages: Any) -> list[str]:
+    """Each page's text, read once per content: a PDF whose pages share one content stream (50
+    pages, one stream of 20,000 text operators: 50 times 9 s) reads it once. Within the budgets:
+    the decoded content of a page (``pdf_page_bytes``), the text of all pages (``note_chars``)
+    and the time (checked between operators, so one page cannot stall a run either)."""
+    budget = limits()
+    read: dict[tuple[object, ...], str] = {}
+    texts: list[str] = []
+    total = 0
+    for number, page in enumerate(pages, 1):
+        checkpoint(f"page {number}")
+        identity = _content_identity(page)
+        if identity is None or identity not in read:
+            contents = page.get_contents()
+            size = len(contents.get_data()) if contents is not None else 0
+            check_size(size, budget.pdf_page_bytes, f"page {number}'s content in bytes", "pdf_page_bytes")
+            text = page.extract_text(visitor_operand_before=lambda *_: checkpoint(f"page {number}")) or ""
+            if identity is not None:
+                read[identity] = text
+        else:
+            text = read[identity]
+        total += len(text)
+        check_size(total, budget.note_chars, f"the text up to page {number} in characters", "note_chars")
+        texts.append(text)
+    return texts
 
 
 def parse_pdf(body: bytes, url: str) -> Note:
@@ -258,8 +302,21 @@ def note_type(url: str, content_type: str | None, body: bytes) -> str:
 
 
 def parse_note(body: bytes, url: str, content_type: str | None = None) -> Note:
-    """Parse an attachment of any supported type; unsupported types come back failed."""
+    """Parse an attachment of any supported type; unsupported types, and a note over its size or
+    time budget (``archive.budget``), come back failed with the reason."""
     kind = note_type(url, content_type, body)
+    try:
+        check_size(len(body), limits().note_bytes, "the file in bytes", "note_bytes")
+        with time_budget("reading the note"):
+            note = _parse_typed(kind, body, url)
+        check_size(len(note.text), limits().note_chars, "the text in characters", "note_chars")
+        return note
+    except OverBudget as exc:
+        return _failed(url, kind, f"over budget: {exc}")
+
+
+def _parse_typed(kind: str, body: bytes, url: str) -> Note:
+    """Parse an attachment of a known type."""
     if kind == "pdf":
         return parse_pdf(body, url)
     if kind == "docx":

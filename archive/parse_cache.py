@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
+from archive.budget import limits
 from archive.captions import Cue
 from archive.case_parser import Attachment, Block, Case, Section, YouTubeLink
 from archive.notes import Note, NotePage
@@ -36,9 +37,10 @@ from archive.youtube import Video
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 # Bump when a parser (case page, note, caption, passage, video) gives other output for the same input.
-PARSE_VERSION = 6  # 6: dates off the calendar are no date; API items are checked
+PARSE_VERSION = 7  # 7: dates off the calendar are no date; API items are checked; budgets per item, PDF pages that share their content read once, caption tags
 # Pickled into the cache; a field added or renamed in any of them invalidates every entry.
 CACHED_TYPES = (Case, Section, Block, YouTubeLink, Attachment, Note, NotePage, Video, Passage, Cue)
 LIBRARIES = ("beautifulsoup4", "pypdf")
@@ -78,17 +80,25 @@ def cache_key(*parts: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class ParseCache:
-    """Parse results by key in one SQLite file; ``refresh`` parses everything again (and stores it)."""
+class NotCached(LookupError):
+    """What a cache opened ``cached_only`` does not hold (a page asked; nothing is parsed)."""
 
-    def __init__(self, path: Path, *, refresh: bool = False) -> None:
+
+class ParseCache:
+    """Parse results by key in one SQLite file; ``refresh`` parses everything again (and stores it);
+    ``cached_only`` never parses: a miss raises NotCached (the web pages read only what the index
+    build parsed, so one request never parses an archived item)."""
+
+    def __init__(self, path: Path, *, refresh: bool = False, cached_only: bool = False) -> None:
         self.path = path
         self.refresh = refresh
+        self.cached_only = cached_only
         self.hits = 0
         self.misses = 0
         self._pending: list[tuple[str, int, bytes]] = []
         self._used: set[str] = set()
-        self._environment = cache_key(PARSE_VERSION, sys.version_info[:2],
+        # An item over a budget is cached as failed: other limits read it again.
+        self._environment = cache_key(PARSE_VERSION, sys.version_info[:2], dataclasses.asdict(limits()),
                                       [_library_version(name) for name in LIBRARIES],
                                       [[cls.__qualname__, _fields(cls)] for cls in CACHED_TYPES])
         self._db = self._open()
@@ -148,6 +158,8 @@ class ParseCache:
                 self.hits += 1
                 return value  # type: ignore[no-any-return]
         self.misses += 1
+        if self.cached_only:
+            raise NotCached(key)
         result = parse()
         if self._db is not None:
             data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
@@ -219,3 +231,19 @@ def parse_with(cache: ParseCache | None, key_parts: Sequence[Any], parse: Callab
     if cache is None:
         return parse()
     return cache.get_or_parse(cache.key(*key_parts), parse)
+
+
+def newest_cached(cache: ParseCache | None, versions: Sequence[V],
+                  parts: Callable[[V], Sequence[Any]]) -> tuple[V, Any] | None:
+    """Of an item's ``versions`` (oldest first), the newest whose parse the cache holds, with that
+    parse; nothing is parsed (a page shows the version the index read, not a newer one)."""
+    for version in reversed(versions) if cache is not None else ():
+        try:
+            return version, cache.get_or_parse(cache.key(*parts(version)), _not_parsed)  # type: ignore[union-attr]
+        except NotCached:
+            continue
+    return None
+
+
+def _not_parsed() -> Any:
+    raise NotCached("parsing is off here")

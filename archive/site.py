@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urljoin, urlsplit
 
+from archive.budget import OverBudget, check_size, limits, time_budget
 from archive.case_parser import Case, parse_case
 from archive.errors import EXIT_OK, EXIT_PARTIAL, FetchError
 from archive.http import PoliteClient, RedirectRule, RobotsPolicy, disallow_all, host_of, parse_robots
@@ -91,9 +92,14 @@ class SiteSummary:
 def parse_case_safely(body: bytes, url: str, selectors: Mapping[str, str] | None = None,
                       known_companies: Mapping[str, Sequence[str]] | Sequence[str] | None = None
                       ) -> tuple[Case | None, str]:
-    """A case page parsed, or None and why not: one malformed page must not stop a run."""
+    """A case page parsed, or None and why not: one malformed page, or one over its size or time
+    budget (``archive.budget``), must not stop a run."""
     try:
-        return parse_case(body, url, selectors, known_companies), ""
+        check_size(len(body), limits().page_bytes, "the page in bytes", "page_bytes")
+        with time_budget("parsing the page"):
+            return parse_case(body, url, selectors, known_companies), ""
+    except OverBudget as exc:
+        return None, f"the page is over budget: {exc}"
     except RecursionError:
         return None, "the page cannot be parsed: its markup is nested too deeply"
     except Exception as exc:  # a page is untrusted input; whatever it breaks, the crawl goes on

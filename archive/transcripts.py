@@ -32,7 +32,7 @@ from archive.captions import CONTENT_TYPES, CaptionError, Cue, Corrections, load
 from archive.config import Settings
 from archive.errors import EXIT_OK, EXIT_PARTIAL, ArchiveCorrupt, CaseArchiveError, ConfigError
 from archive.lock import writer_lock
-from archive.parse_cache import ParseCache, cache_key
+from archive.parse_cache import NotCached, ParseCache, cache_key, newest_cached
 from archive.passages import Passage, build_passages
 from archive.runs import save_run
 from archive.store import ArchiveStore, Version, open_store, utc_now
@@ -403,7 +403,8 @@ def preferred_versions(store: ArchiveStore) -> list[Version]:
 
 def load_transcripts(store: ArchiveStore, corrections: Corrections | None = None,
                      since_seq: int = 0, cache: ParseCache | None = None,
-                     lazy: Container[str] = (), problems: list[str] | None = None) -> Iterator[Transcript]:
+                     lazy: Container[str] = (), problems: list[str] | None = None,
+                     video_id: str | None = None) -> Iterator[Transcript]:
     """Every video's transcripts (one per language, the best kind), parsed into passages.
 
     Parsing runs here, at every reindex, so a changed correction list or cleaning rule applies
@@ -412,11 +413,12 @@ def load_transcripts(store: ArchiveStore, corrections: Corrections | None = None
     changed, pass 0). A transcript that no longer parses is skipped with a warning (and listed
     in ``problems``). The
     passages of a transcript whose ``origin`` is in ``lazy`` are read only when first used
-    (``LazyPassages``: the store, and the cache, must still be open then).
+    (``LazyPassages``: the store, and the cache, must still be open then). ``video_id`` reads
+    one video's transcripts only; a ``cached_only`` cache leaves out what it does not hold.
     """
     context = cache_key("transcript", corrections or {})
     for version in preferred_versions(store):
-        if version.seq <= since_seq:
+        if version.seq <= since_seq or video_id is not None and version.meta.get("video_id") != video_id:
             continue
         meta = version.meta
 
@@ -437,6 +439,13 @@ def load_transcripts(store: ArchiveStore, corrections: Corrections | None = None
         else:
             try:
                 passages = _unpack(read())
+            except NotCached:  # a version the index has not read: the newest one it did read
+                held = newest_cached(cache, store.history(NS_RAW, version.key),
+                                     lambda v: (context, v.meta.get("format"), v.sha256))
+                if held is None:
+                    continue
+                version, passages = held[0], _unpack(held[1])
+                origin = cache.key(context, version.meta.get("format"), version.sha256)  # type: ignore[union-attr]
             except (CaptionError, ArchiveCorrupt, KeyError) as exc:
                 if problems is None:
                     log.warning("[transcripts] %s: archived %s cannot be read: %s", meta.get("video_id"),

@@ -41,6 +41,10 @@ MIN_PART = 4
 SHORT_PART = 3
 # A split with a short part needs every part at least this common (Zipf): a good word.
 GOOD_ZIPF = 3.0
+# Longer words are not split into lexicon words: the search for a split tries every cut, and was
+# quadratic in a word's length (64,000 letters: 50 s). Dutch's longest dictionary compounds have
+# about 60 letters; a longer run of letters is no word (a hash, a page of letters with no space).
+MAX_COMPOUND = 64
 # Snowball's Dutch list (Whoosh ships it); folded forms, since tokens are folded first.
 STOP_WORDS: frozenset[str] = frozenset(stoplists["nl"])
 STEMMER_ALGORITHM = "dutch_porter"
@@ -316,7 +320,7 @@ def _split_folded(word: str) -> tuple[str, ...]:
     if _FOLDED_JOINERS.search(word):
         # Explicit boundaries are trusted down to two letters ("HR-managers").
         pieces: tuple[str, ...] = tuple(piece for piece in _FOLDED_JOINERS.split(word) if len(piece) >= 2)
-    elif len(word) < 2 * SHORT_PART or not word.isalpha():
+    elif len(word) < 2 * SHORT_PART or len(word) > MAX_COMPOUND or not word.isalpha():
         return ()
     else:
         pieces = _decompose(word)

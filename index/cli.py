@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from archive.budget import use_limits
 from archive.config import EXAMPLE_CONFIG, Settings, load_settings
 from archive.errors import EXIT_OK, EXIT_PARTIAL, CaseArchiveError, ConfigError, storage_problem
 from archive.redact import install_log_redaction, redact
@@ -37,6 +38,7 @@ class Context:
             self._settings = load_settings(self.config, self.data)
             if self.lock_wait is not None:
                 self._settings = replace(self._settings, lock_wait=self.lock_wait)
+            use_limits(self._settings.limits)
         return self._settings
 
 

@@ -15,7 +15,7 @@ from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 from index.analysis import exact_analyzer, fold, stemmed_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 7  # 7: compounds with 3-letter parts, nested parts (index/analysis.py)
+SCHEMA_VERSION = 8  # 8: no compound parts for words over 64 letters (7: 3-letter parts, nested parts)
 
 # Query-language names (SPEC §5) → index fields.
 FILTER_FIELDS = {

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gc
 import logging
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from archive.config import Settings
 from archive.errors import CaseArchiveError, ConfigError, NotFoundError
@@ -153,8 +154,12 @@ def list_links(settings: Settings, status: str = "all", source: str | None = Non
             if keep(row) and (source is None or row["source"] == source)]
 
 
-def describe(settings: Settings, item_id: str) -> dict[str, Any]:
-    """One case (slug) or video (``video:ID`` or the bare id) with its links and their evidence."""
+def describe(settings: Settings, item_id: str, *, parse: bool = True) -> dict[str, Any]:
+    """One case (slug) or video (``video:ID`` or the bare id) with its links and their evidence.
+
+    ``parse=False`` (the web pages) reads the case, its notes and transcripts only from the parse
+    cache the index build filled: a request never parses an archived item.
+    """
     from archive.youtube_refs import VIDEO_ID
 
     links = read_links(settings.data_dir) if current_generation(settings.data_dir) else []
@@ -163,15 +168,15 @@ def describe(settings: Settings, item_id: str) -> dict[str, Any]:
     data: dict[str, Any] | None = None
     if video_id is not None:
         try:
-            data = describe_video(settings, video_id)
+            data = describe_video(settings, video_id, parse=parse)
         except NotFoundError:
             if text.startswith("video:"):
                 raise
     if data is None and video_id is None:
-        data = _describe_case(settings, text.removeprefix("case:"))
+        data = _describe_case(settings, text.removeprefix("case:"), parse)
     elif data is None:
         try:
-            data = _describe_case(settings, text)
+            data = _describe_case(settings, text, parse)
         except NotFoundError:
             raise NotFoundError(f"no archived case or video with id {text!r}") from None
     source = f"{data['kind']}:{data['id']}"
@@ -180,23 +185,52 @@ def describe(settings: Settings, item_id: str) -> dict[str, Any]:
     return data
 
 
-def _describe_case(settings: Settings, case_id: str) -> dict[str, Any]:
+def _describe_case(settings: Settings, case_id: str, parse: bool = True) -> dict[str, Any]:
     """A case as the index read it: from the build's parse cache (same inputs, so the same key)."""
     from archive.cases import describe_case
-    from archive.parse_cache import ParseCache, cache_path
 
     taxonomy = load_taxonomy(settings.taxonomy or _previous(settings, "taxonomy_path"))
     known = {e.name: e.names() for e in taxonomy.entries("company")} or None
-    if not cache_path(settings.data_dir).exists():  # a view never creates the cache, only reads it
-        return describe_case(settings, case_id, known_companies=known)
-    with ParseCache(cache_path(settings.data_dir)) as cache:
+    with _parse_cache(settings, parse) as cache:
+        if cache is None and not parse:
+            raise NotFoundError(f"case {case_id}: the index has not read the archive yet (run `casearchive index`)")
         return describe_case(settings, case_id, known_companies=known, cache=cache)
 
 
-def describe_video(settings: Settings, video_id: str) -> dict[str, Any]:
+@contextmanager
+def _parse_cache(settings: Settings, parse: bool) -> Iterator[Any]:
+    """The build's parse cache (``cached_only`` unless ``parse``), or None when there is none (a
+    view never creates it, only reads it)."""
+    from archive.parse_cache import ParseCache, cache_path
+
+    if not cache_path(settings.data_dir).exists():
+        yield None
+        return
+    with ParseCache(cache_path(settings.data_dir), cached_only=not parse) as cache:
+        yield cache
+
+
+def video_transcripts(settings: Settings, video_id: str, *, parse: bool = True) -> list[Any]:
+    """One video's transcripts (``archive.transcripts.Transcript``) with the corrections the index
+    was built with; ``parse=False`` gives only those the parse cache holds."""
+    from archive.captions import load_corrections
+    from archive.store import open_store
+    from archive.transcripts import corrections_path, load_transcripts
+
+    if not settings.transcripts.corrections:  # as ``build`` does: the list the live index was built with
+        previous = _previous(settings, "corrections_path")
+        settings = replace(settings, transcripts=replace(settings.transcripts,
+                                                         corrections=str(previous) if previous else None))
+    with _parse_cache(settings, parse) as cache, open_store(settings.data_dir) as store:
+        if cache is None and not parse:
+            return []
+        return list(load_transcripts(store, load_corrections(corrections_path(settings)), cache=cache,
+                                     video_id=video_id))
+
+
+def describe_video(settings: Settings, video_id: str, *, parse: bool = True) -> dict[str, Any]:
     """A video's archived metadata, versions, availability and transcripts."""
     from archive.store import open_store
-    from archive.transcripts import load_transcripts
     from archive.youtube import NS_AVAILABILITY, NS_VIDEO, parse_video
 
     with open_store(settings.data_dir) as store:
@@ -213,7 +247,7 @@ def describe_video(settings: Settings, video_id: str) -> dict[str, Any]:
         video = parse_video(store.read_json(history[-1]))
         state = store.read_json(availability) if availability else {"active": True}
         transcripts = [{"language": t.language, "kind": t.kind, "provider": t.provider, "fetched_at": t.fetched_at,
-                        "passages": len(t.passages)} for t in load_transcripts(store) if t.video_id == video_id]
+                        "passages": len(t.passages)} for t in video_transcripts(settings, video_id, parse=parse)]
         versions = [{"version": v.version, "fetched_at": v.fetched_at,
                      "title": parse_video(store.read_json(v)).title} for v in history]
     return {"kind": "video", **asdict(video), "url": f"https://www.youtube.com/watch?v={video_id}", "metadata": True,

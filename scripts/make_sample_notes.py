@@ -63,6 +63,11 @@ def build_pdf(pages: list[list[str]] | None, title: str, *, image_pages: int = 0
     add(b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % count)
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
     info = add(b"<< /Title " + _pdf_string(title) + b" /Producer (casearchive sample generator) >>")
+    return pdf_file(objects, catalog, b" /Info %d 0 R" % info)
+
+
+def pdf_file(objects: list[bytes], catalog: int, trailer: bytes = b"") -> bytes:
+    """A PDF file of numbered objects (1, 2, …) with its cross-reference table and trailer."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, obj in enumerate(objects, 1):
@@ -71,8 +76,8 @@ def build_pdf(pages: list[list[str]] | None, title: str, *, image_pages: int = 0
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, catalog, info, xref)
+    out += b"trailer\n<< /Size %d /Root %d 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, catalog, trailer, xref)
     return bytes(out)
 
 

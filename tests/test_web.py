@@ -287,8 +287,8 @@ def test_a_hostile_video_title_is_escaped_on_the_video_page(client: TestClient,
 
     real = views.describe
 
-    def hostile(settings: Settings, item_id: str) -> dict[str, Any]:
-        data = real(settings, item_id)
+    def hostile(settings: Settings, item_id: str, **options: Any) -> dict[str, Any]:
+        data = real(settings, item_id, **options)
         return {**data, "title": EVIL, "description": EVIL, "channel_title": EVIL, "tags": [EVIL]}
 
     monkeypatch.setattr(views, "describe", hostile)

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
+from archive.budget import use_limits
 from archive.config import Settings
 from archive.errors import CaseArchiveError, InputError, LockHeld, NotFoundError, UnparseablePage
 from archive.redact import redact
@@ -158,6 +159,7 @@ def create_app(settings: Settings, *, curation_token: str | None = None) -> Fast
         "has a JSON twin under /api; errors are `{\"error\": {\"status\", \"message\"}}`."))
     # Read-only configuration, set once here; requests share nothing else.
     app.state.settings = settings
+    use_limits(settings.limits)
     app.state.curation_token = curation_token or None
     app.state.templates = _templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

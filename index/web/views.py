@@ -9,19 +9,17 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from archive.captions import load_corrections
 from archive.config import Settings
 from archive.errors import InputError, NotFoundError
 from archive.runs import list_runs
 from archive.status import collect_status
 from archive.store import open_store
-from archive.transcripts import corrections_path, load_transcripts
 from archive.youtube import NS_AVAILABILITY, NS_VIDEO, parse_video
 from archive.youtube_refs import VIDEO_ID
 from index.build import open_live
 from index.linking import load_decisions
 from index.search import SearchOptions
-from index.service import describe, search
+from index.service import describe, search, video_transcripts
 from index.web.charts import run_items
 from index.web.querystate import filter_token
 
@@ -96,7 +94,7 @@ def _pending(settings: Settings, links: list[dict[str, Any]]) -> dict[str, str]:
 
 def case_view(settings: Settings, slug: str) -> dict[str, Any]:
     """A case with its notes' page links and the videos linked to it, each with the link's evidence."""
-    case = describe(settings, f"case:{check_case_slug(slug)}")
+    case = describe(settings, f"case:{check_case_slug(slug)}", parse=False)
     incoming = [l for l in case["linked_from"] if l["source"].startswith("video:")]
     summaries = _video_summaries(settings, [l["source"][6:] for l in incoming])
     videos = [{**summaries.get(l["source"][6:], {"video_id": l["source"][6:], "title": unavailable_title(l["source"][6:])}),
@@ -110,7 +108,7 @@ def case_view(settings: Settings, slug: str) -> dict[str, Any]:
 
 def video_view(settings: Settings, video_id: str) -> dict[str, Any]:
     """A video with its links (and the linked cases' titles) and its transcripts, cue by cue."""
-    video = describe(settings, f"video:{check_video_id(video_id)}")
+    video = describe(settings, f"video:{check_video_id(video_id)}", parse=False)
     if not video["title"]:  # a private or deleted video never fetched has no metadata, so no title
         video["title"] = unavailable_title(video_id)
     case_ids = [l["target"][5:] for l in video["links"] if l["target"].startswith("case:")]
@@ -119,9 +117,7 @@ def video_view(settings: Settings, video_id: str) -> dict[str, Any]:
         query = "kind:case " + " ".join(filter_token("case", c) for c in case_ids)
         found = search(settings, query, SearchOptions(limit=len(case_ids), include_inactive=True))
         titles = {r["case_ids"][0]: r["title"] for r in found["results"] if r["case_ids"]}
-    with open_store(settings.data_dir) as store:
-        transcripts = [t for t in load_transcripts(store, load_corrections(corrections_path(settings)))
-                       if t.video_id == video_id]
+    transcripts = video_transcripts(settings, video_id, parse=False)
     watch = f"https://www.youtube.com/watch?v={video_id}"
     return {
         "video": video,
