@@ -8,12 +8,16 @@ exponential backoff on 429/5xx and connection errors that honour ``Retry-After``
 Bounded too: redirects are followed by hand, each hop checked by the caller's rule (a hop it
 refuses is never requested), and a response must arrive whole within ``total_timeout`` seconds
 and ``max_bytes`` bytes besides the per-read ``timeout`` (a server dripping one byte a second
-would otherwise hold a page for ever).
+would otherwise hold a page for ever). The body is read against that deadline; the status line
+and headers, which http.client reads in one call, are guarded by a watchdog that shuts the
+connection's socket when the deadline passes.
 """
 
 from __future__ import annotations
 
 import logging
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -23,7 +27,9 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
+import requests.adapters
 import urllib3
+import urllib3.connection
 
 from archive.errors import FetchError
 
@@ -122,6 +128,60 @@ def disallow_all(user_agent: str) -> RobotsPolicy:
     return parse_robots("User-agent: *\nDisallow: /\n", user_agent)
 
 
+_answer = threading.local()  # .deadline: when the answer being read must be complete (monotonic)
+
+
+class _Watched:
+    """A connection whose socket is shut when its answer's headers outlast the deadline."""
+
+    sock: socket.socket | None
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        """Read the status line and headers, cut off at the thread's answer deadline."""
+        deadline = getattr(_answer, "deadline", None)
+        if deadline is None:
+            return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+        watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+        finally:
+            watchdog.cancel()
+
+    def _cut(self) -> None:
+        """Shut the socket: the blocked read returns and the request fails."""
+        try:
+            if self.sock is not None:
+                self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+class _Connection(_Watched, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _TLSConnection(_Watched, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _Pool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _Connection
+
+
+class _TLSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _TLSConnection
+
+
+class _WatchedAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter with connections whose headers are read against the answer deadline."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _TLSPool}
+
+
 class PoliteClient:
     """One requests session with per-host spacing, retries and conditional GET."""
 
@@ -146,6 +206,8 @@ class PoliteClient:
         self.total_timeout = total_timeout
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = user_agent
+        for prefix in ("http://", "https://"):
+            self.session.mount(prefix, _WatchedAdapter())
         self._sleep = sleep
         self._clock = clock
         self._host_delay: dict[str, float] = {}
@@ -232,7 +294,7 @@ class PoliteClient:
             retry_after: float | None = None
             try:
                 self.requests += 1
-                deadline = time.monotonic() + self.total_timeout
+                deadline = _answer.deadline = time.monotonic() + self.total_timeout
                 read_timeout = min(self.timeout, self.total_timeout)
                 with self.session.get(url, headers=headers, timeout=read_timeout, allow_redirects=False,
                                       stream=True) as raw:
@@ -241,8 +303,12 @@ class PoliteClient:
                     problem = f"HTTP {raw.status_code}"
                     retry_after = parse_retry_after(raw.headers.get("Retry-After"))
             except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+                if time.monotonic() >= deadline:  # the watchdog cut the headers off
+                    raise RefusedError(f"{url}: no answer within {self.total_timeout:g}s "
+                                       "(site.total_timeout), not archived") from None
                 problem = f"{type(exc).__name__}: {exc}"
             finally:
+                _answer.deadline = None
                 self._last_at[host] = self._clock()
                 self._next_at[host] = self._last_at[host] + self.delay_for(host)
             if attempt >= self.retries:

@@ -86,9 +86,9 @@ class HostileSiteServer(SamplePlatformServer):
         """Answer ``path`` with a redirect to ``location``."""
         self.redirects[path] = (status, location)
 
-    def drip(self, path: str, body: bytes, every: float) -> None:
-        """Answer ``path`` with ``body`` one byte every ``every`` seconds."""
-        self.drips[path] = (body, every)
+    def drip(self, path: str, body: bytes, every: float, head: bool = False) -> None:
+        """Answer ``path`` with ``body`` one byte every ``every`` seconds (``head``: the headers too)."""
+        self.drips[path] = (body, every, head)
 
     def _handler(self) -> type[Any]:
         base = super()._handler()
@@ -114,14 +114,14 @@ class HostileSiteServer(SamplePlatformServer):
                 else:
                     super().do_GET()
 
-            def _drip(self, body: bytes, every: float) -> None:
+            def _drip(self, body: bytes, every: float, head: bool) -> None:
                 self.close_connection = True  # the client hangs up mid-answer: read no next request
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
+                answer = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(body)}\r\n"
+                          "X-Padding: " + "p" * 200 + "\r\n\r\n").encode()
+                if not head:
+                    self.wfile.write(answer)
                 try:
-                    for byte in body:
+                    for byte in answer + body if head else body:
                         self.wfile.write(bytes([byte]))
                         self.wfile.flush()
                         time.sleep(every)
