@@ -47,6 +47,12 @@ _WORD = re.compile(r"\w+")
 FEW = 64
 
 
+def is_accepted(status: str, confidence: float) -> bool:
+    """Whether a link counts (in search, the report and the links list): confirmed by a person,
+    or found and at least ``ACCEPT`` sure; below that a found link is a suggestion."""
+    return status == "confirmed" or (status == "auto" and confidence >= ACCEPT)
+
+
 @dataclass(frozen=True)
 class Evidence:
     """Why a link was made: which rule, which field, which text, where."""
@@ -92,7 +98,7 @@ class Link:
 
     @property
     def accepted(self) -> bool:
-        return self.status == "confirmed" or (self.status == "auto" and self.confidence >= ACCEPT)
+        return is_accepted(self.status, self.confidence)
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target, "confidence": round(self.confidence, 2),

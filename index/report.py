@@ -11,6 +11,7 @@ from archive.status import archived_videos, video_counts
 from archive.store import open_store
 from archive.transcripts import transcript_gaps
 from index.build import open_live, read_links
+from index.linking import is_accepted
 
 
 def _titles(ix: Any, kind: str) -> dict[str, dict[str, Any]]:
@@ -25,11 +26,10 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
     videos = _titles(ix, "video")
     cases = _titles(ix, "case")
     links = read_links(settings.data_dir)
-    accepted = [l for l in links
-                if l["status"] == "confirmed" or (l["status"] == "auto" and l["confidence"] >= 0.5)]
+    accepted = [l for l in links if is_accepted(l["status"], l["confidence"])]
     linked_videos = {l["source"] for l in accepted if l["source"].startswith("video:") and l["target"].startswith("case:")}
     cases_with_video = {l["target"] for l in accepted if l["source"].startswith("video:") and l["target"].startswith("case:")}
-    suggestions = [l for l in links if l["status"] == "auto" and l["confidence"] < 0.5]
+    suggestions = [l for l in links if l["status"] == "auto" and not is_accepted(l["status"], l["confidence"])]
     with open_store(settings.data_dir) as store:
         gaps = transcript_gaps(store, settings)
         # The videos counted and listed are the archive's, as ``status`` counts them; the index

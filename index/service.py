@@ -13,7 +13,7 @@ from archive.config import Settings
 from archive.errors import CaseArchiveError, ConfigError, NotFoundError
 from index.build import (BuildReport, KeptUnitsGone, Progress, current_generation, read_links, read_manifest,
                          write_index)
-from index.linking import ACCEPT, load_decisions
+from index.linking import is_accepted, load_decisions
 from index.search import SearchOptions, run_search
 from index.taxonomy import Taxonomy, load_taxonomy, taxonomy_to_dict
 
@@ -146,7 +146,7 @@ def search(settings: Settings, text: str, options: SearchOptions | None = None,
 def list_links(settings: Settings, status: str = "all", source: str | None = None) -> list[dict[str, Any]]:
     """The live index's links by status: accepted (counted), suggested (below the threshold), confirmed…"""
     def keep(row: dict[str, Any]) -> bool:
-        counted = row["status"] == "confirmed" or (row["status"] == "auto" and row["confidence"] >= ACCEPT)
+        counted = is_accepted(row["status"], row["confidence"])
         return {"all": True, "accepted": counted, "suggested": row["status"] == "auto" and not counted,
                 "confirmed": row["status"] == "confirmed", "rejected": row["status"] == "rejected"}[status]
 

@@ -192,6 +192,25 @@ def test_links_list_separates_suggestions_from_accepted_links(demo: Path) -> Non
     assert sorted(pairs["suggested"] + pairs["accepted"] + pairs["rejected"]) == pairs["all"]
 
 
+def test_the_report_and_the_links_list_count_links_by_one_acceptance_rule(demo: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Raised above some demo links' confidence, the one threshold moves them to suggestions in both.
+    from index import linking
+    from index.report import coverage_report
+    from index.service import list_links
+
+    settings = Settings(data_dir=demo)
+    confidences = sorted({r["confidence"] for r in list_links(settings) if r["status"] == "auto"})
+    assert len(confidences) > 1, "the demo has links of several confidences"
+    monkeypatch.setattr(linking, "ACCEPT", confidences[-1])
+    accepted, suggested = list_links(settings, "accepted"), list_links(settings, "suggested")
+    assert suggested and all(r["confidence"] < confidences[-1] for r in suggested)
+    counts = coverage_report(settings)["counts"]
+    assert (counts["links"], counts["suggestions"]) == (len(accepted), len(suggested))
+    assert all(linking.Link(r["source"], r["target"], r["confidence"], status=r["status"]).accepted
+               for r in accepted)
+
+
 @pytest.mark.parametrize("args, message", [
     (["confirm", "video:nope0000000", f"case:{SEED}"], "video:nope0000000 is not in the index"),
     (["confirm", "video:ZhyiA4uoRgn", "case:bestaat-niet"], "case:bestaat-niet is not in the index"),
