@@ -2,20 +2,21 @@
 
 One name, many spellings: "Alfa Laval", "Alfa-Laval", "AlfaLaval", "ALFA LAVAL"; "Philips
 Nederland B.V." and "Koninklijke Philips N.V." are "Philips" with a legal form. The case-page
-finder (``archive.organisations``) and linking and search (``index.companies``, which adds
-folding and one key per company) share these rules; archive code never imports index code, so
-they live here.
+finder (``archive.organisations``), linking, search and the taxonomy (``index.companies``,
+``index.taxonomy``) share these rules and ``name_key``, the one key per company; archive code
+never imports index code, so they live here.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import lru_cache
 
-# Dash characters people and word processors write for a hyphen (U+2010-U+2015, the minus sign):
-# "Alfa–Laval" is "Alfa-Laval".
-DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-_DASH = re.compile(f"[{DASHES}]")
+from archive.folding import DASHES, dashes_as_hyphens, fold_name
+
+__all__ = ["DASHES", "GROUP_AFTER", "GROUP_WORDS", "MAX_JOINED", "bare_name", "dashes_as_hyphens",
+           "key_letters", "name_key", "spellings"]
+
 # The legal forms and group words that may follow a name (without their joint), one alternative.
 GROUP_WORDS = (r"b\.?\s?v\.?|n\.?\s?v\.?|c\.?\s?v\.?|v\.?\s?o\.?\s?f\.?|holdings?|groep|group|nederland|"
                r"benelux|international|industries|ltd\.?|gmbh|inc\.?|plc|(?:&|en)\s*(?:zn|zonen|co|cie)\.?")
@@ -33,7 +34,8 @@ _SUFFIX_REACH = 200  # characters at a name's end that may hold its legal forms 
 _PREFIX = re.compile(r"^(?:koninklijke|royal|n\.?\s?v\.?)\s+", re.I)
 _LETTERS = re.compile(r"[^\W_]")
 _SPLIT = re.compile(r"[\s\-]+")
-_NOT_KEY = re.compile(r"[\W_]+")
+# What a key keeps: letters, digits and the "+" and "&" inside names ("A+O", "C&A").
+_NOT_KEY = re.compile(r"[^\w+&]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
@@ -66,14 +68,14 @@ def spellings(name: str) -> list[str]:
     return list(dict.fromkeys([name, " ".join(words), "-".join(words), "".join(words)]))
 
 
-def dashes_as_hyphens(text: str) -> str:
-    """The text with every dash character written as a hyphen ("Alfa–Laval" → "Alfa-Laval")."""
-    return _DASH.sub("-", text) if not text.isascii() else text
-
-
+@lru_cache(maxsize=65_536)
 def name_key(name: str) -> str:
-    """A name's letters and digits without legal form, case or accents ("DE VRIES METAALTECHNIEK
-    B.V." and "De Vries Metaaltechniek" → "devriesmetaaltechniek"): the finder's key (index's
-    ``company_key`` folds the same way and adds the search's folding)."""
-    decomposed = unicodedata.normalize("NFKD", bare_name(name).casefold())
-    return _NOT_KEY.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    """One key for every way a company's name is written, for linking, search, the taxonomy and
+    the finder: folded as search folds, without legal form, and with spaces, hyphens and dots
+    dropped ("ALFA-LAVAL B.V." and "AlfaLaval" → "alfalaval", "Møller & Zn." → "moller")."""
+    return key_letters(bare_name(name)) or fold_name(name)
+
+
+def key_letters(text: str) -> str:
+    """The text folded, with only its letters, digits, "+" and "&" ("A+O Metalektro" → "a+ometalektro")."""
+    return _NOT_KEY.sub("", fold_name(text))

@@ -144,7 +144,7 @@ class _Found:
     def add_known(self, name: str) -> None:
         """Record a known (taxonomy) company by its canonical name; one whose name says it is a fund,
         institute or the like ("A+O Metalektro") is an organisation beside the case, as when unknown."""
-        key = name_key(name) or name.lower()
+        key = name_key(name)
         self.spelling[key] = name
         self.kinds[key] = "organisation" if ORG_WORDS.search(name) else "known"
 
@@ -152,7 +152,7 @@ class _Found:
         name = _clean(name)
         if not _looks_like_name(name) or name.lower() in self.exclude:
             return
-        key = name_key(name) or name.lower()
+        key = name_key(name)
         if key in self.known_keys:  # a known company with its legal form or in other letters
             self.add_known(self.known_keys[key])
             return

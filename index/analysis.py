@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +23,8 @@ from importlib import resources
 import Stemmer
 from whoosh.analysis import Analyzer, Filter, RegexTokenizer, StopFilter, Token
 from whoosh.lang.stopwords import stoplists
+
+from archive.folding import fold
 
 __all__ = [
     "MIN_PART",
@@ -57,21 +58,6 @@ TOKEN_PATTERN = rf"\w+(?:(?:[{_JOINER_CHARS}]|(?<=\d),(?=\d))\w+)*"
 # After folding only ASCII joiners remain (curly apostrophes and odd hyphens are normalised).
 _FOLDED_JOINERS = re.compile(r"[-'+&.,]")
 
-_QUOTES = str.maketrans(
-    {
-        "’": "'", "‘": "'", "‛": "'", "ʼ": "'", "′": "'", "´": "'",
-        "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
-        "\u2010": "-", "\u2011": "-",
-        # Invisible characters that split or glue words in pasted and extracted text.
-        "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None,
-        "\ufeff": None,
-    }
-)
-# Letters that Unicode does not decompose into a base letter plus an accent.
-_UNDECOMPOSABLE = str.maketrans(
-    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
-
 # Verb particles and prefix-like words: "samenwerking", "medewerker", "overleg" and
 # "evenwicht" are derivations, not "samen + werking" etc.
 _BANNED_MODIFIERS = frozenset(
@@ -90,17 +76,6 @@ _NOT_AFTER_SHORT = frozenset("lage lagen".split())
 # Plural, adjective and diminutive endings a compound's head may carry.
 _ENDINGS = ("en", "eren", "s", "e", "n", "tjes", "pjes", "etjes", "jes", "tje", "pje", "etje", "je")
 _VOWELS = frozenset("aeiou")
-
-
-def fold(text: str) -> str:
-    """Return text NFKC-normalised, lower-cased, without accents and with plain quotes."""
-    if text.isascii():
-        return text.lower()
-    text = unicodedata.normalize("NFKC", text.translate(_QUOTES)).casefold()
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    # NFKC again: it maps "ĳ" to "ij" and recomposes what accent stripping left.
-    return unicodedata.normalize("NFKC", bare).translate(_UNDECOMPOSABLE).translate(_QUOTES)
 
 
 # PyStemmer objects are not thread-safe (the web server searches from several threads).

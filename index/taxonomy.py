@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from archive.company_names import name_key
 from archive.errors import ConfigError
-from index.companies import company_key, fold_name
+from archive.folding import fold_name
 
 __all__ = ["Entry", "Taxonomy", "fold_name", "load_taxonomy", "parse_taxonomy"]
 
@@ -45,9 +46,9 @@ class Taxonomy:
 
     @staticmethod
     def _key(kind: str, name: str) -> str:
-        """The lookup key of a name: a company by ``company_key`` (any way its name is written),
+        """The lookup key of a name: a company by ``name_key`` (any way its name is written),
         a theme or sector by its folded name."""
-        return company_key(name) if kind == "company" else fold_name(name)
+        return name_key(name) if kind == "company" else fold_name(name)
 
     def add(self, kind: str, name: str, aliases: Iterable[str] = (), sector: str | None = None,
             curated: bool = False) -> Entry:

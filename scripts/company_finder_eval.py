@@ -2,7 +2,7 @@
 
 Two sets: the real page excerpts in the shared reference folder (labelled below, ``REFERENCE``)
 and the sentences of ``tests/fixtures/companies/texts.toml``. A found name counts when its
-``company_key`` is that of a labelled one (so "Neways Electronics International" matches
+``name_key`` is that of a labelled one (so "Neways Electronics International" matches
 "Neways Electronics International N.V."). The finder runs without known names: this measures
 what it finds from the structure of the text alone.
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.organisations import find_organisations
-from index.companies import company_key
+from archive.company_names import name_key
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "companies" / "texts.toml"
 REFERENCE_DIR = Path("/work/shared/reference/kennisbank")
@@ -42,8 +42,8 @@ class Score:
 
     def add(self, found: list[str], labelled: list[str]) -> list[str]:
         """Count one text; return the found names that are wrong."""
-        truth = {company_key(name) for name in labelled}
-        keys = {company_key(name): name for name in found}
+        truth = {name_key(name) for name in labelled}
+        keys = {name_key(name): name for name in found}
         self.found += len(keys)
         self.labelled += len(truth)
         self.right += len(keys.keys() & truth)
