@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 from bs4 import Tag
 
 from archive.youtube_refs import VIDEO_ID, parse_youtube_url
+from archive.youtube_urls import watch_url
 
 # Attributes that hold a bare video id on a player stand-in: lite-youtube (videoid), tarteaucitron
 # (videoID, lower-cased by the parser), plyr (data-plyr-embed-id), WP Rocket (data-id), the
@@ -83,7 +84,7 @@ def tag_addresses(tag: Tag, base: str) -> Iterator[tuple[str, str]]:
         if VIDEO_ID.match(value):
             player = is_player(tag) if player is None else player
             if player:
-                yield f"https://www.youtube.com/watch?v={value}", name
+                yield watch_url(value), name
 
 
 def carries_video(tag: Tag) -> bool:

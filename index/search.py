@@ -14,6 +14,7 @@ from typing import Any, Iterator, Literal
 from whoosh import highlight
 from whoosh import query as wq
 
+from archive.youtube_urls import embed_url, watch_url
 from index import bounds
 from index.analysis import exact_analyzer, stemmed_analyzer
 from index.build import IndexCorrupt, current_generation, open_live
@@ -129,13 +130,13 @@ def _result(hit_fields: dict[str, Any], score: float, query: Any, options: Searc
     if "video_id" in meta:
         result["video_id"] = meta["video_id"]
         result["thumbnail"] = meta.get("thumbnail")
-        result["embed"] = f"https://www.youtube.com/embed/{meta['video_id']}?start=0"
+        result["embed"] = embed_url(meta["video_id"], 0)
     if hit_fields["kind"] == "passage":
         start = cue_start(cue_texts(hit_fields.get("content", ""), meta.get("cues") or ""), query)
         start = int(meta["start"] if start is None else start)
         result.update(start=start, end=meta.get("end"), caption=meta.get("caption"),
-                      url=f"https://www.youtube.com/watch?v={meta['video_id']}&t={start}s",
-                      embed=f"https://www.youtube.com/embed/{meta['video_id']}?start={start}")
+                      url=watch_url(meta["video_id"], start),
+                      embed=embed_url(meta["video_id"], start))
     if hit_fields["kind"] == "note":
         result["page"] = meta.get("page")
     if hit_fields["kind"] == "case":

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 from archive.config import Settings
 from archive.errors import CaseArchiveError, ConfigError, NotFoundError
+from archive.youtube_urls import watch_url
 from index.build import (BuildReport, KeptUnitsGone, Progress, current_generation, read_links, read_manifest,
                          write_index)
 from index.linking import is_accepted, load_decisions
@@ -239,7 +240,7 @@ def describe_video(settings: Settings, video_id: str, *, parse: bool = True) -> 
         if not history and availability is not None:
             # Seen only as "Private video"/"Deleted video" in a playlist: no metadata, but on record.
             state = store.read_json(availability)
-            return {"kind": "video", "id": video_id, "title": "", "url": f"https://www.youtube.com/watch?v={video_id}",
+            return {"kind": "video", "id": video_id, "title": "", "url": watch_url(video_id),
                     "active": state.get("active", True), "inactive_reason": state.get("reason"),
                     "inactive_since": state.get("since"), "metadata": False, "versions": [], "transcripts": []}
         if not history:
@@ -250,7 +251,7 @@ def describe_video(settings: Settings, video_id: str, *, parse: bool = True) -> 
                         "passages": len(t.passages)} for t in video_transcripts(settings, video_id, parse=parse)]
         versions = [{"version": v.version, "fetched_at": v.fetched_at,
                      "title": parse_video(store.read_json(v)).title} for v in history]
-    return {"kind": "video", **asdict(video), "url": f"https://www.youtube.com/watch?v={video_id}", "metadata": True,
+    return {"kind": "video", **asdict(video), "url": watch_url(video_id), "metadata": True,
             "active": state.get("active", True), "inactive_reason": state.get("reason"),
             "inactive_since": None if state.get("active", True) else state.get("since"),
             "versions": versions, "transcripts": transcripts}

@@ -8,13 +8,12 @@ from typing import Any, Iterable
 from archive.passages import Passage
 from archive.transcripts import LazyPassages, Transcript
 from archive.youtube import Video
+from archive.youtube_urls import watch_url
 from index.linking import CaseInfo, KnownText, LinkSet, NameFinder, VideoInfo, link_all, name_finder
 from index.mentions import MentionCache, text_key
 from index.reuse import Reuse, TranscriptRecord, passage_context, said
 from index.schema import Unit, pack_cues
 from index.taxonomy import Taxonomy, add_case_labels
-
-WATCH = "https://www.youtube.com/watch?v={id}"
 
 
 @dataclass(frozen=True)
@@ -204,7 +203,7 @@ def _video_unit(video: Video, links: LinkSet, inactive: dict[str, dict[str, Any]
     return Unit(
         id=source, kind="video", parent=source, source=f"youtube.video:{video.id}", title=video.title,
         content="\n".join(filter(None, [video.description, " ".join(video.tags)])),
-        url=WATCH.format(id=video.id), case_ids=case_ids, companies=companies,
+        url=watch_url(video.id), case_ids=case_ids, companies=companies,
         themes=links.targets(source, "theme:"), sectors=sorted(sectors), year=_year(video.published_at),
         date=(video.published_at or "")[:10] or None, lang=(video.language or "").split("-")[0] or None,
         active=gone is None,
@@ -224,7 +223,7 @@ def _passage_unit(transcript: Transcript, n: int, passage: Passage, video: Unit 
         id=f"passage:{transcript.video_id}:{transcript.language}:{n}", kind="passage",
         parent=f"video:{transcript.video_id}", source=f"transcript:{transcript.video_id}",
         title=video.title if video else transcript.video_id, content=passage.text,
-        url=f"{WATCH.format(id=transcript.video_id)}&t={start}s",
+        url=watch_url(transcript.video_id, start),
         case_ids=list(video.case_ids) if video else [],
         companies=sorted(set(video.companies if video else []) | set(own)),
         themes=list(video.themes) if video else [], sectors=list(video.sectors) if video else [],

@@ -24,6 +24,7 @@ from archive.config import Settings
 from archive.site import NS_PAGE
 from archive.store import ArchiveStore, open_store
 from archive.transcripts import LocalFileProvider, TranscriptSummary, harvest_local
+from archive.youtube_urls import channel_url, embed_url
 
 SITE = "https://www.kennisbanksocialeinnovatie.nl"
 FREQ_FILE = Path(__file__).resolve().parent.parent / "index" / "lexicon" / "nl_freq.txt"
@@ -244,9 +245,9 @@ def case_html(case: CaseSpec, sections: list[tuple[str, str]], intro: str) -> by
         body.append(f"<h2>{html.escape(heading)}</h2>\n<p>{html.escape(text)}</p>")
     for vid in case.videos:
         body.append(f'<div class="video-embed"><iframe width="560" height="315" '
-                    f'src="https://www.youtube.com/embed/{vid}" title="{html.escape(case.title)}" '
+                    f'src="{embed_url(vid)}" title="{html.escape(case.title)}" '
                     f'frameborder="0" allowfullscreen></iframe></div>')
-    body.append(f'<p>Meer films op <a href="https://www.youtube.com/channel/{case.channel}">ons kanaal</a>.</p>')
+    body.append(f'<p>Meer films op <a href="{channel_url(case.channel)}">ons kanaal</a>.</p>')
     theme_slug = _slugify(case.theme)
     return f"""<!DOCTYPE html>
 <html lang="nl">

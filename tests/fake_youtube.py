@@ -22,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from archive.youtube_urls import thumbnail_url
+
 VALID_PARTS = {
     "channels": {"id", "snippet", "contentDetails", "statistics", "brandingSettings", "status", "topicDetails",
                  "localizations", "contentOwnerDetails"},
@@ -123,7 +125,7 @@ FAILURES = {
 def _thumbnails(video_id: str) -> dict[str, Any]:
     sizes = {"default": ("default", 120, 90), "medium": ("mqdefault", 320, 180), "high": ("hqdefault", 480, 360),
              "standard": ("sddefault", 640, 480), "maxres": ("maxresdefault", 1280, 720)}
-    return {k: {"url": f"https://i.ytimg.com/vi/{video_id}/{name}.jpg", "width": w, "height": h}
+    return {k: {"url": thumbnail_url(video_id, name), "width": w, "height": h}
             for k, (name, w, h) in sizes.items()}
 
 

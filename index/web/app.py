@@ -20,6 +20,7 @@ from archive.config import Settings
 from archive.errors import CaseArchiveError, InputError, LockHeld, NotFoundError, UnparseablePage
 from archive.redact import redact
 from archive.validate import calendar_date
+from archive.youtube_urls import THUMBNAIL_ORIGIN, embed_url
 from index.bounds import SearchBusy, SearchStopped
 from index.build import IndexCorrupt, IndexMissing
 from index.export import _clock  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
@@ -32,7 +33,7 @@ HERE = Path(__file__).parent
 KIND_LABELS = {"case": "casus", "note": "notitie", "video": "video", "passage": "fragment"}
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 # Pages load only our own CSS and script; thumbnails come from YouTube's image host.
-CSP = ("default-src 'self'; img-src 'self' https://i.ytimg.com data:; style-src 'self'; script-src 'self'; "
+CSP = (f"default-src 'self'; img-src 'self' {THUMBNAIL_ORIGIN} data:; style-src 'self'; script-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
@@ -84,6 +85,7 @@ def _templates() -> Jinja2Templates:
     env.filters.update(safe_url=safe_url, said_once=said_once, nl_date=nl_date, clock=clock, filter_tokens=filter_tokens,
                        segment=lambda value: quote(str(value), safe=""), kind_label=lambda k: KIND_LABELS.get(k, k),
                        rule_label=lambda r: RULE_LABELS.get(r, r), field_label=lambda f: FIELD_LABELS.get(f, f))
+    env.globals["embed_url"] = embed_url
     return Jinja2Templates(env=env)
 
 

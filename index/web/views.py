@@ -16,6 +16,7 @@ from archive.status import collect_status
 from archive.store import open_store
 from archive.youtube import NS_AVAILABILITY, NS_VIDEO, parse_video
 from archive.youtube_refs import VIDEO_ID
+from archive.youtube_urls import watch_url
 from index.build import open_live
 from index.linking import load_decisions
 from index.search import SearchOptions
@@ -71,7 +72,7 @@ def _video_summaries(settings: Settings, video_ids: list[str]) -> dict[str, dict
             state = store.read_json(availability) if availability else {"active": True}
             found[video_id] = {"video_id": video_id, "title": video.title, "thumbnail": video.thumbnail,
                                "duration": video.duration, "published_at": video.published_at,
-                               "url": f"https://www.youtube.com/watch?v={video_id}",
+                               "url": watch_url(video_id),
                                "active": state.get("active", True), "inactive_reason": state.get("reason")}
     return found
 
@@ -118,14 +119,13 @@ def video_view(settings: Settings, video_id: str) -> dict[str, Any]:
         found = search(settings, query, SearchOptions(limit=len(case_ids), include_inactive=True))
         titles = {r["case_ids"][0]: r["title"] for r in found["results"] if r["case_ids"]}
     transcripts = video_transcripts(settings, video_id, parse=False)
-    watch = f"https://www.youtube.com/watch?v={video_id}"
     return {
         "video": video,
         "case_titles": titles,
         "transcripts": [{"language": t.language, "kind": t.kind, "provider": t.provider, "fetched_at": t.fetched_at,
-                         "passages": [{"start": int(p.start), "end": int(p.end), "url": f"{watch}&t={int(p.start)}s",
+                         "passages": [{"start": int(p.start), "end": int(p.end), "url": watch_url(video_id, int(p.start)),
                                        "cues": [{"start": int(c.start), "text": c.text,
-                                                 "url": f"{watch}&t={int(c.start)}s"} for c in p.cues]}
+                                                 "url": watch_url(video_id, int(c.start))} for c in p.cues]}
                                       for p in t.passages]}
                         for t in transcripts],
         "pending_decisions": _pending(settings, video["links"]),
