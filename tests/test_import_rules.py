@@ -1,4 +1,5 @@
-"""The import rules (``[tool.importlinter]`` in pyproject.toml) hold, and a broken one is caught.
+"""The import rules (``[tool.importlinter]`` in pyproject.toml) hold, and a broken one is caught;
+no module uses another module's private (``_``) names.
 
 The rules are checked by import-linter's ``lint-imports``, as ``.ci/run`` does; the failing cases
 run it on a copy of the sources with one import added, so the check is shown able to fail.
@@ -6,6 +7,7 @@ run it on a copy of the sources with one import added, so the check is shown abl
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -61,3 +63,64 @@ def test_a_forbidden_import_breaks_a_rule(tmp_path: Path, module: str, line: str
     assert result.returncode == 1, result.stdout + result.stderr
     report = " ".join(result.stdout.split())  # the report wraps long contract names
     assert f"{CONTRACTS[contract]} BROKEN" in report, result.stdout
+
+
+# -- private names stay in their module -----------------------------------------------------------
+
+PACKAGES = ("archive", "index", "scripts")
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of attribute reads on a name, else None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and (head := _dotted(node.value)) is not None:
+        return f"{head}.{node.attr}"
+    return None
+
+
+def private_uses(root: Path) -> list[str]:
+    """Every use of another module's private name (``from m import _x``, ``m._x``) in our packages."""
+    modules = {".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+               for package in PACKAGES for p in (root / package).rglob("*.py")}
+    found = []
+    for module in sorted(modules):
+        path = root / (module.replace(".", "/") + (".py" if (root / (module.replace(".", "/") + ".py")).exists()
+                                                    else "/__init__.py"))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bound: dict[str, str] = {}  # a local name → the module of ours it names
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in modules:
+                for alias in node.names:
+                    if _private(alias.name):
+                        found.append(f"{module}: from {node.module} import {alias.name}")
+                    elif f"{node.module}.{alias.name}" in modules:
+                        bound[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name in modules:
+                        bound[alias.asname or alias.name] = alias.name
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and _private(node.attr) and (target := _dotted(node.value)):
+                named = bound.get(target, target if target in modules else None)
+                if named is not None and named != module:
+                    found.append(f"{module}: {named}.{node.attr}")
+    return found
+
+
+def test_no_module_uses_another_modules_private_names() -> None:
+    assert private_uses(ROOT) == []
+
+
+def test_a_private_name_used_elsewhere_is_found(tmp_path: Path) -> None:
+    root = copy_sources(tmp_path)
+    (root / "scripts").mkdir()
+    (root / "scripts" / "peek.py").write_text(
+        "import index.export\nfrom index import analysis\nfrom index.query import _QUOTED, KINDS\n\n"
+        "analysis._best.cache_clear()\nindex.export._md('x')\nanalysis.stem('x')\n", encoding="utf-8")
+    assert sorted(private_uses(root)) == ["scripts.peek: from index.query import _QUOTED",
+                                          "scripts.peek: index.analysis._best", "scripts.peek: index.export._md"]
