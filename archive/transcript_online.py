@@ -27,7 +27,7 @@ from youtube_transcript_api import (
 )
 
 from archive.store import ArchiveStore
-from archive.transcripts import (
+from archive.transcript_provider import (
     BLOCKED, DISABLED, FAILED, FOUND, NO_CAPTIONS, NS_RAW, OUTCOME_STATE, UNAVAILABLE, WRONG_LANGUAGE, ProviderResult,
     TranscriptSummary, record_result,
 )

@@ -23,39 +23,26 @@ import logging
 import re
 import time
 from array import array
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Container, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Callable, Container, Iterator, Mapping, Sequence
 
-from archive.captions import CONTENT_TYPES, CaptionError, Cue, Corrections, load_corrections, parse_captions, read_cues
+from archive.captions import CaptionError, Cue, Corrections, load_corrections, parse_captions, read_cues
 from archive.config import Settings
-from archive.errors import EXIT_OK, EXIT_PARTIAL, ArchiveCorrupt, CaseArchiveError, ConfigError
+from archive.errors import ArchiveCorrupt, CaseArchiveError, ConfigError
 from archive.lock import writer_lock
 from archive.parse_cache import NotCached, ParseCache, cache_key, newest_cached
 from archive.passages import Passage, build_passages
 from archive.runs import save_run
 from archive.store import ArchiveStore, Version, open_store, utc_now
+from archive.transcript_provider import (
+    EMPTY, FAILED, FOUND, LOCAL, MALFORMED, NS_RAW, OUTCOME_STATE, PROVIDER_OFF, ProviderResult, TranscriptSummary,
+    record_result,
+)
 from archive.youtube import NS_AVAILABILITY, NS_VIDEO, Progress
 
 log = logging.getLogger(__name__)
 
-NS_RAW = "transcript.raw"
-OUTCOME_STATE = "transcripts/outcome/"
-
-# Outcomes a provider reports for a video (the report shows them as the reason for a gap).
-FOUND = "found"
-NO_CAPTIONS = "no captions"
-DISABLED = "disabled"
-PROVIDER_OFF = "provider off"
-BLOCKED = "blocked"
-WRONG_LANGUAGE = "wrong language"
-UNAVAILABLE = "unavailable"
-MALFORMED = "malformed file"
-EMPTY = "empty file"
-FAILED = "failed"
-# Outcomes that make the run "done, but some items failed" (exit code 1).
-FAILURES = frozenset({MALFORMED, EMPTY, BLOCKED, FAILED})
 # The preferred kind when a video has several transcripts in one language.
 KIND_RANK = {"manual": 0, "imported": 1, "auto": 2}
 
@@ -66,35 +53,10 @@ _FILE_NAME = re.compile(r"^(?:.*\[(?P<bracketed>[A-Za-z0-9_-]{11})\]|(?P<video>[
 NAME_FORMS = "<videoId>.<lang>.vtt|srt or <title> [<videoId>].<lang>.vtt|srt"
 
 
-@dataclass(frozen=True)
-class ProviderResult:
-    """One answer of a provider for a video: a caption body (outcome "found") or why there is none."""
-
-    video_id: str
-    outcome: str
-    provider: str
-    language: str | None = None
-    kind: str | None = None
-    body: bytes | None = None
-    format: str | None = None
-    source: str | None = None
-    detail: str | None = None
-
-
-class TranscriptProvider(Protocol):
-    """A source of captions: given a video id and preferred languages, its results."""
-
-    name: str
-
-    def fetch(self, video_id: str, languages: Sequence[str]) -> list[ProviderResult]:
-        """Every caption track this provider has for the video (or one outcome saying why none)."""
-        ...
-
-
 class LocalFileProvider:
     """Caption files ``<videoId>.<lang>.vtt|srt`` (or yt-dlp's ``<title> [<videoId>].<lang>.vtt``) in one folder."""
 
-    name = "local"
+    name = LOCAL
 
     def __init__(self, folder: Path) -> None:
         if not folder.is_dir():
@@ -139,66 +101,6 @@ class LocalFileProvider:
 
 
 # -- harvesting -------------------------------------------------------------------------------
-
-
-@dataclass
-class TranscriptSummary:
-    """What a transcript harvest did; ``exit_code`` follows SPEC §8."""
-
-    files: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    online: str = "off"
-    outcomes: Counter[str] = field(default_factory=Counter)
-    failures: list[str] = field(default_factory=list)
-    unknown_videos: list[str] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_PARTIAL if self.failures else EXIT_OK
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready form for the run summary."""
-        return {
-            "source": "transcripts",
-            "totals": {"files": self.files, "new": self.new, "changed": self.changed,
-                       "unchanged": self.unchanged, "failed": self.failed},
-            "outcomes": dict(sorted(self.outcomes.items())),
-            "online": self.online,
-            "failures": list(self.failures),
-            "unknown_videos": list(self.unknown_videos),
-        }
-
-
-def record_result(store: ArchiveStore, result: ProviderResult, summary: TranscriptSummary) -> None:
-    """Archive a found caption body raw (with provenance) or log the outcome; count it."""
-    vid = result.video_id
-    summary.outcomes[result.outcome] += 1
-    if result.outcome == FOUND and result.body is not None and result.format and result.language and result.kind:
-        meta = {"video_id": vid, "language": result.language, "kind": result.kind, "provider": result.provider,
-                "format": result.format, "source": result.source}
-        put = store.put(NS_RAW, f"{vid}.{result.language}.{result.kind}", result.body,
-                        url=result.source if result.provider != LocalFileProvider.name else None,
-                        content_type=CONTENT_TYPES[result.format], meta=meta)
-        setattr(summary, put.status, getattr(summary, put.status) + 1)
-        log.info("[transcripts] %s: %s %s transcript (%s) %s", vid, result.language, result.kind,
-                 result.provider, put.status)
-    else:
-        store.record_fetch(NS_RAW, vid, status=None, outcome=result.outcome, detail=result.detail)
-        what = f"{result.source}: " if result.source else ""
-        if result.outcome in FAILURES:
-            detail = f" ({result.detail})" if result.detail and result.detail != result.outcome else ""
-            summary.failed += 1
-            summary.failures.append(f"{vid}: {what}{result.outcome}{detail}")
-            log.info("[transcripts] %s: %s%s%s", vid, what, result.outcome, detail)  # the summary lists it
-        else:
-            log.info("[transcripts] %s: %s%s", vid, what, result.outcome)
-    outcomes = store.get_state(OUTCOME_STATE + vid, {})
-    outcomes[result.provider] = {"outcome": result.outcome, "detail": result.detail, "language": result.language,
-                                 "kind": result.kind, "at": utc_now()}
-    store.set_state(OUTCOME_STATE + vid, outcomes)
 
 
 def _resolve(settings: Settings, path: str | Path) -> Path:

@@ -359,3 +359,9 @@ def stemmed_analyzer() -> Analyzer:
 def exact_analyzer() -> Analyzer:
     """Return the analyzer for exact-phrase fields (folded words, nothing removed or added)."""
     return _tokenizer() | FoldFilter()
+
+
+def clear_word_caches() -> None:
+    """Empty the per-word caches (stems, splits, word analyses), so a measurement starts cold."""
+    for cached in (analyse_word, stem, _split_folded, _best, _zipf, _head):
+        cached.cache_clear()

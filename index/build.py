@@ -19,13 +19,12 @@ import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Protocol, Sequence
 
 from whoosh import index as whoosh_index
 
 from archive.errors import CaseArchiveError
 from archive.store import atomic_write, utc_now
-from index.linking import LinkSet
 from index.reuse import REUSE_FILE
 from index.schema import SCHEMA_VERSION, Unit, build_schema, fingerprint
 from index.storage import open_generation, open_writer
@@ -168,12 +167,21 @@ def _alive(pid: int) -> bool:
     return True
 
 
+class LinkRow(Protocol):
+    """A link as the index stores it (``index.linking.Link``); the build needs its row only, so it
+    does not import the linking (which reads the live generation through this module)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The link's JSON row for ``links.json``."""
+        ...
+
+
 def _new_generation_name(root: Path) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     return root / f"gen-{stamp}"
 
 
-def write_index(data_dir: Path, units: list[Unit], links: LinkSet, *, rebuild: bool = False,
+def write_index(data_dir: Path, units: list[Unit], links: Iterable[LinkRow], *, rebuild: bool = False,
                 progress: Progress | None = None, extra_manifest: dict[str, Any] | None = None,
                 kept: Sequence[str] = (), kept_from: Path | None = None,
                 files: dict[str, bytes] | None = None) -> BuildReport:

@@ -91,7 +91,8 @@ def to_markdown(search: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _clock(seconds: int) -> str:
+def clock_time(seconds: int) -> str:
+    """A moment as the terminal and the web pages show it: m:ss, or h:mm:ss from an hour on."""
     return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
         else f"{seconds // 60}:{seconds % 60:02d}"
 
@@ -102,7 +103,7 @@ def to_text(search: dict[str, Any]) -> str:
     lines = [f"{search['total']} {noun} for {search['query']!r} (index built {search.get('index_built_at')})"]
     lines += [f"partial: {reason}" for reason in partial_lines(search)] + [""]
     for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
-        when = f" {_clock(result['start'])}" if "start" in result else ""
+        when = f" {clock_time(result['start'])}" if "start" in result else ""
         flag = "" if result.get("active", True) else "  [niet meer beschikbaar]"
         section = f" — {result['section']}" if result.get("section") else ""
         lines.append(f"{rank}. [{result['kind']}{when}] {result['title']}{section}{flag}")
@@ -111,7 +112,7 @@ def to_text(search: dict[str, Any]) -> str:
             lines.append(f"   cases: {', '.join(result['case_ids']) or '-'}; companies: {', '.join(result['companies']) or '-'}")
         lines.append(f"   {result['snippet']}")
         for moment in result.get("moments", []):
-            lines.append(f"   ▶ {_clock(moment['start'])} {moment['url']}  {moment['snippet'][:100]}")
+            lines.append(f"   ▶ {clock_time(moment['start'])} {moment['url']}  {moment['snippet'][:100]}")
         if result.get("more_moments"):
             lines.append(f"   +{result['more_moments']} more moments")
         lines.append("")

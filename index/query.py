@@ -30,8 +30,9 @@ MAX_QUERY = 500
 KINDS = {"case", "note", "video", "passage"}
 CAPTIONS = {"manual", "auto", "imported"}
 _TEXT_FIELDS = {"title", "content", "exact"}
-# A field filter: optional minus, name, colon, a quoted or bare value (outside quoted phrases).
-_FILTER = re.compile(r'(?<![\w"])(-?)([A-Za-z_]+):("[^"]*"|[^\s()"]+)')
+# A field filter: optional minus, name, colon, a quoted or bare value (outside quoted phrases). Public:
+# the web's query state (index/web/querystate.py) finds and removes filters with it, so both agree.
+FILTER = re.compile(r'(?<![\w"])(-?)([A-Za-z_]+):("[^"]*"|[^\s()"]+)')
 _QUOTED = re.compile(r'"[^"]*"')
 _STEMMED_PHRASE = re.compile(r'(?<![\w"])(?:title|content):(?=")')
 _EMPTY_FILTER = re.compile(r'(?<![\w"])-?([A-Za-z_]+):(?=\s|$)')
@@ -228,7 +229,7 @@ def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
     empty = _EMPTY_FILTER.search(_QUOTED.sub("Q", text))  # a quoted value is a value
     if empty and empty.group(1).lower() in FILTER_FIELDS:
         raise QueryError(f"{empty.group(1)}: needs a value right after the colon (e.g. {empty.group(1)}:…)")
-    rest = _FILTER.sub(take, text)
+    rest = FILTER.sub(take, text)
     # Operators left dangling where filters were taken out ("x kind:a OR kind:b") mean nothing.
     rest = re.sub(r"\b(?:AND|OR)(?:\s+(?:AND|OR|NOT))*\s*$|^\s*(?:AND|OR)\b", " ", rest.strip()).strip()
     rest = re.sub(r"\b(AND|OR)\s+(?:AND|OR)\b", r"\1", rest)

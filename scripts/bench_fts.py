@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts.bench_corpus import RECALL_QUERIES, Corpus
-from scripts.bench_queries import RECALL_K, Query, _q, percentiles, summarise_recall
+from scripts.bench_queries import RECALL_K, Query, fts_quote, percentiles, summarise_recall
 
 
 LABEL_FACETS = (("theme", "themes"), ("company", "companies"), ("case", "case_ids"), ("sector", "sectors"))
@@ -122,7 +122,7 @@ def recall_fts(path: Path, corpus: Corpus, taxonomy: Any) -> dict[str, Any]:
     found: dict[str, tuple[int, int]] = {}
     db = open_fts(path)
     for rq in RECALL_QUERIES:
-        match = rq.query if rq.query.startswith('"') else _q(rq.query)
+        match = rq.query if rq.query.startswith('"') else fts_quote(rq.query)
         out = fts_search(db, Query("recall", rq.query, match), taxonomy, limit=RECALL_K)
         keys = {r["group"] for r in out["results"]}
         found[rq.query] = (len(keys & corpus.relevant[rq.query]), len(corpus.relevant[rq.query]))

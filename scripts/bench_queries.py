@@ -23,7 +23,8 @@ class Query:
     filters: tuple[tuple[str, Any], ...] = ()
 
 
-def _q(word: str) -> str:
+def fts_quote(word: str) -> str:
+    """A word or phrase as one quoted SQLite FTS5 string (a double quote doubled)."""
     return '"' + word.replace('"', '""') + '"'
 
 
@@ -37,44 +38,44 @@ def make_queries(corpus: Corpus, words: Words) -> list[Query]:
     themes = list(THEMES)
     queries: list[Query] = []
     for w in mid[:10] + rng.sample(theme_words, 10) + common[:5]:
-        queries.append(Query("word", w, _q(w)))
+        queries.append(Query("word", w, fts_quote(w)))
     for n in range(15):
         a, b = rng.choice(theme_words), mid[10 + n]
-        queries.append(Query("words", f"{a} {b}", f"{_q(a)} {_q(b)}"))
+        queries.append(Query("words", f"{a} {b}", f"{fts_quote(a)} {fts_quote(b)}"))
     phrases = (corpus.phrases * 10)[:10]
     for p in phrases:
-        queries.append(Query("phrase", f'"{p}"', _q(p)))
+        queries.append(Query("phrase", f'"{p}"', fts_quote(p)))
     for n in range(8):
         a, b = rng.choice(theme_words), mid[25 + n % 15]
-        queries.append(Query("or", f"{a} OR {b}", f"{_q(a)} OR {_q(b)}"))
+        queries.append(Query("or", f"{a} OR {b}", f"{fts_quote(a)} OR {fts_quote(b)}"))
     for n in range(7):
         a, b = rng.choice(theme_words), rng.choice(common)
-        queries.append(Query("not", f"{a} -{b}", f"{_q(a)} NOT {_q(b)}"))
+        queries.append(Query("not", f"{a} -{b}", f"{fts_quote(a)} NOT {fts_quote(b)}"))
     for n in range(7):
         w = rng.choice(theme_words)
-        queries.append(Query("prefix", f"{w[:5]}*", f"{_q(w[:5])} *"))
+        queries.append(Query("prefix", f"{w[:5]}*", f"{fts_quote(w[:5])} *"))
     for n in range(5):
         w = rng.choice([t for t in theme_words if len(t) > 7])
         i = rng.randrange(1, len(w) - 1)
         typo = w[:i] + ("e" if w[i] != "e" else "a") + w[i + 1:]
         # FTS5 has no fuzzy matching: it gets the misspelled word as typed.
-        queries.append(Query("fuzzy", f"{typo}~", _q(typo)))
+        queries.append(Query("fuzzy", f"{typo}~", fts_quote(typo)))
     for n in range(5):
         c, w = rng.choice(companies), rng.choice(theme_words)
-        queries.append(Query("filter company", f'{w} company:"{c}"', _q(w), (("company", c),)))
+        queries.append(Query("filter company", f'{w} company:"{c}"', fts_quote(w), (("company", c),)))
     for n in range(5):
         t, w = rng.choice(themes), rng.choice(mid)
-        queries.append(Query("filter theme", f'{w} theme:"{t}"', _q(w), (("theme", t),)))
+        queries.append(Query("filter theme", f'{w} theme:"{t}"', fts_quote(w), (("theme", t),)))
     for n in range(4):
         low = 2008 + n * 3
         w = rng.choice(theme_words)
-        queries.append(Query("filter year", f"{w} year:{low}..{low + 3}", _q(w), (("year", (low, low + 3)),)))
+        queries.append(Query("filter year", f"{w} year:{low}..{low + 3}", fts_quote(w), (("year", (low, low + 3)),)))
     for n in range(3):
         w = rng.choice(mid)
-        queries.append(Query("filter kind", f"{w} kind:passage", _q(w), (("kind", "passage"),)))
+        queries.append(Query("filter kind", f"{w} kind:passage", fts_quote(w), (("kind", "passage"),)))
     for n in range(3):
         s, w = rng.choice(corpus_mod.SECTORS), rng.choice(theme_words)
-        queries.append(Query("filter sector", f'{w} sector:"{s}"', _q(w), (("sector", s),)))
+        queries.append(Query("filter sector", f'{w} sector:"{s}"', fts_quote(w), (("sector", s),)))
     for t in themes[:3]:
         queries.append(Query("facets only", f'theme:"{t}"', None, (("theme", t),)))
     assert len(queries) == 100, len(queries)

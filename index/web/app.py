@@ -23,7 +23,7 @@ from archive.validate import calendar_date
 from archive.youtube_urls import THUMBNAIL_ORIGIN, embed_url
 from index.bounds import SearchBusy, SearchStopped
 from index.build import IndexCorrupt, IndexMissing
-from index.export import _clock  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
+from index.export import clock_time  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
 from index.linking import said_once
 from index.web.curation import CurationRefused
 from index.web.querystate import MAX_QUERY_CHARS, SearchState, filter_tokens
@@ -59,7 +59,7 @@ def nl_date(value: Any) -> str:
 
 def clock(seconds: Any) -> str:
     """Seconds as m:ss (or h:mm:ss); empty for none."""
-    return "" if seconds is None else _clock(int(seconds))
+    return "" if seconds is None else clock_time(int(seconds))
 
 
 # The link rules and fields as Dutch readers of the pages know them (the CLI keeps the English names).

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from index.query import _FILTER  # the query language's own filter syntax, so both always agree
+from index.query import FILTER  # the query language's own filter syntax, so both always agree
 
 PAGE_SIZE = 10
 MAX_PAGE = 1000
@@ -25,7 +25,7 @@ def _canon(token: str) -> str:
 
 def filter_tokens(query: str) -> list[str]:
     """The filters written in a query, as written (``theme:"Duurzame inzetbaarheid"``)."""
-    return [m.group(0) for m in _FILTER.finditer(query)]
+    return [m.group(0) for m in FILTER.finditer(query)]
 
 
 def with_filter(query: str, name: str, value: str) -> str:
@@ -38,7 +38,7 @@ def with_filter(query: str, name: str, value: str) -> str:
 
 def without_filter(query: str, token: str) -> str:
     """The query without one filter token."""
-    kept = _FILTER.sub(lambda m: "" if _canon(m.group(0)) == _canon(token) else m.group(0), query)
+    kept = FILTER.sub(lambda m: "" if _canon(m.group(0)) == _canon(token) else m.group(0), query)
     return " ".join(kept.split())
 
 
