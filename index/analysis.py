@@ -1,6 +1,7 @@
-"""Dutch text analysis for the Whoosh index: folding, stemming, stop words and compound parts.
+"""Dutch text analysis for the index: folding, stemming, stop words and compound parts.
 
-Two analyzers share one tokenizer and one folding step:
+The engine's two analyzers (``index.engine.analyzers``) are made of these steps; they share one
+tokenizer (``TOKEN_PATTERN``) and one folding step:
 
 - ``stemmed_analyzer()`` for ranked full-text fields: folded, stop words removed, Snowball
   Dutch stems, and the parts of compounds indexed at the compound's own position, so
@@ -16,24 +17,20 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
 import Stemmer
-from whoosh.analysis import Analyzer, Filter, RegexTokenizer, StopFilter, Token
-from whoosh.lang.stopwords import stoplists
 
 from archive.folding import fold
 
 __all__ = [
     "MIN_PART",
     "STOP_WORDS",
-    "exact_analyzer",
     "fold",
     "split_compound",
     "stem",
-    "stemmed_analyzer",
 ]
 
 # Parts shorter than this are mostly prefixes or accidents ("ver", "mee", "ing"), unless they
@@ -46,8 +43,15 @@ GOOD_ZIPF = 3.0
 # quadratic in a word's length (64,000 letters: 50 s). Dutch's longest dictionary compounds have
 # about 60 letters; a longer run of letters is no word (a hash, a page of letters with no space).
 MAX_COMPOUND = 64
-# Snowball's Dutch list (Whoosh ships it); folded forms, since tokens are folded first.
-STOP_WORDS: frozenset[str] = frozenset(stoplists["nl"])
+# Snowball's Dutch list, as Whoosh ships it (whoosh-reloaded 2.7.5, whoosh/lang/stopwords.py, "nl";
+# a test holds it equal); folded forms, since tokens are folded first.
+STOP_WORDS: frozenset[str] = frozenset("""
+    aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen door dus een eens en er
+    ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun iemand iets ik in is ja je kan kon kunnen
+    maar me meer men met mij mijn moet na naar niet niets nog nu of om omdat onder ons ook op over reeds te
+    tegen toch toen tot u uit uw van veel voor want waren was wat werd wezen wie wil worden wordt zal ze zelf
+    zich zij zijn zo zonder zou
+    """.split())
 STEMMER_ALGORITHM = "dutch_porter"
 
 # Word characters, joined by apostrophes, hyphens (also U+2010/2011 and the soft hyphen PDFs
@@ -320,45 +324,6 @@ def analyse_word(folded: str) -> tuple[str, tuple[str, ...]]:
             if part_stem != main:
                 parts[part_stem] = None
     return main, tuple(parts)
-
-
-class FoldFilter(Filter):
-    """Fold each token (NFKC, lower case, no accents, plain apostrophes)."""
-
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        for token in tokens:
-            token.text = fold(token.text)
-            yield token
-
-
-class DutchStemFilter(Filter):
-    """Stem each token and, when indexing, add its compound parts at the same position."""
-
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        for token in tokens:
-            main, parts = analyse_word(token.text)
-            token.text = main
-            yield token
-            if parts and token.mode != "query":
-                for part in parts:
-                    extra = token.copy()
-                    extra.text = part
-                    yield extra
-
-
-def _tokenizer() -> RegexTokenizer:
-    return RegexTokenizer(TOKEN_PATTERN)
-
-
-def stemmed_analyzer() -> Analyzer:
-    """Return the analyzer for ranked Dutch full-text fields (stems, no stop words, parts)."""
-    # minsize=1 keeps one-character tokens such as the "5" of "5 bedrijven".
-    return _tokenizer() | FoldFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1) | DutchStemFilter()
-
-
-def exact_analyzer() -> Analyzer:
-    """Return the analyzer for exact-phrase fields (folded words, nothing removed or added)."""
-    return _tokenizer() | FoldFilter()
 
 
 def clear_word_caches() -> None:

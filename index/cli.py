@@ -280,7 +280,7 @@ def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: 
     company:"Alfa Laval". A query may start with -, e.g. casearchive search -kind:note taakroulatie.
     """
     from index import export
-    from index.search import SearchOptions
+    from index.engine.search import SearchOptions
     from index.service import search as run
 
     options = SearchOptions(limit=limit, offset=offset, sort=sort, include_inactive=inactive,  # type: ignore[arg-type]

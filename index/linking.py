@@ -581,7 +581,7 @@ def _ref(text: str, kinds: tuple[str, ...]) -> str:
 
 def _check_known(data_dir: Path, source: str, target: str, decision: str) -> None:
     """Refuse decisions about things the live index does not know (typos would otherwise stick)."""
-    from index.build import current_generation, read_links, read_manifest
+    from index.engine.build import current_generation, read_links, read_manifest
 
     live = current_generation(data_dir)
     if live is None:

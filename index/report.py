@@ -10,7 +10,7 @@ from archive.runs import list_runs
 from archive.status import archived_videos, video_counts
 from archive.store import open_store
 from archive.transcripts import transcript_gaps
-from index.build import open_live, read_links
+from index.engine.build import open_live, read_links
 from index.linking import is_accepted
 
 

@@ -36,15 +36,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
-from index.schema import SCHEMA_VERSION
+from index.engine.build import REUSE_FILE
+from index.engine.schema import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
-REUSE_FILE = "reuse.pickle"
 # Bump when what a record holds, or what it must match, changes.
 REUSE_VERSION = 2
 # The modules whose code decides what a passage unit holds: any edit of them drops the records.
-_CODE = ("units.py", "schema.py", "linking.py", "mentions.py", "reuse.py", "companies.py")
+_CODE = ("units.py", "engine/schema.py", "linking.py", "mentions.py", "reuse.py", "companies.py")
 
 
 class TranscriptRecord(NamedTuple):

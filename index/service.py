@@ -12,10 +12,10 @@ from typing import Any, Iterator
 from archive.config import Settings
 from archive.errors import CaseArchiveError, ConfigError, NotFoundError
 from archive.youtube_urls import watch_url
-from index.build import (BuildReport, KeptUnitsGone, Progress, current_generation, read_links, read_manifest,
-                         write_index)
+from index.engine.build import (BuildReport, KeptUnitsGone, Progress, current_generation, read_links, read_manifest,
+                                write_index)
 from index.linking import is_accepted, load_decisions
-from index.search import SearchOptions, run_search
+from index.engine.search import SearchOptions, run_search
 from index.taxonomy import Taxonomy, load_taxonomy, taxonomy_to_dict
 
 log = logging.getLogger(__name__)

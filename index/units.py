@@ -12,7 +12,7 @@ from archive.youtube_urls import watch_url
 from index.linking import CaseInfo, KnownText, LinkSet, NameFinder, VideoInfo, link_all, name_finder
 from index.mentions import MentionCache, text_key
 from index.reuse import Reuse, TranscriptRecord, passage_context, said
-from index.schema import Unit, pack_cues
+from index.engine.schema import Unit, pack_cues
 from index.taxonomy import Taxonomy, add_case_labels
 
 

@@ -7,7 +7,7 @@ or a quota stop loses nothing. This module adds a journal of the run's steps: a 
 after some steps finished cleanly is followed by one that skips those steps (for a few hours),
 instead of crawling the platform again because the index build was killed. The index is built
 from the archive whatever the harvesters managed, and published by one rename only when
-complete (``index/build.py``). One JSON summary per run goes to ``<data>/runs/``.
+complete (``index/engine/build.py``). One JSON summary per run goes to ``<data>/runs/``.
 """
 
 from __future__ import annotations

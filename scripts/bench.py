@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.config import Settings  # noqa: E402
-from index.search import SearchOptions  # noqa: E402
+from index.engine.search import SearchOptions  # noqa: E402
 from scripts import bench_corpus as corpus_mod  # noqa: E402
 from scripts.bench_corpus import RECALL_QUERIES, SCALES, Corpus, Words  # noqa: E402
 from scripts.bench_fts import build_fts, recall_fts, time_fts  # noqa: E402
@@ -99,7 +99,7 @@ def _env(taxonomy: Path) -> dict[str, str]:
 
 
 def _index_size(data: Path) -> int:
-    from index.build import current_generation
+    from index.engine.build import current_generation
 
     live = current_generation(data)
     return sum(p.stat().st_size for p in live.iterdir() if p.is_file()) if live else 0

@@ -21,7 +21,8 @@ import Stemmer
 from whoosh.lang import stemmer_for_language
 
 from index import analysis
-from index.analysis import TOKEN_PATTERN, fold, stemmed_analyzer
+from index.analysis import TOKEN_PATTERN, fold
+from index.engine.analyzers import stemmed_analyzer
 
 EXAMPLES = [
     "functioneringsgesprekken", "gesprek", "gezondheidsklachten", "medewerkers", "ideeën",

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from whoosh import fields, index, qparser
+from whoosh.lang.stopwords import stoplists
 from whoosh.searching import Searcher
 
-from index.analysis import exact_analyzer, fold, split_compound, stemmed_analyzer
+from index.analysis import STOP_WORDS, fold, split_compound
+from index.engine.analyzers import exact_analyzer, stemmed_analyzer
 
 # Lines of the seed case (shared/seed/case-duurzaam-meedoen-metalektro.txt), verbatim.
 SEED = """De pilotbedrijven hebben de multi-inzetbaarheid van hun medewerkers verhoogd door:
@@ -74,6 +76,12 @@ def test_tokeniser_keeps_digits_and_joined_words() -> None:
 def test_stop_words_dropped_when_stemmed_but_kept_when_exact() -> None:
     assert stemmed("het invoeren van de taakroulatie")[:2] == ["invoer", "taakroulatie"]
     assert exact("het invoeren van de taakroulatie") == ["het", "invoeren", "van", "de", "taakroulatie"]
+
+
+def test_stop_words_are_the_snowball_list_whoosh_ships() -> None:
+    # index.analysis holds its own copy (it does not import Whoosh): the same 101 words.
+    assert STOP_WORDS == stoplists["nl"] and len(STOP_WORDS) == 101
+    assert {"het", "van", "de", "zonder"} <= STOP_WORDS and "taakroulatie" not in STOP_WORDS
 
 
 @pytest.mark.parametrize(

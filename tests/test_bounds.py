@@ -24,13 +24,13 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from archive.config import Settings
 from archive.errors import CaseArchiveError
-from index import bounds, expansion
-from index import search as search_module
-from index.build import write_index
+from index.engine import bounds, expansion
+from index.engine import search as search_module
+from index.engine.build import write_index
 from index.linking import LinkSet
-from index.query import QueryError
-from index.schema import Unit
-from index.search import SearchOptions, close_searchers, run_search
+from index.engine.query import QueryError
+from index.engine.schema import Unit
+from index.engine.search import SearchOptions, close_searchers, run_search
 from index.taxonomy import Taxonomy
 from index.web import create_app
 
@@ -249,16 +249,16 @@ def wide_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 LAUNCH = """
 import sys, time
-import index.search
+import index.engine.search
 def stuck(*args):
     open(sys.argv[1], "w").close()  # the search has begun making its results
     {body}
-index.search._group_result = stuck
+index.engine.search._group_result = stuck
 from index.cli import main
 sys.exit(main(sys.argv[2:]))
 """
 STUCK = "time.sleep(3600)  # a step that never checks its deadline"
-CHECKING = "from index import bounds\n    while True:\n        bounds.check(); time.sleep(0.05)"
+CHECKING = "from index.engine import bounds\n    while True:\n        bounds.check(); time.sleep(0.05)"
 
 
 def free_port() -> int:

@@ -21,7 +21,7 @@ from archive.store import open_store
 from archive.transcripts import harvest_transcripts
 from archive.youtube import NS_VIDEO
 from index.demo import demo_settings, run_demo
-from index.search import SearchOptions
+from index.engine.search import SearchOptions
 from index.service import build, search
 from scripts.make_sample_notes import pdf_file
 

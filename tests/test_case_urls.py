@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from index.build import read_links
+from index.engine.build import read_links
 from index.linking import CaseInfo, VideoInfo, address_key, link_all, name_finder
 from index.taxonomy import Taxonomy
 from tests.fake_youtube import FakeVideo

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.analysis import fold, lexicon, split_compound
-from index.build import write_index
+from index.engine.build import write_index
 from index.linking import LinkSet
-from index.schema import Unit
-from index.search import SearchOptions, run_search
+from index.engine.schema import Unit
+from index.engine.search import SearchOptions, run_search
 from index.taxonomy import Taxonomy
 from scripts.measure_compounds import GOLD, read_gold, score
 

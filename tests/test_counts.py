@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from archive.status import collect_status
-from index.build import read_links
+from index.engine.build import read_links
 from index.cli import cli
 from index.demo import sample_root
 from index.report import coverage_report

@@ -10,7 +10,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 
 from archive.notes import parse_note
-from index.build import read_links
+from index.engine.build import read_links
 from scripts.make_sample_notes import build_docx, build_pdf
 from tests.update_world import World, world  # noqa: F401 (the fixture)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from index.build import IndexCorrupt, current_generation, index_root
+from index.engine.build import IndexCorrupt, current_generation, index_root
 from tests.update_world import World, add_sentence, answers, harvest_site_only, result_ids, world  # noqa: F401
 
 SLUG = "taakroulatie-bij-kuipers-verpakkingen"
@@ -26,7 +26,7 @@ DRIVER = r"""
 import os, signal, sys
 from pathlib import Path
 
-import index.build as build
+import index.engine.build as build
 from archive.config import Settings
 from index.service import build as run_build
 
@@ -122,7 +122,7 @@ def test_a_full_disk_during_the_build_keeps_the_old_index(world: World, monkeypa
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     with monkeypatch.context() as patch:
-        patch.setattr("index.build.atomic_write", no_space)
+        patch.setattr("index.engine.build.atomic_write", no_space)
         report = world.update()
     assert report.exit_code == 1
     assert report.step("index").status == "error"  # type: ignore[union-attr]

@@ -16,8 +16,8 @@ from archive.captions import CaptionError, parse_captions, read_cues
 from archive.case_parser import Case, parse_case
 from archive.sample_server import sample_platform_dir
 from index.demo import sample_root
-from index.query import ParsedQuery, QueryError, parse_query
-from index.schema import build_schema
+from index.engine.query import ParsedQuery, QueryError, parse_query
+from index.engine.schema import build_schema
 from index.taxonomy import Taxonomy
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from index import build as build_module
-from index.build import IndexMissing, current_generation, write_index
+from index.engine import build as build_module
+from index.engine.build import IndexMissing, current_generation, write_index
 from index.linking import LinkSet
-from index.query import QueryError
-from index.schema import Unit
-from index.search import SearchOptions, run_search
+from index.engine.query import QueryError
+from index.engine.schema import Unit
+from index.engine.search import SearchOptions, run_search
 from index.taxonomy import Taxonomy
 
 SEED_TEXT = ("Invoeren van taakroulatie bij Alfa Laval en Photonis. Functioneringsgesprekken in alle "

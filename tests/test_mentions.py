@@ -109,11 +109,11 @@ def test_an_update_with_changed_names_indexes_what_a_rebuild_does(tmp_path: Path
     from click.testing import CliRunner
 
     from archive.config import Settings
-    from index.build import current_generation, read_manifest
+    from index.engine.build import current_generation, read_manifest
     from index.cli import cli
     from index.demo import sample_root
     from index.linking import decide
-    from index.search import SearchOptions, run_search
+    from index.engine.search import SearchOptions, run_search
     from index.service import build
 
     demo = tmp_path / "demo"

@@ -20,7 +20,7 @@ from archive.config import Settings
 from archive.parse_cache import cache_path
 from archive.site import NS_PAGE
 from archive.store import open_store
-from index.build import current_generation, read_links, read_manifest
+from index.engine.build import current_generation, read_links, read_manifest
 from index.demo import demo_settings, run_demo, sample_root
 from index.service import build
 

@@ -13,11 +13,11 @@ from whoosh.fields import ID, TEXT, Schema
 
 from index.linking import CaseInfo, VideoInfo, link_all, name_finder
 from index.mentions import MENTIONS_VERSION, MentionCache, mentions_path
-from index.storage import open_writer
+from index.engine.storage import open_writer
 from index.taxonomy import Taxonomy
 
 
-# --- index/postings.py --------------------------------------------------------------------------
+# --- index/engine/postings.py ---------------------------------------------------------------------
 
 def _spelling_files(folder: Path, writer_of) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     folder.mkdir()

@@ -11,12 +11,12 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import RamStorage
 
-from index.build import current_generation, write_index
+from index.engine.build import current_generation, write_index
 from index.linking import LinkSet
-from index.postings import TermPool
-from index.schema import build_schema
-from index.search import SearchOptions, run_search
-from index.storage import open_writer
+from index.engine.postings import TermPool
+from index.engine.schema import build_schema
+from index.engine.search import SearchOptions, run_search
+from index.engine.storage import open_writer
 from index.taxonomy import Taxonomy
 from tests.test_search_table import corpus
 
@@ -76,7 +76,7 @@ def test_incremental_builds_that_merge_segments_answer_as_with_whooshs_pool(
     ours, whoosh, rebuilt = tmp_path / "ours", tmp_path / "whoosh", tmp_path / "rebuilt"
     final = _grow(ours, units)
     with monkeypatch.context() as patch:
-        patch.setattr("index.build.open_writer",
+        patch.setattr("index.engine.build.open_writer",
                       lambda ix: ix.writer(codec=W3Codec(compression=0), compound=False))
         _grow(whoosh, units)
     write_index(rebuilt, final, LinkSet(), rebuild=True)

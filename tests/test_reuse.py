@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive.config import Settings
-from index.build import current_generation, read_manifest
+from index.engine.build import current_generation, read_manifest
 from index.cli import cli
 from index.demo import sample_root
 from index.linking import decide

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-from index.build import IndexCorrupt, current_generation, open_live, write_index
-from index.docsets import matching_docs
+from index.engine.build import IndexCorrupt, current_generation, open_live, write_index
+from index.engine.docsets import matching_docs
 from index.linking import LinkSet
-from index.query import parse_query
-from index.schema import Unit
-from index import search as search_module
-from index.search import SearchOptions, run_search
-from index.table import DOCS_FILE, TABLE_FILE, load_table
+from index.engine.query import parse_query
+from index.engine.schema import Unit
+from index.engine import search as search_module
+from index.engine.search import SearchOptions, run_search
+from index.engine.table import DOCS_FILE, TABLE_FILE, load_table
 from index.taxonomy import Taxonomy
 
 WORDS = ("werkdruk roulatie rooster lasser overleg team zorg ploeg dienst pauze verzuim coach gesprek "
@@ -70,7 +70,7 @@ QUERIES = ["werkdruk", "werkdruk rooster", "werkdruk OR pauze", "werkdruk -roost
 
 
 def whoosh_docs(searcher, text: str) -> set[int]:  # type: ignore[no-untyped-def]
-    from index.expansion import Expansion, expand
+    from index.engine.expansion import Expansion, expand
 
     query = expand(parse_query(text, searcher.schema, Taxonomy()).query, searcher.reader(), Expansion())
     return set(searcher.docs_for_query(query)), query
@@ -278,7 +278,7 @@ def test_an_updated_table_says_what_a_whole_table_says(data_dir: Path, tmp_path:
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Updates that change labels, dates and heads, delete documents and whole groups and add new
     ones: the table worked out from the previous one is the table made from the whole index."""
-    from index import table as table_module
+    from index.engine import table as table_module
 
     whole_tables = []
     whole = table_module._whole

@@ -11,9 +11,9 @@ from archive.captions import (
 )
 from archive.errors import ConfigError
 from archive.passages import HARD_MAX, MIN_SECONDS, build_passages
-from index.query import QueryError, parse_query
-from index.schema import build_schema
-from index.search import cue_start
+from index.engine.query import QueryError, parse_query
+from index.engine.schema import build_schema
+from index.engine.search import cue_start
 from index.taxonomy import Taxonomy
 from index.demo import sample_root
 

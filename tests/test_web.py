@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from archive.config import Settings
-from index.build import write_index
+from index.engine.build import write_index
 from index.cli import cli
 from index.demo import demo_settings, run_demo
 from index.linking import LinkSet, load_decisions
-from index.schema import Unit
+from index.engine.schema import Unit
 from index.web import create_app
 
 SEED = "duurzaam-meedoen-in-de-metalektro"

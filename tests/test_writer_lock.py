@@ -19,10 +19,10 @@ import uvicorn
 from archive.config import Settings, load_settings
 from archive.errors import ConfigError
 from archive.store import ArchiveStore, open_store
-from index.build import write_index
+from index.engine.build import write_index
 from index.demo import run_demo
 from index.linking import LinkSet, load_decisions
-from index.schema import Unit
+from index.engine.schema import Unit
 from index.web import create_app
 from tests.update_world import World, world  # noqa: F401 (the fixture)
 

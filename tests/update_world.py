@@ -144,7 +144,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
 
 def result_ids(world: World, query: str) -> list[str]:
     """The result ids of a query against the live index, in order."""
-    from index.search import SearchOptions
+    from index.engine.search import SearchOptions
     from index.service import search
 
     return [r["id"] for r in search(world.settings, query, SearchOptions(limit=50))["results"]]

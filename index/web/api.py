@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from archive.config import Settings
 from archive.errors import InputError
-from index.bounds import MAX_DEPTH, MAX_LIMIT
+from index.engine.bounds import MAX_DEPTH, MAX_LIMIT
 from index.linking import decide
-from index.search import SearchOptions
+from index.engine.search import SearchOptions
 from index.service import list_links, search
 from index.web import views
 from index.web.curation import check_token

@@ -11,9 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 from archive.errors import InputError
 from archive.youtube_refs import VIDEO_ID
 from index import export
-from index.bounds import MAX_EXPORT
+from index.engine.bounds import MAX_EXPORT
 from index.linking import decide
-from index.search import SearchOptions
+from index.engine.search import SearchOptions
 from index.service import search
 from index.web import curation, views
 from index.web.api import check_query, settings_of

@@ -8,7 +8,7 @@ from typing import Any
 
 import uvicorn
 
-from index import bounds
+from index.engine import bounds
 
 GRACE = 3  # seconds open requests get to finish once the server is told to stop
 

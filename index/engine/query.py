@@ -23,7 +23,7 @@ from archive.errors import InputError
 from index.analysis import fold
 from archive.company_names import DASHES
 from index.companies import bare_name, company_forms, fold_name, is_telling
-from index.schema import FILTER_FIELDS, fold_label
+from index.engine.schema import FILTER_FIELDS, fold_label
 from index.taxonomy import Entry, Taxonomy
 
 MAX_QUERY = 500

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from archive.store import atomic_write
-from index.schema import FACETS
+from index.engine.schema import FACETS
 
 TABLE_FILE = "search-table.json"
 DOCS_FILE = "search-docs.u32"

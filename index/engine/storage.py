@@ -19,7 +19,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.util.numeric import byte_to_length
 
-from index.postings import TermFieldWriter, TermPool
+from index.engine.postings import TermFieldWriter, TermPool
 
 
 class _MappedFile(StructFile):
@@ -91,7 +91,7 @@ class _LengthsInMemory:
 class WritingCodec(W3Codec):
     """Whoosh's codec, writing posting blocks uncompressed (faster to write and to read, at about
     1.3× the size), keeping a new segment's field lengths in memory while its postings are
-    written, and writing them a term at a time (``index.postings``). Its segments record the
+    written, and writing them a term at a time (``index.engine.postings``). Its segments record the
     plain codec, so reading never depends on this class."""
 
     def __init__(self) -> None:

@@ -16,8 +16,8 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.query.terms import MultiTerm
 
-from index import bounds
-from index.bounds import SearchTooCostly
+from index.engine import bounds
+from index.engine.bounds import SearchTooCostly
 
 MAX_WORDS_PER_TERM = 50
 MAX_WORDS_PER_QUERY = 200

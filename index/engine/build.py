@@ -25,15 +25,16 @@ from whoosh import index as whoosh_index
 
 from archive.errors import CaseArchiveError
 from archive.store import atomic_write, utc_now
-from index.reuse import REUSE_FILE
-from index.schema import SCHEMA_VERSION, Unit, build_schema, fingerprint
-from index.storage import open_generation, open_writer
-from index.table import write_table
+from index.engine.schema import SCHEMA_VERSION, Unit, build_schema, fingerprint
+from index.engine.storage import open_generation, open_writer
+from index.engine.table import write_table
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, "int | None"], None]
 KEEP_GENERATIONS = 2
+# The kept-passage records (``index.reuse``): written anew into each generation, never hard-linked.
+REUSE_FILE = "reuse.pickle"
 
 
 class IndexMissing(CaseArchiveError):

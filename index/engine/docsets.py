@@ -16,7 +16,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query.terms import MultiTerm
 from whoosh.query.wrappers import WrappingQuery
 
-from index import bounds
+from index.engine import bounds
 
 
 def _postings(searcher: Any, fieldname: str, text: bytes) -> Iterator[tuple[int, Any]]:

@@ -15,14 +15,14 @@ from whoosh import highlight
 from whoosh import query as wq
 
 from archive.youtube_urls import embed_url, watch_url
-from index import bounds
-from index.analysis import exact_analyzer, stemmed_analyzer
-from index.build import IndexCorrupt, current_generation, open_live
-from index.docsets import DocList, docs_having, matching_docs
-from index.expansion import Expansion, expand
-from index.query import ParsedQuery, parse_query
-from index.schema import SCHEMA_VERSION, cue_texts
-from index.table import DELETED, SearchTable, TableMissing, load_table
+from index.engine import bounds
+from index.engine.analyzers import exact_analyzer, stemmed_analyzer
+from index.engine.build import IndexCorrupt, current_generation, open_live
+from index.engine.docsets import DocList, docs_having, matching_docs
+from index.engine.expansion import Expansion, expand
+from index.engine.query import ParsedQuery, parse_query
+from index.engine.schema import SCHEMA_VERSION, cue_texts
+from index.engine.table import DELETED, SearchTable, TableMissing, load_table
 from index.taxonomy import Taxonomy, load_taxonomy, merge_taxonomy, taxonomy_to_dict
 
 MOMENTS = 3
@@ -115,7 +115,7 @@ class SearchOptions:
     sort: Sort = "relevance"
     include_inactive: bool = False
     html: bool = False
-    deadline: float | None = None  # seconds; None: the default of index.bounds (10 s); 0: none
+    deadline: float | None = None  # seconds; None: the default of index.engine.bounds (10 s); 0: none
 
 
 def _result(hit_fields: dict[str, Any], score: float, query: Any, options: SearchOptions) -> dict[str, Any]:
@@ -373,7 +373,7 @@ def _top_groups(searcher: Any, table: SearchTable, ranking: Any, matched: set[in
 def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = None,
                options: SearchOptions | None = None) -> dict[str, Any]:
     """Search the live index; the object ``search --format json`` prints (SPEC §8). Within the
-    bounds of ``index.bounds``: a deadline, capped expansion, one costly search at a time."""
+    bounds of ``index.engine.bounds``: a deadline, capped expansion, one costly search at a time."""
     options = options or SearchOptions()
     bounds.check_size(options.limit, options.offset)
     with bounds.deadline(options.deadline), _live_searcher(data_dir) as (generation, searcher):

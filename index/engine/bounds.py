@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from archive.errors import CaseArchiveError
-from index.query import QueryError
+from index.engine.query import QueryError
 
 DEFAULT_DEADLINE = 10.0  # seconds a search may run (CLI `search --deadline`, `serve --search-deadline`)
 MAX_LIMIT = 100  # results per request of the JSON API
