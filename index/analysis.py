@@ -303,6 +303,8 @@ def _split_folded(word: str) -> tuple[str, ...]:
         return ()
     else:
         pieces = _decompose(word)
+        if len(set(pieces)) == 1:  # one piece said twice ("chowchow", "koekoek") is a word of its own
+            return ()
     # Each piece may itself be a compound and give its parts too: "multi-inzetbaarheidsmaatregelen",
     # werkdruk|scan (so "druk" finds it), bedrijfs|noodplan (so "plan" does).
     return tuple(dict.fromkeys(part for piece in pieces for part in (piece, *_split_folded(piece))))

@@ -89,6 +89,11 @@ def test_short_words_that_are_particles_prefixes_or_rare_are_no_parts() -> None:
     assert split_compound("honingbij") == []  # "bij" modifies (bijbaan), never heads
 
 
+def test_a_word_that_repeats_one_piece_is_not_a_compound() -> None:
+    # Hypothesis found "chowchow" split as ["chow"]: a repeated piece is a word of its own.
+    assert split_compound("chowchow") == []
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(sorted(lexicon())))
 def test_every_part_is_a_piece_of_the_word(word: str) -> None:

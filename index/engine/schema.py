@@ -16,7 +16,8 @@ from index.analysis import fold
 from index.engine.analyzers import exact_analyzer, stemmed_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-# 9: the analyzers' classes moved to index.engine (a generation's TOC names them, so older ones do not open);
+# 9: the analyzers' classes moved to index.engine (a generation's TOC names them, so older ones do not open),
+#    and a word that repeats one piece ("chowchow") is no compound;
 # 8: no compound parts for words over 64 letters (7: 3-letter parts, nested parts).
 SCHEMA_VERSION = 9
 
