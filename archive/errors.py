@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 
-# Exit codes (SPEC §8); the README documents them.
+# Exit codes; the README documents them ("Exit codes").
 EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_USAGE = 2

@@ -4,7 +4,7 @@ A passage ends on a sentence boundary where the captions have punctuation (auto-
 none: then on a pause, or at about a minute), never runs past ``HARD_MAX`` seconds unless one cue
 alone does, and never cuts a cue. Because a passage's text joins its cues, a phrase said across
 two cues is one phrase in the passage. Each passage keeps its cues, so a search can give the
-moment within the passage where the matched words are said (SPEC §5; ``index.engine.search.cue_start``).
+moment within the passage where the matched words are said (``index.engine.search.cue_start``).
 """
 
 from __future__ import annotations

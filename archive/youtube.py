@@ -174,7 +174,7 @@ class ChannelSummary:
 
 @dataclass
 class HarvestSummary:
-    """What a whole YouTube harvest run did; ``exit_code`` follows SPEC §8."""
+    """What a whole YouTube harvest run did; ``exit_code`` follows the README's "Exit codes"."""
 
     channels: list[ChannelSummary] = field(default_factory=list)
     units: dict[str, int] = field(default_factory=dict)

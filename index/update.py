@@ -63,7 +63,7 @@ class StepResult:
 
 @dataclass
 class UpdateReport:
-    """A whole update run; ``exit_code`` follows SPEC §8."""
+    """A whole update run; ``exit_code`` follows the README's "Exit codes"."""
 
     started_at: str
     steps: list[StepResult] = field(default_factory=list)

@@ -21,7 +21,7 @@ from index.engine.analyzers import exact_analyzer, stemmed_analyzer
 # 8: no compound parts for words over 64 letters (7: 3-letter parts, nested parts).
 SCHEMA_VERSION = 9
 
-# Query-language names (SPEC §5) → index fields.
+# Query-language names → index fields.
 FILTER_FIELDS = {
     "company": "companies", "theme": "themes", "case": "case_ids", "sector": "sectors",
     "kind": "kind", "year": "year", "lang": "lang", "caption": "caption", "active": "active",

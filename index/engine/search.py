@@ -372,7 +372,7 @@ def _top_groups(searcher: Any, table: SearchTable, ranking: Any, matched: set[in
 
 def run_search(data_dir: Path, text: str, taxonomy: Taxonomy | Path | None = None,
                options: SearchOptions | None = None) -> dict[str, Any]:
-    """Search the live index; the object ``search --format json`` prints (SPEC §8). Within the
+    """Search the live index; the object ``search --format json`` prints. Within the
     bounds of ``index.engine.bounds``: a deadline, capped expansion, one costly search at a time."""
     options = options or SearchOptions()
     bounds.check_size(options.limit, options.offset)

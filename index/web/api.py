@@ -35,7 +35,7 @@ class ErrorResponse(BaseModel):
 
 
 class SearchResponse(BaseModel):
-    """The object ``casearchive search --format json`` prints (SPEC §8)."""
+    """The object ``casearchive search --format json`` prints (the README's "The index and search")."""
 
     model_config = ConfigDict(extra="allow")
     query: str
