@@ -2,8 +2,8 @@
 
 One name, many spellings: "Alfa Laval", "Alfa-Laval", "AlfaLaval", "ALFA LAVAL"; "Philips
 Nederland B.V." and "Koninklijke Philips N.V." are "Philips" with a legal form. The case-page
-finder (``archive.organisations``), linking, search and the taxonomy (``index.companies``,
-``index.taxonomy``) share these rules and ``name_key``, the one key per company; archive code
+finder (``archive.organisations``), linking, search and the taxonomy (``index.text.companies``,
+``index.text.taxonomy``) share these rules and ``name_key``, the one key per company; archive code
 never imports index code, so they live here.
 """
 

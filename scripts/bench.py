@@ -7,7 +7,7 @@ One run generates the archive (``scripts/bench_corpus.py``), harvests its videos
 fake Data API (quota against the minimum 1 + 2·⌈N/50⌉ per channel), builds the index with the
 real ``casearchive index`` in a child process (time, units/s, peak RSS of the process tree, size
 on disk), updates it after 1% of the items changed, times 100 queries of every kind through
-``index.service.search`` and the whole ``casearchive search`` process, then loads the same units
+``index.services.library.search`` and the whole ``casearchive search`` process, then loads the same units
 into SQLite FTS5 and times the same queries there (with the same facet counts and per-video
 collapse, in SQL), and measures recall of both engines on the planted Dutch queries.
 """
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.config import Settings  # noqa: E402
-from index.engine.search import SearchOptions  # noqa: E402
+from index.engine import SearchOptions  # noqa: E402
 from scripts import bench_corpus as corpus_mod  # noqa: E402
 from scripts.bench_corpus import RECALL_QUERIES, SCALES, Corpus, Words  # noqa: E402
 from scripts.bench_fts import build_fts, recall_fts, time_fts  # noqa: E402
@@ -99,7 +99,7 @@ def _env(taxonomy: Path) -> dict[str, str]:
 
 
 def _index_size(data: Path) -> int:
-    from index.engine.build import current_generation
+    from index.engine import current_generation
 
     live = current_generation(data)
     return sum(p.stat().st_size for p in live.iterdir() if p.is_file()) if live else 0
@@ -123,8 +123,8 @@ def group_key(result: dict[str, Any]) -> str:
 
 
 def time_ours(settings: Settings, queries: list[Query]) -> dict[str, Any]:
-    """Latency of index.service.search over the query set (after one warm-up pass)."""
-    from index.service import search
+    """Latency of index.services.library.search over the query set (after one warm-up pass)."""
+    from index.services.library import search
 
     for query in queries:
         search(settings, query.text, SearchOptions())
@@ -142,7 +142,7 @@ def time_ours(settings: Settings, queries: list[Query]) -> dict[str, Any]:
 
 def recall_ours(settings: Settings, corpus: Corpus) -> dict[str, Any]:
     """Recall@50 (groups) of our engine on the planted queries, overall and per category."""
-    from index.service import search
+    from index.services.library import search
 
     found: dict[str, tuple[int, int]] = {}
     for rq in RECALL_QUERIES:
@@ -184,9 +184,9 @@ def machine() -> dict[str, Any]:
 
 def run(scale_name: str, data: Path, log: Any = print, cli_runs: int = CLI_RUNS) -> Report:
     """Generate the corpus in ``data`` (empty) and measure everything; the report."""
-    from index.service import taxonomy_for
-    from index.sources import load_sources
-    from index.units import make_units
+    from index.services.library import taxonomy_for
+    from index.linking.sources import load_sources
+    from index.linking.units import make_units
 
     scale = SCALES[scale_name]
     report = Report(scale=scale_name, machine=machine())

@@ -162,7 +162,7 @@ class Words:
     def band(self, low_rank: int, high_rank: int, n: int) -> list[str]:
         """``n`` words of five letters or more between two frequency ranks (mid-frequency query words)."""
         order = sorted(range(len(self.words)), key=lambda i: -(self.cum[i] - (self.cum[i - 1] if i else 0)))
-        from index.analysis import STOP_WORDS
+        from index.text.analysis import STOP_WORDS
 
         pool = [self.words[i] for i in order if len(self.words[i]) >= 5 and self.words[i] not in STOP_WORDS]
         pool = pool[low_rank:high_rank]

@@ -22,7 +22,7 @@ import re
 import shutil
 from pathlib import Path
 
-from index.analysis import MIN_PART, fold
+from index.text.analysis import MIN_PART, fold
 
 DATA = Path(__file__).resolve().parent.parent / "index" / "lexicon"
 # Lower-case initial only: capitalised entries are names, which are not compound parts.

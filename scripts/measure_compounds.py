@@ -102,7 +102,7 @@ def score(splitter: Callable[[str], list[str]], gold: list[GoldWord]) -> tuple[S
 
 def time_lexicon() -> tuple[int, float, int]:
     """Split every lexicon word once, caches cleared: (words, CPU seconds, words split)."""
-    from index import analysis
+    from index.text import analysis
 
     words = sorted(analysis.lexicon())
     analysis.frequencies(), analysis.short_parts()  # loading the data is not splitting
@@ -118,7 +118,7 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list the words split wrongly")
     parser.add_argument("--time", action="store_true", help="also time splitting the whole lexicon")
     args = parser.parse_args()
-    from index.analysis import split_compound
+    from index.text.analysis import split_compound
 
     result, errors = score(split_compound, read_gold())
     print(f"{result.compounds} compounds, {result.wholes} words that must stay whole")

@@ -20,8 +20,8 @@ from pathlib import Path
 import Stemmer
 from whoosh.lang import stemmer_for_language
 
-from index import analysis
-from index.analysis import TOKEN_PATTERN, fold
+from index.text import analysis
+from index.text.analysis import TOKEN_PATTERN, fold
 from index.engine.analyzers import stemmed_analyzer
 
 EXAMPLES = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tests.fake_youtube import FakeChannel, FakeVideo, FakeYouTube
 
-# The demo serves the sample platform under this clearly invented host (see index/demo.py).
+# The demo serves the sample platform under this clearly invented host (see index/services/demo.py).
 CASE_URL = "https://kennisbank.example/kennis/{slug}/"
 SEED_SLUG = "duurzaam-meedoen-in-de-metalektro"
 

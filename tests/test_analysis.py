@@ -11,7 +11,7 @@ from whoosh import fields, index, qparser
 from whoosh.lang.stopwords import stoplists
 from whoosh.searching import Searcher
 
-from index.analysis import STOP_WORDS, fold, split_compound
+from index.text.analysis import STOP_WORDS, fold, split_compound
 from index.engine.analyzers import exact_analyzer, stemmed_analyzer
 
 # Lines of the seed case (shared/seed/case-duurzaam-meedoen-metalektro.txt), verbatim.
@@ -79,7 +79,7 @@ def test_stop_words_dropped_when_stemmed_but_kept_when_exact() -> None:
 
 
 def test_stop_words_are_the_snowball_list_whoosh_ships() -> None:
-    # index.analysis holds its own copy (it does not import Whoosh): the same 101 words.
+    # index.text.analysis holds its own copy (it does not import Whoosh): the same 101 words.
     assert STOP_WORDS == stoplists["nl"] and len(STOP_WORDS) == 101
     assert {"het", "van", "de", "zonder"} <= STOP_WORDS and "taakroulatie" not in STOP_WORDS
 

@@ -16,9 +16,9 @@ from archive.harvest import SITE_CHANNELS_STATE, UNRESOLVED_STATE, harvest_youtu
 from archive.runs import last_run
 from archive.store import open_store
 from index.cli import cli
-from index.demo import sample_root
-from index.service import taxonomy_for
-from index.sources import load_sources
+from index.services.demo import sample_root
+from index.services.library import taxonomy_for
+from index.linking.sources import load_sources
 from tests.fake_youtube import FakeYouTube
 from tests.update_world import World, add_sentence, answers, world  # noqa: F401 (the fixture)
 

@@ -21,8 +21,8 @@ from archive.store import open_store
 from archive.validate import InvalidValue, count, timestamp
 from archive.youtube import NS_VIDEO
 from index.cli import cli
-from index.demo import sample_root
-from index.export import FORMULA_STARTS, to_csv
+from index.services.demo import sample_root
+from index.services.export import FORMULA_STARTS, to_csv
 from tests.conftest import SEED_CHANNEL
 from tests.fake_youtube import FakeChannel, FakeYouTube
 

@@ -27,11 +27,11 @@ from archive.errors import CaseArchiveError
 from index.engine import bounds, expansion
 from index.engine import search as search_module
 from index.engine.build import write_index
-from index.linking import LinkSet
+from index.linking.links import LinkSet
 from index.engine.query import QueryError
 from index.engine.schema import Unit
 from index.engine.search import SearchOptions, close_searchers, run_search
-from index.taxonomy import Taxonomy
+from index.text.taxonomy import Taxonomy
 from index.web import create_app
 
 PREFIXES = ("va", "vb", "vc", "vd", "ve")
@@ -189,7 +189,7 @@ def test_the_export_holds_at_most_500_results(client: TestClient, monkeypatch: p
         asked.append(options.limit)
         return real(data_dir, text, taxonomy, options)
 
-    monkeypatch.setattr("index.service.run_search", spy)
+    monkeypatch.setattr("index.services.library.run_search", spy)
     response = client.get("/export", params={"q": "va*", "format": "csv"})
     assert response.status_code == 200 and asked == [500]
     assert "# partial: va* stands for 61 words; searched the 50 most frequent" in response.text

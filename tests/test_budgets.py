@@ -20,9 +20,9 @@ from archive.site import NS_ATTACHMENT, SiteSummary, parse_case_safely
 from archive.store import open_store
 from archive.transcripts import harvest_transcripts
 from archive.youtube import NS_VIDEO
-from index.demo import demo_settings, run_demo
+from index.services.demo import demo_settings, run_demo
 from index.engine.search import SearchOptions
-from index.service import build, search
+from index.services.library import build, search
 from scripts.make_sample_notes import pdf_file
 
 PAGE = b"<html><body><h1>Taakroulatie</h1><p>2013 - Bij Neways Electronics rouleren de monteurs.</p></body></html>"

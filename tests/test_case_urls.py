@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from index.engine.build import read_links
-from index.linking import CaseInfo, VideoInfo, address_key, link_all, name_finder
-from index.taxonomy import Taxonomy
+from index.linking.links import CaseInfo, VideoInfo, address_key, link_all, name_finder
+from index.text.taxonomy import Taxonomy
 from tests.fake_youtube import FakeVideo
 from tests.update_world import World, world  # noqa: F401 (the fixture)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.linking import ACCEPT, FEW_CHANNEL_CASES, CaseInfo, VideoInfo, decide, link_all, load_decisions
-from index.taxonomy import Taxonomy
+from index.linking.links import ACCEPT, FEW_CHANNEL_CASES, CaseInfo, VideoInfo, decide, link_all, load_decisions
+from index.text.taxonomy import Taxonomy
 
 COMPANIES = ("Alfa Laval", "Neways", "Photonis", "Burgerhout", "Kuipers Verpakkingen")
 CHANNELS = ("UC6XpRSGS236lYZmcCjkBE4g", "UCPtYgjmUhBel31iEl2hpChY", "UCxxxxxxxxxxxxxxxxxxxxxx")

@@ -16,11 +16,11 @@ from archive.function_words import FUNCTION_WORDS
 from archive.organisations import find_organisations
 from index.engine.build import write_index
 from archive.company_names import name_key
-from index.companies import company_forms, fold_name
-from index.linking import LinkSet, VideoInfo, link_all, name_finder
+from index.text.companies import company_forms, fold_name
+from index.linking.links import LinkSet, VideoInfo, link_all, name_finder
 from index.engine.schema import Unit
 from index.engine.search import SearchOptions, run_search
-from index.taxonomy import Taxonomy
+from index.text.taxonomy import Taxonomy
 from scripts.company_finder_eval import REFERENCE_DIR, evaluate, fixture_texts, reference_texts
 from tests.test_demo import demo_dir, find  # noqa: F401  (the demo build, shared as a fixture)
 

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.analysis import fold, lexicon, split_compound
+from index.text.analysis import fold, lexicon, split_compound
 from index.engine.build import write_index
-from index.linking import LinkSet
+from index.linking.links import LinkSet
 from index.engine.schema import Unit
 from index.engine.search import SearchOptions, run_search
-from index.taxonomy import Taxonomy
+from index.text.taxonomy import Taxonomy
 from scripts.measure_compounds import GOLD, read_gold, score
 
 # A couple of points below what docs/analysis.md reports (0.956 / 0.976 per boundary, 0.949 /

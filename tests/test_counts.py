@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from archive.status import collect_status
 from index.engine.build import read_links
 from index.cli import cli
-from index.demo import sample_root
-from index.report import coverage_report
+from index.services.demo import sample_root
+from index.services.report import coverage_report
 from index.web import create_app
 from tests.fake_youtube import FakeChannel, FakeVideo
 from tests.update_world import World, add_sentence, result_ids, world  # noqa: F401 (the fixture)

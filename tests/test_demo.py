@@ -12,8 +12,8 @@ from archive.config import Settings
 from archive.status import collect_status
 from archive.youtube_replay import ReplayHttp, ReplayMismatch
 from index.cli import cli
-from index.demo import sample_root
-from index.service import search
+from index.services.demo import sample_root
+from index.services.library import search
 from scripts.record_sample_youtube import record
 from tests.sample_world import platform_channel, seed_channel
 

@@ -21,7 +21,7 @@ GATED = r"""
 import sys, time
 from pathlib import Path
 
-import index.update as update
+import index.services.update as update
 from index.cli import main
 
 gate = Path(sys.argv[1])

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import index.engine.build as build
 from archive.config import Settings
-from index.service import build as run_build
+from index.services.library import build as run_build
 
 point, data_dir, taxonomy = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 

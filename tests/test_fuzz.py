@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from archive.captions import CaptionError, parse_captions, read_cues
 from archive.case_parser import Case, parse_case
 from archive.sample_server import sample_platform_dir
-from index.demo import sample_root
+from index.services.demo import sample_root
 from index.engine.query import ParsedQuery, QueryError, parse_query
 from index.engine.schema import build_schema
-from index.taxonomy import Taxonomy
+from index.text.taxonomy import Taxonomy
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SCHEMA = build_schema()

@@ -16,7 +16,7 @@ from archive.captions import CaptionError, read_cues
 from archive.case_parser import Case, parse_case
 from archive.notes import clean_text, parse_note
 from archive.organisations import find_organisations
-from index.analysis import lexicon, split_compound
+from index.text.analysis import lexicon, split_compound
 
 TIMED = settings(max_examples=40, deadline=timedelta(seconds=2), suppress_health_check=[HealthCheck.too_slow])
 # Characters the patterns treat specially: word characters in both cases, digits, spaces and line

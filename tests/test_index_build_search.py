@@ -10,11 +10,11 @@ import pytest
 
 from index.engine import build as build_module
 from index.engine.build import IndexMissing, current_generation, write_index
-from index.linking import LinkSet
+from index.linking.links import LinkSet
 from index.engine.query import QueryError
 from index.engine.schema import Unit
 from index.engine.search import SearchOptions, run_search
-from index.taxonomy import Taxonomy
+from index.text.taxonomy import Taxonomy
 
 SEED_TEXT = ("Invoeren van taakroulatie bij Alfa Laval en Photonis. Functioneringsgesprekken in alle "
              "pilotbedrijven. Minder gezondheidsklachten en nieuwe ideeën over ergonomie.")

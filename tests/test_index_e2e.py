@@ -14,7 +14,7 @@ from archive.cases import harvest_site
 from archive.config import Settings
 from archive.sample_server import SamplePlatformServer, sample_platform_dir
 from index.cli import cli
-from index.service import build, search
+from index.services.library import build, search
 from tests.sample_world import platform_channel, seed_channel
 
 SEED = "duurzaam-meedoen-in-de-metalektro"
@@ -195,9 +195,9 @@ def test_links_list_separates_suggestions_from_accepted_links(demo: Path) -> Non
 def test_the_report_and_the_links_list_count_links_by_one_acceptance_rule(demo: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     # Raised above some demo links' confidence, the one threshold moves them to suggestions in both.
-    from index import linking
-    from index.report import coverage_report
-    from index.service import list_links
+    from index.linking import links as linking
+    from index.services.report import coverage_report
+    from index.services.library import list_links
 
     settings = Settings(data_dir=demo)
     confidences = sorted({r["confidence"] for r in list_links(settings) if r["status"] == "auto"})

@@ -15,7 +15,7 @@ from archive.captions import read_cues
 from archive.case_parser import parse_case
 from archive.notes import clean_text, parse_note
 from archive.organisations import find_organisations
-from index.analysis import lexicon, split_compound
+from index.text.analysis import lexicon, split_compound
 
 DEADLINE = 2.0  # seconds; the fixed parsers take milliseconds on these inputs
 

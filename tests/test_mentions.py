@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from index.linking import CaseInfo, VideoInfo, link_all
-from index.mentions import MentionCache, mentions_path
-from index.taxonomy import Taxonomy
+from index.linking.links import CaseInfo, VideoInfo, link_all
+from index.linking.mentions import MentionCache, mentions_path
+from index.text.taxonomy import Taxonomy
 
 WERKVLOER_VIDEO = "tDDb-xHKas1"  # the sample video whose captions say "werkvloer"
 WORDS = "werkdruk rooster ploeg overleg zorg team lasser pauze gesprek scholing de het een en met".split()
@@ -111,10 +111,10 @@ def test_an_update_with_changed_names_indexes_what_a_rebuild_does(tmp_path: Path
     from archive.config import Settings
     from index.engine.build import current_generation, read_manifest
     from index.cli import cli
-    from index.demo import sample_root
-    from index.linking import decide
+    from index.services.demo import sample_root
+    from index.linking.links import decide
     from index.engine.search import SearchOptions, run_search
-    from index.service import build
+    from index.services.library import build
 
     demo = tmp_path / "demo"
     result = CliRunner().invoke(cli, ["--data", str(demo), "demo"])
@@ -157,7 +157,7 @@ aliases = ["werkvloer"]
 def test_many_new_names_are_found_through_the_word_pre_test(tmp_path: Path) -> None:
     """More new entries than a finder tries name by name (``FEW``): remembered texts are first
     tested for every word of a new name; the links are still those of a full search."""
-    from index.linking import FEW
+    from index.linking.links import FEW
 
     new = {f"Bouwbedrijf Nummer{n}": [f"BN{n} Groep"] for n in range(FEW + 16)}
     spoken = SPOKEN + ["Bouwbedrijf Nummer3", "BN70 Groep", "bouwbedrijf nummer77", "Bouwbedrijf", "Nummer5"]

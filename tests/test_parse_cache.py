@@ -15,18 +15,18 @@ import pytest
 import archive.cases
 import archive.site
 import archive.transcripts
-import index.sources
+import index.linking.sources
 from archive.config import Settings
 from archive.parse_cache import cache_path
 from archive.site import NS_PAGE
 from archive.store import open_store
 from index.engine.build import current_generation, read_links, read_manifest
-from index.demo import demo_settings, run_demo, sample_root
-from index.service import build
+from index.services.demo import demo_settings, run_demo, sample_root
+from index.services.library import build
 
 CASE = "zelfroosteren-in-het-ziekenhuis"
 PARSERS = {"case": (archive.site, "parse_case"), "note": (archive.cases, "parse_note"),
-           "video": (index.sources, "parse_video"), "transcript": (archive.transcripts, "read_cues")}
+           "video": (index.linking.sources, "parse_video"), "transcript": (archive.transcripts, "read_cues")}
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +133,7 @@ def test_a_corrupt_cache_file_is_ignored_and_replaced(settings: Settings, parsed
     with caplog.at_level(logging.WARNING):
         report = build(settings)
     assert "parse cache" in caplog.text
-    # Everything read is parsed again; the transcripts are kept as they were (index.reuse), not read.
+    # Everything read is parsed again; the transcripts are kept as they were (index.linking.reuse), not read.
     assert parsed == archived_counts(settings) - Counter(transcript=archived_counts(settings)["transcript"])
     assert report.touched == 0 and index_content(settings) == before
     parsed.clear()

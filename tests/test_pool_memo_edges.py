@@ -11,10 +11,10 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 
-from index.linking import CaseInfo, VideoInfo, link_all, name_finder
-from index.mentions import MENTIONS_VERSION, MentionCache, mentions_path
+from index.linking.links import CaseInfo, VideoInfo, link_all, name_finder
+from index.linking.mentions import MENTIONS_VERSION, MentionCache, mentions_path
 from index.engine.storage import open_writer
-from index.taxonomy import Taxonomy
+from index.text.taxonomy import Taxonomy
 
 
 # --- index/engine/postings.py ---------------------------------------------------------------------
@@ -38,7 +38,7 @@ def test_term_pool_bytes_match_whoosh_with_a_separate_spelling_field(tmp_path: P
     assert ours == whoosh
 
 
-# --- index/mentions.py + linking memo -----------------------------------------------------------
+# --- index/linking/mentions.py + linking memo -----------------------------------------------------------
 
 def _tax(*companies: str) -> Taxonomy:
     tax = Taxonomy()

@@ -12,12 +12,12 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import RamStorage
 
 from index.engine.build import current_generation, write_index
-from index.linking import LinkSet
+from index.linking.links import LinkSet
 from index.engine.postings import TermPool
 from index.engine.schema import build_schema
 from index.engine.search import SearchOptions, run_search
 from index.engine.storage import open_writer
-from index.taxonomy import Taxonomy
+from index.text.taxonomy import Taxonomy
 from tests.test_search_table import corpus
 
 

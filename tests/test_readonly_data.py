@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from index.demo import run_demo
+from index.services.demo import run_demo
 
 PROBE = """
 import sys
 from pathlib import Path
 from fastapi.testclient import TestClient
-from index.demo import demo_settings
+from index.services.demo import demo_settings
 from index.web import create_app
 with TestClient(create_app(demo_settings(Path(sys.argv[1]))), raise_server_exceptions=False) as client:
     for path in sys.argv[2:]:

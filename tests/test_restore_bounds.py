@@ -20,7 +20,7 @@ import archive.backup as backup
 from archive.backup import FORMAT, FORMAT_VERSION, MANIFEST, MANIFEST_CAP, export_archive, import_archive
 from archive.errors import InputError
 from archive.store import open_store
-from index.linking import decide
+from index.linking.links import decide
 
 
 class Zeros(io.RawIOBase):

@@ -1,4 +1,4 @@
-"""Kept passages (index.reuse): an update keeps the units of transcripts that are as they were,
+"""Kept passages (index.linking.reuse): an update keeps the units of transcripts that are as they were,
 and writes exactly what an update that makes every unit again writes."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from click.testing import CliRunner
 from archive.config import Settings
 from index.engine.build import current_generation, read_manifest
 from index.cli import cli
-from index.demo import sample_root
-from index.linking import decide
-from index.reuse import REUSE_FILE
-from index.service import build
+from index.services.demo import sample_root
+from index.linking.links import decide
+from index.linking.reuse import REUSE_FILE
+from index.services.library import build
 
 WERKVLOER_VIDEO = "tDDb-xHKas1"  # the sample video whose captions say "werkvloer"
 
@@ -92,7 +92,7 @@ def test_a_transcript_that_says_a_new_name_is_made_again_the_rest_kept(data: Pat
 def test_records_of_other_code_or_damaged_records_are_not_used(data: Path, monkeypatch: pytest.MonkeyPatch,
                                                                caplog: pytest.LogCaptureFixture) -> None:
     before = written(data)
-    monkeypatch.setattr("index.reuse.code_digest", lambda: "other code")
+    monkeypatch.setattr("index.linking.reuse.code_digest", lambda: "other code")
     with caplog.at_level(logging.INFO):
         build(Settings(data_dir=data))
     assert "of other code" in caplog.text and "transcripts kept" not in caplog.text
@@ -199,7 +199,7 @@ def test_an_update_after_a_build_that_failed_to_publish(rejected: Path, tmp_path
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("index.service.write_index", fail)
+    monkeypatch.setattr("index.services.library.write_index", fail)
     with pytest.raises(OSError):
         build(Settings(data_dir=rejected, taxonomy=werkvloer))
     monkeypatch.undo()
@@ -216,7 +216,7 @@ def test_an_update_after_a_build_that_could_not_save_its_memo(rejected: Path, tm
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("index.mentions.atomic_write", fail)
+    monkeypatch.setattr("index.linking.mentions.atomic_write", fail)
     build(Settings(data_dir=rejected, taxonomy=werkvloer))  # published; the memo is the demo's
     monkeypatch.undo()
     assert any("Werkvloer BV" in c for c in passage_companies(rejected).values())

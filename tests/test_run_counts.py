@@ -11,8 +11,8 @@ from archive.cases import harvest_site
 from archive.harvest import SITE_CHANNELS_STATE
 from archive.runs import last_run
 from archive.store import open_store
-from index.service import taxonomy_for
-from index.sources import load_sources
+from index.services.library import taxonomy_for
+from index.linking.sources import load_sources
 from tests.test_bad_items import BROKEN, CORRUPT, UNKNOWN_LINK, break_things
 from tests.update_world import World, add_sentence, result_ids, world  # noqa: F401 (the fixture)
 

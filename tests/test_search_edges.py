@@ -11,10 +11,10 @@ from whoosh import query as wq
 from index.engine import search as search_module
 from index.engine.build import open_live, write_index
 from index.engine.docsets import DocList, docs_having, matching_docs
-from index.linking import LinkSet
+from index.linking.links import LinkSet
 from index.engine.schema import Unit, cue_texts, pack_cues
 from index.engine.search import SearchOptions, close_searchers, run_search
-from index.taxonomy import Taxonomy
+from index.text.taxonomy import Taxonomy
 from tests.test_search_table import corpus, group_key, updated, whoosh_docs  # noqa: F401 (fixture)
 
 

@@ -12,13 +12,13 @@ from whoosh import query as wq
 
 from index.engine.build import IndexCorrupt, current_generation, open_live, write_index
 from index.engine.docsets import matching_docs
-from index.linking import LinkSet
+from index.linking.links import LinkSet
 from index.engine.query import parse_query
 from index.engine.schema import Unit
 from index.engine import search as search_module
 from index.engine.search import SearchOptions, run_search
 from index.engine.table import DOCS_FILE, TABLE_FILE, load_table
-from index.taxonomy import Taxonomy
+from index.text.taxonomy import Taxonomy
 
 WORDS = ("werkdruk roulatie rooster lasser overleg team zorg ploeg dienst pauze verzuim coach gesprek "
          "scholing planning kantoor").split()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from archive.errors import ConfigError, InputError
-from index.linking import CaseInfo, VideoInfo, decide, link_all, load_decisions
-from index.taxonomy import Taxonomy, add_case_labels, load_taxonomy, parse_taxonomy
+from index.linking.links import CaseInfo, VideoInfo, decide, link_all, load_decisions
+from index.text.taxonomy import Taxonomy, add_case_labels, load_taxonomy, parse_taxonomy
 
 TAXONOMY = """
 [[company]]
@@ -129,7 +129,7 @@ def test_evidence_is_written_with_every_field() -> None:
     """links.json holds each piece of evidence whole (its hand-written dict keeps up with the class)."""
     from dataclasses import asdict
 
-    from index.linking import Evidence
+    from index.linking.links import Evidence
 
     evidence = Evidence("name mentioned", "transcript", "Alfa-Laval", 120)
     assert evidence.to_dict() == asdict(evidence)

@@ -14,8 +14,8 @@ from archive.passages import HARD_MAX, MIN_SECONDS, build_passages
 from index.engine.query import QueryError, parse_query
 from index.engine.schema import build_schema
 from index.engine.search import cue_start
-from index.taxonomy import Taxonomy
-from index.demo import sample_root
+from index.text.taxonomy import Taxonomy
+from index.services.demo import sample_root
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
 SAMPLE = sample_root() / "captions"

@@ -19,7 +19,7 @@ from archive.transcripts import (
 )
 from archive.youtube import NS_VIDEO
 from index.cli import cli
-from index.demo import sample_root
+from index.services.demo import sample_root
 
 SAMPLE = sample_root() / "captions"
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"

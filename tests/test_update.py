@@ -72,7 +72,7 @@ def test_interrupted_run_does_not_redo_finished_steps(world: World, monkeypatch:
         raise KeyboardInterrupt  # the run dies in the index step, as if stopped by a signal
 
     with monkeypatch.context() as patch:
-        patch.setattr("index.update.build", killed)
+        patch.setattr("index.services.update.build", killed)
         with pytest.raises(KeyboardInterrupt):
             world.update()
     listing = world.server.count("/kennis/")

@@ -15,7 +15,7 @@ from archive.backup import export_archive, import_archive
 from archive.errors import InputError
 from archive.store import open_store
 from index.cli import cli
-from index.linking import decide
+from index.linking.links import decide
 from tests.update_world import World, answers, world  # noqa: F401 (the fixture)
 
 

@@ -14,7 +14,7 @@ from archive.parse_cache import cache_path
 from archive.site import NS_ATTACHMENT, NS_PAGE
 from archive.store import open_store
 from archive.transcripts import NS_RAW
-from index.demo import demo_settings, run_demo
+from index.services.demo import demo_settings, run_demo
 from index.web import create_app
 
 CASE = "duurzaam-meedoen-in-de-metalektro"

@@ -17,8 +17,8 @@ from archive.config import Settings
 from archive.site import NS_PAGE
 from archive.store import open_store
 from index.cli import cli
-from index.demo import demo_settings, run_demo
-from index.linking import said_once
+from index.services.demo import demo_settings, run_demo
+from index.linking.links import said_once
 from index.web import create_app
 from tests.test_web import client, web_demo  # noqa: F401 (the shared read-only demo and its web client)
 

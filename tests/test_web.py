@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from archive.config import Settings
 from index.engine.build import write_index
 from index.cli import cli
-from index.demo import demo_settings, run_demo
-from index.linking import LinkSet, load_decisions
+from index.services.demo import demo_settings, run_demo
+from index.linking.links import LinkSet, load_decisions
 from index.engine.schema import Unit
 from index.web import create_app
 

@@ -20,8 +20,8 @@ from archive.config import Settings, load_settings
 from archive.errors import ConfigError
 from archive.store import ArchiveStore, open_store
 from index.engine.build import write_index
-from index.demo import run_demo
-from index.linking import LinkSet, load_decisions
+from index.services.demo import run_demo
+from index.linking.links import LinkSet, load_decisions
 from index.engine.schema import Unit
 from index.web import create_app
 from tests.update_world import World, world  # noqa: F401 (the fixture)
@@ -37,7 +37,7 @@ import sys, time
 from pathlib import Path
 
 import archive.store as store
-import index.service as service
+import index.services.library as service
 from index.cli import main
 
 gate, where, args = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]

@@ -24,8 +24,8 @@ import pytest
 
 from archive.config import Settings, load_settings
 from archive.sample_server import SamplePlatformServer, sample_platform_dir
-from index.demo import sample_root
-from index.update import UpdateReport, run_update
+from index.services.demo import sample_root
+from index.services.update import UpdateReport, run_update
 from tests.fake_youtube import FakeYouTube
 from tests.sample_world import platform_channel, seed_channel
 
@@ -145,7 +145,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
 def result_ids(world: World, query: str) -> list[str]:
     """The result ids of a query against the live index, in order."""
     from index.engine.search import SearchOptions
-    from index.service import search
+    from index.services.library import search
 
     return [r["id"] for r in search(world.settings, query, SearchOptions(limit=50))["results"]]
 

@@ -1,8 +1,8 @@
-"""The engine's Dutch analyzers: Whoosh's tokenizer and filters around ``index.analysis``.
+"""The engine's Dutch analyzers: Whoosh's tokenizer and filters around ``index.text.analysis``.
 
 ``stemmed_analyzer()`` for ranked full-text fields (folded, stop words removed, stems, compound
 parts at the compound's position when indexing); ``exact_analyzer()`` for phrase fields (folded
-words only). What a word becomes is ``index.analysis``'s; this module only puts it into tokens.
+words only). What a word becomes is ``index.text.analysis``'s; this module only puts it into tokens.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from whoosh.analysis import Analyzer, Filter, RegexTokenizer, StopFilter, Token
 
-from index.analysis import STOP_WORDS, TOKEN_PATTERN, analyse_word, fold
+from index.text.analysis import STOP_WORDS, TOKEN_PATTERN, analyse_word, fold
 
 
 class FoldFilter(Filter):

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, "int | None"], None]
 KEEP_GENERATIONS = 2
-# The kept-passage records (``index.reuse``): written anew into each generation, never hard-linked.
+# The kept-passage records (``index.linking.reuse``): written anew into each generation, never hard-linked.
 REUSE_FILE = "reuse.pickle"
 
 
@@ -169,7 +169,7 @@ def _alive(pid: int) -> bool:
 
 
 class LinkRow(Protocol):
-    """A link as the index stores it (``index.linking.Link``); the build needs its row only, so it
+    """A link as the index stores it (``index.linking.links.Link``); the build needs its row only, so it
     does not import the linking (which reads the live generation through this module)."""
 
     def to_dict(self) -> dict[str, Any]:

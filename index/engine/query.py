@@ -5,7 +5,7 @@ Words must all match (AND); ``"exact phrases"`` go to the unstemmed field; ``OR`
 ``theme:``, ``case:``, ``sector:``, ``kind:``, ``year:``, ``lang:``, ``caption:``; year ranges
 ``year:2012..2014``. Filter values are matched by name or alias through the taxonomy.
 
-Words that name a taxonomy company, in any of the ways its name is written (``index.companies``),
+Words that name a taxonomy company, in any of the ways its name is written (``index.text.companies``),
 also find the documents that write it another way or are linked to it: "alfa-laval" finds "Alfa
 Laval", "AlfaLaval" and what ``company:"Alfa Laval"`` finds.
 """
@@ -20,11 +20,11 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin, syntax
 
 from archive.errors import InputError
-from index.analysis import fold
+from index.text.analysis import fold
 from archive.company_names import DASHES
-from index.companies import bare_name, company_forms, fold_name, is_telling
+from index.text.companies import bare_name, company_forms, fold_name, is_telling
 from index.engine.schema import FILTER_FIELDS, fold_label
-from index.taxonomy import Entry, Taxonomy
+from index.text.taxonomy import Entry, Taxonomy
 
 MAX_QUERY = 500
 KINDS = {"case", "note", "video", "passage"}

@@ -12,7 +12,7 @@ import re
 from whoosh.analysis import CommaSeparatedTokenizer, Filter
 from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
-from index.analysis import fold
+from index.text.analysis import fold
 from index.engine.analyzers import exact_analyzer, stemmed_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.

@@ -23,7 +23,7 @@ from index.engine.expansion import Expansion, expand
 from index.engine.query import ParsedQuery, parse_query
 from index.engine.schema import SCHEMA_VERSION, cue_texts
 from index.engine.table import DELETED, SearchTable, TableMissing, load_table
-from index.taxonomy import Taxonomy, load_taxonomy, merge_taxonomy, taxonomy_to_dict
+from index.text.taxonomy import Taxonomy, load_taxonomy, merge_taxonomy, taxonomy_to_dict
 
 MOMENTS = 3
 Sort = Literal["relevance", "date"]

@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from archive.config import Settings
 from archive.errors import InputError
-from index.engine.bounds import MAX_DEPTH, MAX_LIMIT
-from index.linking import decide
-from index.engine.search import SearchOptions
-from index.service import list_links, search
+from index.engine import MAX_DEPTH, MAX_LIMIT
+from index.linking.links import decide
+from index.engine import SearchOptions
+from index.services.library import list_links, search
 from index.web import views
 from index.web.curation import check_token
 from index.web.querystate import MAX_QUERY_CHARS

@@ -21,10 +21,10 @@ from archive.errors import CaseArchiveError, InputError, LockHeld, NotFoundError
 from archive.redact import redact
 from archive.validate import calendar_date
 from archive.youtube_urls import THUMBNAIL_ORIGIN, embed_url
-from index.engine.bounds import SearchBusy, SearchStopped
-from index.engine.build import IndexCorrupt, IndexMissing
-from index.export import clock_time  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
-from index.linking import said_once
+from index.engine import SearchBusy, SearchStopped
+from index.engine import IndexCorrupt, IndexMissing
+from index.services.export import clock_time  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
+from index.linking.links import said_once
 from index.web.curation import CurationRefused
 from index.web.querystate import MAX_QUERY_CHARS, SearchState, filter_tokens
 

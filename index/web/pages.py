@@ -10,11 +10,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from archive.errors import InputError
 from archive.youtube_refs import VIDEO_ID
-from index import export
-from index.engine.bounds import MAX_EXPORT
-from index.linking import decide
-from index.engine.search import SearchOptions
-from index.service import search
+from index.services import export
+from index.engine import MAX_EXPORT
+from index.linking.links import decide
+from index.engine import SearchOptions
+from index.services.library import search
 from index.web import curation, views
 from index.web.api import check_query, settings_of
 from index.web.charts import bar_chart, year_histogram

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from index.engine.query import FILTER  # the query language's own filter syntax, so both always agree
+from index.engine import FILTER  # the query language's own filter syntax, so both always agree
 
 PAGE_SIZE = 10
 MAX_PAGE = 1000

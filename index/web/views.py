@@ -17,10 +17,10 @@ from archive.store import open_store
 from archive.youtube import NS_AVAILABILITY, NS_VIDEO, parse_video
 from archive.youtube_refs import VIDEO_ID
 from archive.youtube_urls import watch_url
-from index.engine.build import open_live
-from index.linking import load_decisions
-from index.engine.search import SearchOptions
-from index.service import describe, search, video_transcripts
+from index.engine import open_live
+from index.linking.links import load_decisions
+from index.engine import SearchOptions
+from index.services.library import describe, search, video_transcripts
 from index.web.charts import run_items
 from index.web.querystate import filter_token
 

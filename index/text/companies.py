@@ -16,7 +16,7 @@ from typing import Iterable
 
 from archive.company_names import bare_name, dashes_as_hyphens, key_letters, spellings
 from archive.folding import fold_name
-from index.analysis import lexicon
+from index.text.analysis import lexicon
 
 __all__ = ["bare_name", "company_forms", "fold_name", "is_telling"]
 

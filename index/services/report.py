@@ -10,8 +10,8 @@ from archive.runs import list_runs
 from archive.status import archived_videos, video_counts
 from archive.store import open_store
 from archive.transcripts import transcript_gaps
-from index.engine.build import open_live, read_links
-from index.linking import is_accepted
+from index.engine import open_live, read_links
+from index.linking.links import is_accepted
 
 
 def _titles(ix: Any, kind: str) -> dict[str, dict[str, Any]]:

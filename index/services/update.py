@@ -36,7 +36,7 @@ from archive.status import videos_phrase
 from archive.store import ArchiveStore, open_store, utc_now
 from archive.transcripts import harvest_transcripts
 from archive.youtube import HarvestSummary, Progress
-from index.service import build
+from index.services.library import build
 
 log = logging.getLogger(__name__)
 

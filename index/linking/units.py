@@ -9,11 +9,11 @@ from archive.passages import Passage
 from archive.transcripts import LazyPassages, Transcript
 from archive.youtube import Video
 from archive.youtube_urls import watch_url
-from index.linking import CaseInfo, KnownText, LinkSet, NameFinder, VideoInfo, link_all, name_finder
-from index.mentions import MentionCache, text_key
-from index.reuse import Reuse, TranscriptRecord, passage_context, said
-from index.engine.schema import Unit, pack_cues
-from index.taxonomy import Taxonomy, add_case_labels
+from index.linking.links import CaseInfo, KnownText, LinkSet, NameFinder, VideoInfo, link_all, name_finder
+from index.linking.mentions import MentionCache, text_key
+from index.linking.reuse import Reuse, TranscriptRecord, passage_context, said
+from index.engine import Unit, pack_cues
+from index.text.taxonomy import Taxonomy, add_case_labels
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,9 @@ def _case_channels(case: Any, resolve: dict[str, str]) -> tuple[str, ...]:
 def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, str], dict[str, Any]] | None = None,
                mentions: MentionCache | None = None, reuse: Reuse | None = None) -> tuple[list[Unit], LinkSet]:
     """Every unit with its links (cases, companies, themes, sector, year, kind, language, active);
-    ``mentions`` remembers which names each text mentions, for the next build (index.mentions).
+    ``mentions`` remembers which names each text mentions, for the next build (index.linking.mentions).
 
-    With ``reuse`` (index.reuse), the passages of a transcript that is as it was in the live
+    With ``reuse`` (index.linking.reuse), the passages of a transcript that is as it was in the live
     generation are not made: their ids go to ``reuse.kept``; ``reuse.records`` gets the record
     of every transcript, for the next build.
     """

@@ -18,9 +18,9 @@ from typing import Any, Callable, Iterable, Literal
 from archive.errors import InputError
 from archive.lock import curation_lock
 from archive.store import atomic_write, utc_now
-from index.companies import company_forms
-from index.mentions import Found, MentionCache, MentionMemo, text_key
-from index.taxonomy import Taxonomy, fold_name
+from index.text.companies import company_forms
+from index.linking.mentions import Found, MentionCache, MentionMemo, text_key
+from index.text.taxonomy import Taxonomy, fold_name
 
 # A link counts for search filters and facets from this confidence on (or when confirmed).
 ACCEPT = 0.5
@@ -434,7 +434,7 @@ def name_finder(taxonomy: Taxonomy, kind: str, mentions: MentionCache | None = N
 def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
              decisions: dict[tuple[str, str], dict[str, Any]] | None = None,
              mentions: MentionCache | None = None, company_names: NameFinder | None = None) -> LinkSet:
-    """Compute every link between the archive's cases and videos (``mentions``: see index.mentions;
+    """Compute every link between the archive's cases and videos (``mentions``: see index.linking.mentions;
     ``company_names``: the caller's finder of company names, to ask it about texts afterwards)."""
     links = LinkSet()
     by_slug = {c.slug: c for c in cases}
@@ -581,7 +581,7 @@ def _ref(text: str, kinds: tuple[str, ...]) -> str:
 
 def _check_known(data_dir: Path, source: str, target: str, decision: str) -> None:
     """Refuse decisions about things the live index does not know (typos would otherwise stick)."""
-    from index.engine.build import current_generation, read_links, read_manifest
+    from index.engine import current_generation, read_links, read_manifest
 
     live = current_generation(data_dir)
     if live is None:

@@ -17,8 +17,8 @@ from archive.store import ArchiveStore, open_store
 from archive.validate import InvalidValue
 from archive.youtube import NS_VIDEO, parse_video
 from archive.youtube_refs import ChannelRef
-from index.taxonomy import Taxonomy
-from index.units import NotePage, Sources
+from index.text.taxonomy import Taxonomy
+from index.linking.units import NotePage, Sources
 
 log = logging.getLogger(__name__)
 

@@ -12,11 +12,11 @@ from typing import Any, Iterator
 from archive.config import Settings
 from archive.errors import CaseArchiveError, ConfigError, NotFoundError
 from archive.youtube_urls import watch_url
-from index.engine.build import (BuildReport, KeptUnitsGone, Progress, current_generation, read_links, read_manifest,
+from index.engine import (BuildReport, KeptUnitsGone, Progress, current_generation, read_links, read_manifest,
                                 write_index)
-from index.linking import is_accepted, load_decisions
-from index.engine.search import SearchOptions, run_search
-from index.taxonomy import Taxonomy, load_taxonomy, taxonomy_to_dict
+from index.linking.links import is_accepted, load_decisions
+from index.engine import SearchOptions, run_search
+from index.text.taxonomy import Taxonomy, load_taxonomy, taxonomy_to_dict
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
           progress: Progress | None = None, keep: bool = True) -> BuildReport:
     """Build or update the index from the archive; ``rebuild`` also parses every archived item again.
 
-    An update keeps the passages of the transcripts that are as they were (index.reuse) unless
+    An update keeps the passages of the transcripts that are as they were (index.linking.reuse) unless
     ``keep`` is false. The build holds the data directory's run lock (nested inside ``update``).
     """
     from archive.lock import writer_lock
@@ -51,10 +51,10 @@ def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, pro
     from archive.parse_cache import ParseCache, cache_path
     from archive.store import open_store
     from archive.transcripts import LazyReadFailed
-    from index.mentions import MentionCache, mentions_path
-    from index.reuse import REUSE_FILE, Reuse, read_reuse
-    from index.sources import load_sources
-    from index.units import make_units
+    from index.linking.mentions import MentionCache, mentions_path
+    from index.linking.reuse import REUSE_FILE, Reuse, read_reuse
+    from index.linking.sources import load_sources
+    from index.linking.units import make_units
 
     path = taxonomy_path or settings.taxonomy or _previous(settings, "taxonomy_path")
     corrections = settings.transcripts.corrections or _previous(settings, "corrections_path")

@@ -29,7 +29,7 @@ from archive.store import open_store
 from archive.transcripts import harvest_transcripts
 from archive.youtube import Progress
 from archive.youtube_replay import ReplayHttp
-from index.service import build, search
+from index.services.library import build, search
 
 MARKER = "SAMPLE-DATA.txt"
 DEMO_KEY = "offline-demo-replay"  # the replay never sends it anywhere

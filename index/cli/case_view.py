@@ -7,8 +7,8 @@ from typing import Any
 import click
 
 from archive.site import SiteSummary
-from index.linking import said_once
-from index.output import print_table
+from index.linking.links import said_once
+from index.cli.output import print_table
 
 OUTCOMES = ("new", "changed", "unchanged", "failed", "gone", "skipped")
 

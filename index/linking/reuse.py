@@ -18,7 +18,7 @@ kind and context are the same and linking finds in its whole text the same compa
 the same names (``said``). A passage is a part of that text and mentions only what the text
 mentions; a company it mentioned is still named in the text with the same names, so still in
 the passage, and a company it mentions now was named the same way then: every passage mentions
-what it did. (The record says it, not the remembered mentions of ``index.mentions``, which a
+what it did. (The record says it, not the remembered mentions of ``index.linking.mentions``, which a
 failed build may have left a build ahead of or behind the live generation.) Else the transcript
 is read and its passages made again, and the fingerprints decide which of them are written.
 
@@ -36,15 +36,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
-from index.engine.build import REUSE_FILE
-from index.engine.schema import SCHEMA_VERSION
+from index.engine import REUSE_FILE
+from index.engine import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
 # Bump when what a record holds, or what it must match, changes.
 REUSE_VERSION = 2
 # The modules whose code decides what a passage unit holds: any edit of them drops the records.
-_CODE = ("units.py", "engine/schema.py", "linking.py", "mentions.py", "reuse.py", "companies.py")
+# Everything that makes a passage unit: the linking room, the word and name analysis, the unit schema.
+_CODE = ("linking/*.py", "text/*.py", "engine/schema.py")
 
 
 class TranscriptRecord(NamedTuple):
@@ -85,10 +86,10 @@ class Reuse:
 
 def code_digest() -> str:
     """A hash of the code that makes passage units (a changed module makes every record stale)."""
-    here = Path(__file__).parent
+    index_root = Path(__file__).parent.parent
     digest = hashlib.blake2b(digest_size=16)
-    for name in _CODE:
-        digest.update((here / name).read_bytes())
+    for path in sorted(p for pattern in _CODE for p in index_root.glob(pattern)):
+        digest.update(path.relative_to(index_root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -20,7 +20,7 @@ from archive.budget import use_limits
 from archive.config import EXAMPLE_CONFIG, Settings, load_settings
 from archive.errors import EXIT_OK, EXIT_PARTIAL, CaseArchiveError, ConfigError, storage_problem
 from archive.redact import install_log_redaction, redact
-from index.output import TerminalProgress, print_table
+from index.cli.output import TerminalProgress, print_table
 
 FORMATS = click.Choice(["table", "json"])
 
@@ -178,8 +178,8 @@ def harvest_transcripts_cmd(obj: Context, folder: str | None) -> None:
 @pass_ctx
 def demo(obj: Context) -> None:
     """Run the whole job on the bundled SAMPLE data, offline (into ./demo-data unless --data)."""
-    from index.demo import run_demo, step_line
-    from index.export import to_text
+    from index.services.demo import run_demo, step_line
+    from index.services.export import to_text
 
     data_dir = Path(obj.data or "demo-data")
     with TerminalProgress("items") as progress:
@@ -235,7 +235,7 @@ def index_cmd(obj: Context, rebuild: bool, taxonomy: str | None) -> None:
     """Build or update the search index from the archive (no network)."""
     from archive.runs import save_run
     from archive.store import utc_now
-    from index.service import build
+    from index.services.library import build
 
     started = utc_now()
     with TerminalProgress("units") as progress:
@@ -279,9 +279,9 @@ def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: 
     a leading - negates a filter. Values match names and aliases; quote values with spaces:
     company:"Alfa Laval". A query may start with -, e.g. casearchive search -kind:note taakroulatie.
     """
-    from index import export
-    from index.engine.search import SearchOptions
-    from index.service import search as run
+    from index.services import export
+    from index.engine import SearchOptions
+    from index.services.library import search as run
 
     options = SearchOptions(limit=limit, offset=offset, sort=sort, include_inactive=inactive,  # type: ignore[arg-type]
                             deadline=deadline)
@@ -297,7 +297,7 @@ def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: 
 @pass_ctx
 def report(obj: Context, fmt: str) -> None:
     """Coverage and gaps: unlinked videos, cases without video, missing transcripts, last runs."""
-    from index.report import coverage_report
+    from index.services.report import coverage_report
 
     data = coverage_report(obj.settings)
     if fmt == "json":
@@ -335,7 +335,7 @@ def links() -> None:
 @pass_ctx
 def links_list(obj: Context, status_: str, source: str | None, fmt: str) -> None:
     """Links of the live index, with confidence and evidence."""
-    from index.service import list_links
+    from index.services.library import list_links
 
     rows = list_links(obj.settings, status_, source)
     if fmt == "json":
@@ -353,7 +353,7 @@ def _decision_command(decision: str, verb: str, help_text: str) -> None:
     @click.option("--note", help="Why (kept with the decision).")
     @pass_ctx
     def command(obj: Context, source: str, target: str, note: str | None) -> None:
-        from index.linking import decide
+        from index.linking.links import decide
 
         decide(obj.settings.data_dir, source, target, decision, note)  # type: ignore[arg-type]
         click.echo(f"{decision.capitalize()} {source} → {target}; it applies from the next `casearchive index`.")
@@ -371,7 +371,7 @@ _decision_command("rejected", "reject", "Reject a suggested link; it stays rejec
 def harvest_site_cmd(obj: Context, starts: tuple[str, ...], fmt: str) -> None:
     """Crawl the platform's case pages and their notes into the archive."""
     from archive.cases import harvest_site
-    from index.case_view import print_site_summary
+    from index.cli.case_view import print_site_summary
 
     with TerminalProgress("items") as progress:
         summary = harvest_site(obj.settings, starts, progress=progress)
@@ -385,7 +385,7 @@ def harvest_site_cmd(obj: Context, starts: tuple[str, ...], fmt: str) -> None:
 def harvest_notes_cmd(obj: Context, fmt: str) -> None:
     """Fetch and read the notes (PDF, DOCX, HTML) that archived case pages link."""
     from archive.cases import harvest_notes
-    from index.case_view import print_site_summary
+    from index.cli.case_view import print_site_summary
 
     with TerminalProgress("notes") as progress:
         summary = harvest_notes(obj.settings, progress=progress)
@@ -400,8 +400,8 @@ def harvest_notes_cmd(obj: Context, fmt: str) -> None:
 @pass_ctx
 def show(obj: Context, item_id: str, fmt: str) -> None:
     """Show one case (its slug) or video (its id) with its links and their evidence."""
-    from index.case_view import print_case, print_links, print_video
-    from index.service import describe
+    from index.cli.case_view import print_case, print_links, print_video
+    from index.services.library import describe
 
     data = describe(obj.settings, item_id)
     if fmt == "json":
@@ -446,7 +446,7 @@ def main(argv: list[str] | None = None) -> Any:
 @pass_ctx
 def update(obj: Context, taxonomy: str | None, full: bool, fmt: str) -> None:
     """The scheduled job: every harvester, then the incremental index, as one locked run."""
-    from index.update import run_update, summary_lines
+    from index.services.update import run_update, summary_lines
 
     with TerminalProgress("items") as progress:
         report = run_update(obj.settings, taxonomy_path=Path(taxonomy) if taxonomy else None, full=full,
