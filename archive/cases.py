@@ -142,10 +142,7 @@ def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary,
             summary.notes_read += 1
         else:
             summary.notes_failed += 1
-            pages = linked_from.get(url)
-            where = f" (linked from {', '.join(pages)})" if pages else ""
-            log.info("[site] %s: note not read: %s%s", url, note.reason, where)
-            summary.fail("attachment", url, f"{url}: note not read: {note.reason}{where}")
+            summary.fail_item("attachment", url, f"note not read: {note.reason}", linked_from.get(url))
     store.set_state(STATE_NOTES, outcomes)
 
 
@@ -221,6 +218,7 @@ def harvest_notes(
         finally:
             crawler.close()
         summary = crawler.summary
+        summary.notes_only = True
         read_notes(store, urls, summary, _linking_pages(cases))
     save_run(settings.data_dir, "harvest notes", summary.to_dict(), started, summary.exit_code)
     return summary

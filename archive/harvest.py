@@ -11,6 +11,7 @@ from archive.errors import CaseArchiveError, ConfigError, InputError
 from archive.lock import writer_lock
 from archive.quota import QuotaLedger
 from archive.runs import save_run
+from archive.status import videos_phrase
 from archive.store import ArchiveStore, open_store, utc_now
 from archive.youtube import HarvestSummary, Progress, YouTubeHarvester
 from archive.youtube_api import YouTubeApi
@@ -148,5 +149,6 @@ def harvest_youtube(
             summary.add_unresolved(text, reason, pages)
         if not explicit:
             record_unresolved(store, summary)
+        summary.archived = videos_phrase(store)
     save_run(settings.data_dir, "harvest youtube", summary.to_dict(), started, summary.exit_code)
     return summary

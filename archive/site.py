@@ -18,16 +18,17 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Iterable, Mapping, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from archive.budget import OverBudget, check_size, limits, time_budget
 from archive.case_parser import Case, parse_case
-from archive.errors import EXIT_OK, EXIT_PARTIAL, FetchError
+from archive.errors import FetchError
 from archive.http import PoliteClient, RedirectRule, RobotsPolicy, disallow_all, host_of, parse_robots
 from archive.page_text import drop_boilerplate, soup_of
 from archive.site_urls import NOT_CASES, attachment_type, in_scope, is_pagination, normalise_url, same_host
 from archive.store import ArchiveStore, utc_now
+from archive.summary import Progress, RunSummary, Section
 
 log = logging.getLogger(__name__)
 
@@ -36,23 +37,23 @@ NS_ATTACHMENT = "site.attachment"
 NS_ROBOTS = "site.robots"
 STATE_GONE = "site/gone"
 
-Progress = Callable[[str, int, "int | None"], None]
 MAX_PAGES = 100  # listing pages per start URL; the platform's own listing has a few dozen
 
 
 @dataclass
-class SiteSummary:
+class SiteSummary(RunSummary):
     """What a site or notes harvest did, per kind of item, with the failures listed."""
 
+    name: ClassVar[str] = "site"
     counts: dict[str, Counter[str]] = field(default_factory=dict)
     notes_read: int = 0
     notes_failed: int = 0
     robots_skipped: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
     requests: int = 0
+    notes_only: bool = False  # ``harvest notes``: no crawl, every item is a note
     outcomes: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)  # (kind, url) → counted as
+    note_failures: list[str] = field(default_factory=list, repr=False)  # the failures that are notes'
 
     def count(self, kind: str, outcome: str, url: str = "") -> None:
         """Count one item of ``kind`` (listing, case, attachment) with its outcome."""
@@ -60,7 +61,7 @@ class SiteSummary:
         if url:
             self.outcomes[(kind, url)] = outcome
 
-    def fail(self, kind: str, url: str, failure: str) -> None:
+    def fail_item(self, kind: str, url: str, reason: str, pages: Iterable[str] | None = None) -> None:
         """List a failed item and count it as failed, once: fetched and then unreadable is failed, not new."""
         before = self.outcomes.get((kind, url))
         if before != "failed":
@@ -69,12 +70,9 @@ class SiteSummary:
                 if not self.counts[kind][before]:
                     del self.counts[kind][before]
             self.count(kind, "failed", url)
-        self.failures.append(failure)
-
-    @property
-    def exit_code(self) -> int:
-        """0 when everything worked, 1 when some items failed."""
-        return EXIT_PARTIAL if self.failures else EXIT_OK
+        line = self.fail(url, reason, pages)
+        if kind == "attachment":
+            self.note_failures.append(line)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary for the run log and ``--format json``."""
@@ -87,6 +85,29 @@ class SiteSummary:
             "warnings": self.warnings,
             "requests": self.requests,
         }
+
+    def _counts_of(self, kinds: tuple[str, ...]) -> dict[str, int]:
+        """The standard counts over some kinds of item (a page gone from the platform is deactivated)."""
+        total: Counter[str] = Counter()
+        for kind in kinds:
+            total.update(self.counts.get(kind, {}))
+        return {"fetched": sum(n for k, n in total.items() if k != "skipped"), "new": total["new"],
+                "changed": total["changed"], "unchanged": total["unchanged"], "failed": total["failed"],
+                "deactivated": total["gone"], "skipped": total["skipped"]}
+
+    def totals(self) -> dict[str, int]:
+        """The standard counts over every kind of item."""
+        return self._counts_of(("robots", "listing", "case", "attachment"))
+
+    def sections(self) -> list[Section]:
+        """Two sources: the pages crawled, and the notes fetched and read (only those after ``harvest notes``)."""
+        notes = {**self._counts_of(("attachment",)), "read": self.notes_read, "unreadable": self.notes_failed}
+        if self.notes_only:
+            return [Section("notes", notes, list(self.failures), "notes of the archived cases")]
+        pages = [f for f in self.failures if f not in self.note_failures]
+        return [Section("site", self._counts_of(("robots", "listing", "case")), pages,
+                        f"{len(self.channels)} channels linked", details=self.to_dict()),
+                Section("notes", notes, list(self.note_failures), "fetched and read by the site step")]
 
 
 def parse_case_safely(body: bytes, url: str, selectors: Mapping[str, str] | None = None,
@@ -195,9 +216,7 @@ class SiteCrawler:
     def _fail(self, kind: str, url: str, reason: str) -> None:
         """List a failed item with where it was linked from (the CLI or update prints it, once)."""
         source = self.found_on.get(url)
-        where = f" (linked from {source})" if source else ""
-        log.info("[site] %s: %s%s", url, reason, where)
-        self.summary.fail(kind, url, f"{url}: {reason}{where}")
+        self.summary.fail_item(kind, url, reason, [source] if source else None)
 
     def fetch(self, url: str, namespace: str, kind: str) -> bytes | None:
         """Fetch one URL into the archive (conditional GET); its bytes, or None if it failed."""

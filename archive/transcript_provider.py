@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any, ClassVar, Iterable, Protocol, Sequence
 
 from archive.captions import CONTENT_TYPES
-from archive.errors import EXIT_OK, EXIT_PARTIAL
 from archive.store import ArchiveStore, utc_now
+from archive.summary import RunSummary
 
 # The records keep the name they had before this module was split off.
 log = logging.getLogger("archive.transcripts")
@@ -67,9 +67,10 @@ class TranscriptProvider(Protocol):
 
 
 @dataclass
-class TranscriptSummary:
+class TranscriptSummary(RunSummary):
     """What a transcript harvest did; ``exit_code`` is 1 when some items failed, else 0."""
 
+    name: ClassVar[str] = "transcripts"
     files: int = 0
     new: int = 0
     changed: int = 0
@@ -77,12 +78,21 @@ class TranscriptSummary:
     failed: int = 0
     online: str = "off"
     outcomes: Counter[str] = field(default_factory=Counter)
-    failures: list[str] = field(default_factory=list)
     unknown_videos: list[str] = field(default_factory=list)
 
-    @property
-    def exit_code(self) -> int:
-        return EXIT_PARTIAL if self.failures else EXIT_OK
+    def fail(self, item: str, reason: str, pages: Iterable[str] | None = None) -> str:
+        """List a failed item (a file, a video) and count it as failed."""
+        self.failed += 1
+        return super().fail(item, reason, pages)
+
+    def totals(self) -> dict[str, int]:
+        """The standard counts: every caption file or answer is fetched; none is deactivated."""
+        return {"fetched": self.files, "new": self.new, "changed": self.changed, "unchanged": self.unchanged,
+                "failed": self.failed, "deactivated": 0}
+
+    def note(self) -> str:
+        """How the online provider ended."""
+        return f"online provider: {self.online}"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form for the run summary."""
@@ -115,9 +125,7 @@ def record_result(store: ArchiveStore, result: ProviderResult, summary: Transcri
         what = f"{result.source}: " if result.source else ""
         if result.outcome in FAILURES:
             detail = f" ({result.detail})" if result.detail and result.detail != result.outcome else ""
-            summary.failed += 1
-            summary.failures.append(f"{vid}: {what}{result.outcome}{detail}")
-            log.info("[transcripts] %s: %s%s%s", vid, what, result.outcome, detail)  # the summary lists it
+            summary.fail(vid, f"{what}{result.outcome}{detail}")
         else:
             log.info("[transcripts] %s: %s%s", vid, what, result.outcome)
     outcomes = store.get_state(OUTCOME_STATE + vid, {})

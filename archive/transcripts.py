@@ -121,10 +121,8 @@ def harvest_local(store: ArchiveStore, provider: LocalFileProvider, languages: S
     """Import every caption file of a folder; a bad file is reported and the others go on."""
     for path in provider.misnamed:
         summary.files += 1
-        summary.failed += 1
         summary.outcomes[MALFORMED] += 1
-        summary.failures.append(f"{path.name}: name is not {NAME_FORMS}")
-        log.info("[transcripts] %s: skipped, the name is not %s", path.name, NAME_FORMS)
+        summary.fail(path.name, f"name is not {NAME_FORMS}")
     ids = provider.video_ids()
     for n, video_id in enumerate(ids, 1):
         if store.latest(NS_VIDEO, video_id) is None:

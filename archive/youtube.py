@@ -16,12 +16,13 @@ import logging
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, ClassVar, Iterable, Mapping
 from urllib.parse import urlencode
 
-from archive.errors import EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA, FetchError, NotFoundError, QuotaExceeded
+from archive.errors import FetchError, NotFoundError, QuotaExceeded
 from archive.quota import QuotaLedger
 from archive.store import ArchiveStore, utc_now
+from archive.summary import Progress, RunSummary, Section
 from archive.validate import InvalidValue, count, part, text, texts, timestamp
 from archive.youtube_api import ApiResponse, YouTubeApi
 from archive.youtube_refresh import plan_refresh
@@ -41,8 +42,6 @@ CHANNEL_PARTS = "snippet,contentDetails,statistics,brandingSettings"
 HIDDEN_TITLES = {"Deleted video": "deleted", "Private video": "private"}
 # Parts of a resource that change without the content changing; they do not make a new version.
 VOLATILE = ("etag", "statistics")
-
-Progress = Callable[[str, int, "int | None"], None]
 
 
 # -- parsing (pure) -------------------------------------------------------------------------
@@ -146,10 +145,6 @@ def _item_id(resource: Any) -> str:
     return value[:64] if isinstance(value, str) else repr(value)[:40]
 
 
-def _linked_from(pages: list[str] | None) -> str:
-    return f" (linked from {', '.join(pages)})" if pages else ""
-
-
 # -- summaries --------------------------------------------------------------------------------
 
 
@@ -173,41 +168,50 @@ class ChannelSummary:
 
 
 @dataclass
-class HarvestSummary:
+class HarvestSummary(RunSummary):
     """What a whole YouTube harvest run did; ``exit_code`` follows the README's "Exit codes"."""
 
+    name: ClassVar[str] = "youtube"
     channels: list[ChannelSummary] = field(default_factory=list)
-    units: dict[str, int] = field(default_factory=dict)
-    stopped_by_quota: bool = False
-    failures: list[str] = field(default_factory=list)
     # References that named no channel: {"item": "user/NAME", "reason": …, "sources": [pages]}.
     unresolved: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        if self.stopped_by_quota:
-            return EXIT_QUOTA
-        return EXIT_PARTIAL if self.failures else EXIT_OK
+    archived: str = ""  # the archive's videos after the run, as ``status`` counts them
 
     def add_unresolved(self, item: str, reason: str, pages: list[str] | None) -> None:
         """A channel reference that names no channel: a failure item, listed with its pages."""
-        log.info("[youtube] %s%s", reason, _linked_from(pages))  # the caller's summary lists it
-        self.failures.append(f"{reason}{_linked_from(pages)}")
+        self.fail("", reason, pages)  # the reason names the reference
         self.unresolved.append({"item": item, "reason": reason, "sources": list(pages or [])})
 
     def total(self, name: str) -> int:
         """A counter summed over all channels."""
         return sum(getattr(c, name) for c in self.channels)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready form for the run summary."""
+    def totals(self) -> dict[str, int]:
+        """The standard counts: a video fetched is new, changed or unchanged; every listed failure counts."""
         totals = {k: self.total(k) for k in ("new", "changed", "unchanged", "deactivated", "reactivated", "failed",
                                                "refreshed")}
         totals["failed"] += len(self.failures)  # every listed failure (a reference, a channel) counts
+        return totals
+
+    def note(self) -> str:
+        """The archive's videos, and whether the quota stopped the run."""
+        return "; ".join(filter(None, [f"archive: {self.archived}" if self.archived else "",
+                                       "stopped by the quota; the next run resumes" if self.stopped_by_quota else ""]))
+
+    def sections(self) -> list[Section]:
+        """One source; its counts as ``update`` lists them (fetched: new, changed or unchanged)."""
+        totals = self.totals()
+        counts = {k: totals[k] for k in ("new", "changed", "unchanged", "failed", "deactivated", "refreshed")}
+        counts["fetched"] = totals["new"] + totals["changed"] + totals["unchanged"]
+        return [Section(self.name, counts, list(self.failures), self.note(), dict(self.units),
+                        self.stopped_by_quota, self.to_dict())]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form for the run summary."""
         return {
             "source": "youtube",
             "channels": [asdict(c) for c in self.channels],
-            "totals": totals,
+            "totals": self.totals(),
             "units": dict(self.units),
             "units_total": sum(self.units.values()),
             "stopped_by_quota": self.stopped_by_quota,
@@ -324,8 +328,7 @@ class YouTubeHarvester:
                 try:
                     channel_id = self.resolve(ref)
                 except FetchError as exc:  # the API is unreachable: a failure, not a usage error
-                    summary.failures.append(f"{ref}: {exc}{_linked_from(sources.get(ref))}")
-                    log.info("[youtube] %s: %s", ref, exc)
+                    summary.fail(str(ref), str(exc), sources.get(ref))
                     continue
                 except NotFoundError as exc:
                     if strict:
@@ -347,8 +350,7 @@ class YouTubeHarvester:
                     if isinstance(exc, NotFoundError):
                         summary.add_unresolved(channel_id, str(exc), pages)
                     else:
-                        summary.failures.append(f"{channel_id}: {exc}{_linked_from(pages)}")
-                        log.info("[youtube] %s: %s", channel_id, exc)
+                        summary.fail(channel_id, str(exc), pages)
             if self.refresh_budget > 0:
                 self._refresh(summary)
         except QuotaExceeded as exc:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import partial
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -22,20 +23,16 @@ from typing import Any, Callable
 
 import requests
 
-from archive.cases import harvest_notes, harvest_site
 from archive.config import Settings
 from archive.errors import (
     EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA, EXIT_USAGE, CaseArchiveError, ConfigError, storage_problem,
 )
-from archive.harvest import harvest_youtube, read_site_channels
 from archive.lock import writer_lock
 from archive.redact import redact
 from archive.runs import save_run
-from archive.site import NS_ATTACHMENT, SiteSummary
-from archive.status import videos_phrase
 from archive.store import ArchiveStore, open_store, utc_now
-from archive.transcripts import harvest_transcripts
-from archive.youtube import HarvestSummary, Progress
+from archive.summary import COUNTS
+from index.services.harvest import Progress, RunSummary, harvesters
 from index.services.library import build
 
 log = logging.getLogger(__name__)
@@ -43,7 +40,6 @@ log = logging.getLogger(__name__)
 JOURNAL = "update/journal"
 # Steps an interrupted run finished cleanly are not redone by a run starting within this window.
 RESUME_WITHIN = timedelta(hours=6)
-COUNTS = ("fetched", "new", "changed", "unchanged", "failed", "deactivated")
 
 
 @dataclass
@@ -99,58 +95,11 @@ class UpdateReport:
         }
 
 
-# -- counting what each harvester did -------------------------------------------------------------
-
-
-def _site_counts(counters: dict[str, Counter[str]], kinds: tuple[str, ...]) -> dict[str, int]:
-    total: Counter[str] = Counter()
-    for kind in kinds:
-        total.update(counters.get(kind, {}))
-    return {"fetched": sum(n for k, n in total.items() if k != "skipped"), "new": total["new"],
-            "changed": total["changed"], "unchanged": total["unchanged"], "failed": total["failed"],
-            "deactivated": total["gone"], "skipped": total["skipped"]}
-
-
-def _split_site(summary: SiteSummary, store: ArchiveStore) -> tuple[StepResult, StepResult]:
-    """The site harvest as two sources: pages, and the notes it fetched and read."""
-    def is_note(failure: str) -> bool:
-        url = failure.split(": ", 1)[0]
-        return store.last_fetch(NS_ATTACHMENT, url) is not None
-
-    note_failures = [f for f in summary.failures if is_note(f)]
-    page_failures = [f for f in summary.failures if not is_note(f)]
-    detail = summary.to_dict()
-    site = StepResult("site", counts=_site_counts(summary.counts, ("robots", "listing", "case")),
-                      failures=page_failures,
-                      detail=detail, note=f"{len(summary.channels)} channels linked")
-    notes = StepResult("notes", counts={**_site_counts(summary.counts, ("attachment",)), "read": summary.notes_read,
-                                        "unreadable": summary.notes_failed},
-                       failures=note_failures, note="fetched and read by the site step")
-    for step in (site, notes):
-        step.exit_code = EXIT_PARTIAL if step.failures else EXIT_OK
-        step.status = "failed" if step.failures else "done"
-    return site, notes
-
-
-def _youtube_step(summary: HarvestSummary, store: ArchiveStore) -> StepResult:
-    totals = summary.to_dict()["totals"]
-    counts = {k: totals[k] for k in ("new", "changed", "unchanged", "failed", "deactivated", "refreshed")}
-    counts["fetched"] = totals["new"] + totals["changed"] + totals["unchanged"]
-    status = "quota" if summary.stopped_by_quota else "failed" if summary.failures else "done"
-    return StepResult("youtube", status, summary.exit_code, counts=counts, units=dict(summary.units),
-                      failures=list(summary.failures), detail=summary.to_dict(),
-                      note="; ".join(filter(None, [
-                          f"archive: {videos_phrase(store)}",  # as `status` counts them
-                          "stopped by the quota; the next run resumes" if summary.stopped_by_quota else ""])))
-
-
-def _transcripts_step(summary: Any) -> StepResult:
-    data = summary.to_dict()
-    totals = data["totals"]
-    counts = {"fetched": totals["files"], **{k: totals[k] for k in ("new", "changed", "unchanged", "failed")},
-              "deactivated": 0}
-    return StepResult("transcripts", "failed" if summary.failures else "done", summary.exit_code, counts=counts,
-                      failures=list(summary.failures), detail=data, note=f"online provider: {summary.online}")
+def _steps(summary: RunSummary) -> list[StepResult]:
+    """A harvester's summary as the run's steps: one a source it covered."""
+    return [StepResult(part.name, part.status, part.exit_code, counts=dict(part.counts), units=dict(part.units),
+                       failures=list(part.failures), note=part.note, detail=dict(part.details))
+            for part in summary.sections()]
 
 
 # -- the run ----------------------------------------------------------------------------------------
@@ -174,7 +123,8 @@ class _Run:
                               if entry.get("exit_code") == EXIT_OK and entry.get("finished_at", "") >= cutoff}
             log.warning("[update] the run started %s did not finish; this one goes on from it",
                         previous.get("started_at"))
-        self.journal = {"started_at": self.report.started_at, "finished": False, "steps": dict(self.resumable)}
+        self.journal: dict[str, Any] = {"started_at": self.report.started_at, "finished": False,
+                                        "steps": dict(self.resumable)}
         self.save_journal()
 
     def resumed(self, name: str) -> bool:
@@ -259,29 +209,15 @@ def run_update(
     check_configured(settings)
     with writer_lock(settings, "update"), open_store(settings.data_dir) as store:
         job = _Run(settings, store)
-        if not job.resumed("site"):
-            if settings.site.start_urls:
-                job.run("site", lambda: harvest_site(settings, progress=progress, sleep=sleep, session=session),
-                        lambda summary: list(_split_site(summary, store)))
-        if job.report.step("site") is None:
-            job.skip("site", "no start URLs (site.start_urls)")
-        if job.report.step("notes") is None and not job.resumed("notes"):
-            # Without a crawl, the notes of the archived cases are still re-checked.
-            job.run("notes", lambda: harvest_notes(settings, progress=progress, sleep=sleep),
-                    lambda summary: [_notes_only(summary, store)])
-        if not job.resumed("youtube"):
-            if settings.youtube.channels or read_site_channels(store):
-                job.run("youtube", lambda: harvest_youtube(settings, full=full, progress=progress, sleep=sleep,
-                                                           api_key=api_key, http=http),
-                        lambda summary: [_youtube_step(summary, store)])
+        for harvester in harvesters(full=full, sleep=sleep, session=session, api_key=api_key, http=http):
+            # A step an earlier harvester covered (the site crawl reads its notes) is not run again.
+            if job.report.step(harvester.name) is not None or job.resumed(harvester.name):
+                continue
+            why = harvester.skip_reason(settings, store)
+            if why:
+                job.skip(harvester.name, why)
             else:
-                job.skip("youtube", "no channels configured or linked from case pages")
-        if not job.resumed("transcripts"):
-            if settings.transcripts.folder or settings.transcripts.online:
-                job.run("transcripts", lambda: harvest_transcripts(settings, progress=progress),
-                        lambda summary: [_transcripts_step(summary)])
-            else:
-                job.skip("transcripts", "no caption folder and the online provider is off")
+                job.run(harvester.name, partial(harvester.run, settings, progress), _steps)
         job.run("index", lambda: build(settings, taxonomy_path=taxonomy_path, progress=progress),
                 lambda built: [_index_step(built.to_dict(), job.report)])
         report = job.report
@@ -290,15 +226,6 @@ def run_update(
         report.summary_path = save_run(settings.data_dir, "update", report.to_dict(), report.started_at,
                                        report.exit_code)
     return report
-
-
-def _notes_only(summary: SiteSummary, store: ArchiveStore) -> StepResult:
-    """``harvest notes`` (no crawl this run): every failure it lists is a note's."""
-    notes = _split_site(summary, store)[1]
-    notes.failures = list(summary.failures)
-    notes.note = "notes of the archived cases"
-    notes.status, notes.exit_code = ("failed", EXIT_PARTIAL) if notes.failures else ("done", EXIT_OK)
-    return notes
 
 
 def _index_step(built: dict[str, Any], report: UpdateReport) -> StepResult:
