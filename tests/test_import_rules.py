@@ -26,6 +26,7 @@ CONTRACTS = [c["name"] for c in
              tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]]
 ARCHIVE_FIRST, NO_CYCLES, ENGINE_ONLY = "archive never imports index", "No import cycles", "Only the engine"
 LAYERS, FACADE = "The rooms of index are layers", "The engine is reached through its package"
+CLI_SERVICES = "The CLI calls the services"
 
 
 def contract(start: str) -> str:
@@ -73,6 +74,10 @@ def test_the_import_rules_hold() -> None:
     ("index/services/library.py", "from whoosh import query as wq", {ENGINE_ONLY}),
     ("index/linking/links.py", "def _late() -> None:\n    from whoosh.analysis import StemmingAnalyzer", {ENGINE_ONLY}),
     ("archive/store.py", "import whoosh", {ENGINE_ONLY}),
+    # The CLI calls the services: not the engine (its package neither), not the archive's harvesters.
+    ("index/cli/search.py", "from index.engine import SearchOptions", {CLI_SERVICES}),
+    ("index/cli/harvest.py", "def _late() -> None:\n    from archive.store import open_store", {CLI_SERVICES}),
+    ("index/cli/links.py", "from index.linking.links import decide", {CLI_SERVICES}),
 ])
 def test_a_forbidden_import_breaks_a_rule(tmp_path: Path, module: str, line: str, broken: set[str]) -> None:
     root = copy_sources(tmp_path)

@@ -1,4 +1,4 @@
-"""Terminal output of the platform commands: the harvest summary and one case."""
+"""Terminal output of ``show``: one case or video, with its links and their evidence."""
 
 from __future__ import annotations
 
@@ -6,26 +6,8 @@ from typing import Any
 
 import click
 
-from archive.site import SiteSummary
-from index.linking.links import said_once
 from index.cli.output import print_table
-
-OUTCOMES = ("new", "changed", "unchanged", "failed", "gone", "skipped")
-
-
-def print_site_summary(summary: SiteSummary) -> None:
-    """The end summary of ``harvest site`` / ``harvest notes``: counts, notes, channels, problems."""
-    rows = [[kind, *(summary.counts[kind].get(o, 0) for o in OUTCOMES)] for kind in summary.counts]
-    print_table(["items", *OUTCOMES], rows)
-    click.echo(f"Notes: {summary.notes_read} read, {summary.notes_failed} failed. "
-               f"Requests: {summary.requests}.")
-    if summary.channels:
-        click.echo(f"Channels linked from case pages: {', '.join(summary.channels)}")
-    for warning in summary.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for failure in summary.failures:
-        click.echo(f"failed: {failure}", err=True)
-
+from index.services.manage import said_once
 
 def _join(values: Any) -> str:
     return ", ".join(str(v) for v in values) if values else "-"

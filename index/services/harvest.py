@@ -11,14 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-import requests
+from typing import TYPE_CHECKING
 
-from archive.cases import harvest_notes, harvest_site
 from archive.config import Settings
-from archive.harvest import harvest_youtube, read_site_channels
-from archive.store import ArchiveStore
 from archive.summary import Harvester, Progress, RunSummary, Section
-from archive.transcripts import harvest_transcripts
+
+if TYPE_CHECKING:
+    import requests
+
+    from archive.store import ArchiveStore
+
+# The harvesters' modules (bs4, requests, the Google client…) are imported where a run needs
+# them, so a command that harvests nothing (search, show) starts without them.
 
 __all__ = ["Harvester", "NotesHarvest", "Progress", "RunSummary", "Section", "SiteHarvest", "TranscriptHarvest",
            "YouTubeHarvest", "harvesters"]
@@ -41,6 +45,8 @@ class SiteHarvest:
 
     def run(self, settings: Settings, progress: Progress | None = None) -> RunSummary:
         """Crawl from the start URLs."""
+        from archive.cases import harvest_site
+
         return harvest_site(settings, self.start_urls, progress=progress, sleep=self.sleep, session=self.session)
 
 
@@ -57,6 +63,8 @@ class NotesHarvest:
 
     def run(self, settings: Settings, progress: Progress | None = None) -> RunSummary:
         """Fetch and read the notes."""
+        from archive.cases import harvest_notes
+
         return harvest_notes(settings, progress=progress, sleep=self.sleep)
 
 
@@ -73,12 +81,16 @@ class YouTubeHarvest:
 
     def skip_reason(self, settings: Settings, store: ArchiveStore) -> str | None:
         """Nothing to ask without a channel named by the flags, the config or a case page."""
+        from archive.harvest import read_site_channels
+
         if self.channels or settings.youtube.channels or read_site_channels(store):
             return None
         return "no channels configured or linked from case pages"
 
     def run(self, settings: Settings, progress: Progress | None = None) -> RunSummary:
         """Harvest the channels."""
+        from archive.harvest import harvest_youtube
+
         return harvest_youtube(settings, self.channels, full=self.full, progress=progress, sleep=self.sleep,
                                api_key=self.api_key, http=self.http)
 
@@ -98,6 +110,8 @@ class TranscriptHarvest:
 
     def run(self, settings: Settings, progress: Progress | None = None) -> RunSummary:
         """Import the captions."""
+        from archive.transcripts import harvest_transcripts
+
         return harvest_transcripts(settings, self.folder, progress=progress)
 
 

@@ -1,0 +1,122 @@
+"""The ``casearchive`` group itself: global flags, the settings, and how errors become exit codes.
+
+Exit codes: 0 done; 1 done but some items failed; 2 usage or configuration error;
+3 another run holds the lock; 4 stopped by the YouTube quota (the next run resumes).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import replace
+from typing import Any
+
+import click
+
+# Of the archive the CLI takes only what every command needs before any service runs: the
+# settings (config), the exit codes and error classes (errors), secrets kept out of what it
+# prints (redact), and the parsers' budgets the settings set for this process (budget).
+from archive.budget import use_limits
+from archive.config import Settings, load_settings
+from archive.errors import EXIT_PARTIAL, CaseArchiveError, storage_problem
+from archive.redact import install_log_redaction, redact
+
+FORMATS = click.Choice(["table", "json"])
+
+
+class Context:
+    """What every command gets: the global flags, and settings loaded on first use."""
+
+    def __init__(self, config: str | None, data: str | None, debug: bool, lock_wait: float | None = None) -> None:
+        self.config, self.data, self.debug, self.lock_wait = config, data, debug, lock_wait
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config, self.data)
+            if self.lock_wait is not None:
+                self._settings = replace(self._settings, lock_wait=self.lock_wait)
+            use_limits(self._settings.limits)
+        return self._settings
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def _setup_logging(verbose: int, debug: bool) -> None:
+    """Log to stderr through our one handler, secrets redacted; more with -v, tracebacks with --debug."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s" if debug else "%(message)s"))
+    install_log_redaction(handler)
+    handler.set_name("casearchive")
+    root = logging.getLogger()
+    # Replace only our own handler (a second invocation in one process must not stack them).
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != "casearchive"] + [handler]
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    root.setLevel(level)
+    # The Google client logs every retry with the full URI; keep it at our level, redacted.
+    logging.getLogger("googleapiclient.discovery_cache").setLevel(logging.ERROR)
+
+
+class CaseArchiveGroup(click.Group):
+    """Turns our errors into ``Error: …`` and their exit code; a bug's traceback only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except CaseArchiveError as exc:
+            obj = ctx.find_object(Context)
+            if obj is not None and obj.debug and not exc.expected:
+                raise
+            click.echo(f"Error: {redact(str(exc))}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            # The reader (e.g. `| head`) left; say nothing more and keep Python from complaining.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
+        except Exception as exc:  # a bug: say so plainly, the traceback only on request
+            obj = ctx.find_object(Context)
+            if obj is not None and obj.debug:
+                raise
+            problem = storage_problem(exc)
+            if problem is not None:  # the disk, not the tool: what was stored is kept
+                click.echo(f"Error: {redact(problem)}; what was stored before is kept: make room or make "
+                           "it writable and run again", err=True)
+                ctx.exit(EXIT_PARTIAL)
+            click.echo(f"Error: internal error: {type(exc).__name__}: {redact(str(exc))} "
+                       "(run with --debug for the traceback)", err=True)
+            ctx.exit(70)
+
+
+@click.group(cls=CaseArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Exit codes: 0 done; 1 done, but some items failed; 2 usage or configuration error; "
+                    "3 another run holds the lock; 4 stopped by the YouTube quota (the next run resumes).")
+@click.option("--config", type=click.Path(dir_okay=False), envvar="CASEARCHIVE_CONFIG",
+              help="Config file (default: ./casearchive.toml if present).")
+@click.option("--data", type=click.Path(file_okay=False), help="Data directory (default ./data; env CASEARCHIVE_DATA).")
+@click.option("--lock-wait", type=click.FloatRange(0, 1e9), metavar="SECONDS",
+              help="How long a writing command waits for another to finish, then exits 3 (default 120; "
+                   "config lock_wait, env CASEARCHIVE_LOCK_WAIT).")
+@click.option("-v", "--verbose", count=True, help="Say more about what happens.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.version_option(package_name="casearchive")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None, data: str | None, lock_wait: float | None, verbose: int,
+        debug: bool) -> None:
+    """Archive and search the multimedia side of a Dutch knowledge platform of cases."""
+    _setup_logging(verbose, debug)
+    ctx.obj = Context(config, data, debug, lock_wait)
+
+
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """The console script's entry point."""
+    return cli.main(args=argv, prog_name="casearchive")

@@ -1,0 +1,97 @@
+"""``search``, ``show`` and ``report``: reading the index and the archive, for people or as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from index.cli.admin import videos_line
+from index.cli.base import FORMATS, Context, cli, pass_ctx
+from index.cli.output import print_table
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
+@click.argument("query", nargs=-1, required=True, type=click.UNPROCESSED)
+@click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many results (paging).")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--inactive", is_flag=True, help="Include videos that are no longer available.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table",
+              show_default=True)
+@click.option("--taxonomy", type=click.Path(dir_okay=False, exists=True), help="Curated taxonomy TOML.")
+@click.option("--deadline", type=click.FloatRange(0), default=10.0, show_default=True, metavar="SECONDS",
+              help="Stop a search that runs longer (0: no deadline).")
+@pass_ctx
+def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: str, inactive: bool, fmt: str,
+           taxonomy: str | None, deadline: float) -> None:
+    """Search the index with the query language.
+
+    \b
+    Words must all match; "exact phrase"; OR; NOT word or -word; prefix*; fuzzy~ (~2: two edits).
+    Filters: company:, theme:, case:, sector:, kind: (case, note, video, passage),
+    year: (year:2013, year:2012..2014), lang:, caption: (manual, auto, imported), title:;
+    a leading - negates a filter. Values match names and aliases; quote values with spaces:
+    company:"Alfa Laval". A query may start with -, e.g. casearchive search -kind:note taakroulatie.
+    """
+    from index.services import export
+    from index.services.library import SearchOptions
+    from index.services.library import search as run
+
+    options = SearchOptions(limit=limit, offset=offset, sort=sort, include_inactive=inactive,  # type: ignore[arg-type]
+                            deadline=deadline)
+    result = run(obj.settings, " ".join(query), options, Path(taxonomy) if taxonomy else None)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        click.echo({"csv": export.to_csv, "md": export.to_markdown, "table": export.to_text}[fmt](result), nl=False)
+
+
+# A video id may begin with "-" (YouTube's ids use "-" and "_"): an unknown option is the id.
+@cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
+@click.argument("item_id", metavar="ID")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_ctx
+def show(obj: Context, item_id: str, fmt: str) -> None:
+    """Show one case (its slug) or video (its id) with its links and their evidence."""
+    from index.cli.case_view import print_case, print_links, print_video
+    from index.services.library import describe
+
+    data = describe(obj.settings, item_id)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    (print_video if data["kind"] == "video" else print_case)(data)
+    print_links(data)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_ctx
+def report(obj: Context, fmt: str) -> None:
+    """Coverage and gaps: unlinked videos, cases without video, missing transcripts, last runs."""
+    from index.services.report import coverage_report
+
+    data = coverage_report(obj.settings)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Index built {data['index_built_at']}: " + ", ".join(f"{v} {k}" for k, v in data["counts"].items()))
+    click.echo(videos_line(data))
+    for title, key, columns in [("Videos linked to no case", "videos_without_case", ["id", "title", "active"]),
+                                ("Cases with no video", "cases_without_video", ["id", "title"]),
+                                ("Videos without a transcript", "videos_without_transcript", ["id", "reason", "title"]),
+                                ("Weak link suggestions (confirm or reject)", "weak_suggestions",
+                                 ["source", "target", "confidence"]),
+                                ("Channel links that name no channel (the pages that link them)",
+                                 "unresolved_channels", ["reference", "reason", "pages"])]:
+        click.echo(f"\n{title}: {len(data[key])}")
+        if data[key]:
+            print_table(columns, [[", ".join(row[c]) if isinstance(row[c], list) else row[c] for c in columns]
+                                  for row in data[key]])
+    click.echo("\nLast runs:")
+    print_table(["command", "finished", "exit"], [[r["command"], r["finished_at"], r["exit_code"]]
+                                                 for r in data["last_runs"]])
+
+
