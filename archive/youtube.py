@@ -13,20 +13,24 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, ClassVar, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import urlencode
 
 from archive.errors import FetchError, NotFoundError, QuotaExceeded
 from archive.quota import QuotaLedger
 from archive.store import ArchiveStore, utc_now
-from archive.summary import Progress, RunSummary, Section
-from archive.validate import InvalidValue, count, part, text, texts, timestamp
+from archive.summary import Progress
+from archive.validate import InvalidValue
 from archive.youtube_api import ApiResponse, YouTubeApi
 from archive.youtube_refresh import plan_refresh
 from archive.youtube_refs import ChannelRef
+from archive.youtube_summary import ChannelSummary, HarvestSummary
+from archive.youtube_videos import Video, parse_duration, parse_video, playlist_item_video
+
+# Handed on: the modules that read archived videos take these from here, beside the namespaces.
+__all__ = ["NS_AVAILABILITY", "NS_CHANNEL", "NS_RESPONSE", "NS_VIDEO", "ChannelSummary", "HarvestSummary", "Progress",
+           "Video", "YouTubeHarvester", "parse_duration", "parse_video", "playlist_item_video"]
 
 log = logging.getLogger(__name__)
 
@@ -38,104 +42,21 @@ NS_AVAILABILITY = "youtube.availability"
 PAGE_SIZE = 50
 VIDEO_PARTS = "snippet,contentDetails,statistics,status,topicDetails,liveStreamingDetails,localizations"
 CHANNEL_PARTS = "snippet,contentDetails,statistics,brandingSettings"
-# Titles YouTube shows, to anyone but the owner, for playlist entries whose video is gone.
-HIDDEN_TITLES = {"Deleted video": "deleted", "Private video": "private"}
 # Parts of a resource that change without the content changing; they do not make a new version.
 VOLATILE = ("etag", "statistics")
 
 
-# -- parsing (pure) -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Video:
-    """What the index and the CLI need of one ``youtube#video`` resource."""
-
-    id: str
-    channel_id: str
-    channel_title: str
-    title: str
-    description: str
-    published_at: str | None
-    duration: int | None
-    tags: tuple[str, ...]
-    language: str | None
-    thumbnail: str | None
-    live: str
-    privacy: str | None
-    has_captions: bool
-    view_count: int | None
-
-
-_VIDEO_ID = re.compile(r"[\w-]{1,64}")
-_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
-
-
-def parse_duration(text: str | None) -> int | None:
-    """ISO 8601 durations as the API writes them (``PT21M7S``, ``P1DT2H``, ``P0D``) in seconds."""
-    match = _DURATION.match(text or "")
-    if not match or text in ("P", "PT"):
-        return None
-    days, hours, minutes, seconds = match.groups()
-    return int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(float(seconds or 0))
-
-
-def parse_video(resource: dict[str, Any]) -> Video:
-    """A ``youtube#video`` resource (any subset of parts) as a Video; InvalidValue if a field is unusable."""
-    if not isinstance(resource, dict):
-        raise InvalidValue("the item is not an object")
-    video_id = resource.get("id")
-    if not isinstance(video_id, str) or not _VIDEO_ID.fullmatch(video_id):
-        raise InvalidValue(f"the video id is not an id: {str(video_id)[:40]!r}")
-    snippet, details = part(resource, "snippet"), part(resource, "contentDetails")
-    status, stats = part(resource, "status"), part(resource, "statistics")
-    thumbs = snippet.get("thumbnails") if isinstance(snippet.get("thumbnails"), dict) else {}
-    best = next((thumbs[k]["url"] for k in ("high", "medium", "standard", "default", "maxres")
-                 if isinstance(thumbs.get(k), dict) and isinstance(thumbs[k].get("url"), str)), None)
-    language = snippet.get("defaultAudioLanguage") or snippet.get("defaultLanguage")
-    return Video(
-        id=video_id,
-        channel_id=text(snippet.get("channelId"), "snippet.channelId", limit=64) or "",
-        channel_title=text(snippet.get("channelTitle"), "snippet.channelTitle") or "",
-        title=text(snippet.get("title"), "snippet.title") or "",
-        description=text(snippet.get("description"), "snippet.description") or "",
-        published_at=timestamp(snippet.get("publishedAt"), "snippet.publishedAt"),
-        duration=parse_duration(text(details.get("duration"), "contentDetails.duration", default=None, limit=64)),
-        tags=texts(snippet.get("tags"), "snippet.tags"),
-        language=text(language, "snippet.defaultAudioLanguage", default=None, limit=64),
-        thumbnail=best,
-        live=text(snippet.get("liveBroadcastContent"), "snippet.liveBroadcastContent", default="none",
-                  limit=64) or "none",
-        privacy=text(status.get("privacyStatus"), "status.privacyStatus", default=None, limit=64),
-        has_captions=details.get("caption") == "true",
-        view_count=count(stats.get("viewCount"), "statistics.viewCount"),
-    )
-
-
-def playlist_item_video(item: dict[str, Any]) -> tuple[str | None, str | None]:
-    """The video id of a playlist item, and why it is hidden (``deleted``/``private``) if it is.
-
-    InvalidValue when a field the harvest reads is of the wrong type.
-    """
-    snippet = part(item, "snippet")
-    video_id = part(item, "contentDetails").get("videoId") or part(snippet, "resourceId").get("videoId")
-    if video_id is not None and (not isinstance(video_id, str) or not _VIDEO_ID.fullmatch(video_id)):
-        raise InvalidValue(f"the playlist item's videoId is not an id: {str(video_id)[:40]!r}")
-    privacy = text(part(item, "status").get("privacyStatus"), "status.privacyStatus", default=None, limit=64)
-    hidden = HIDDEN_TITLES.get(text(snippet.get("title"), "snippet.title") or "")
-    if privacy == "private":
-        hidden = "private"
-    elif privacy == "privacyStatusUnspecified":
-        hidden = hidden or "deleted"
-    return video_id, hidden
+# -- storing what the API answered ------------------------------------------------------------
 
 
 def _identity(resource: dict[str, Any]) -> bytes:
+    """What makes a resource a new version: everything but its volatile parts."""
     stable = {k: v for k, v in resource.items() if k not in VOLATILE}
     return json.dumps(stable, sort_keys=True, ensure_ascii=False).encode()
 
 
 def _json_bytes(value: Any) -> bytes:
+    """A resource as the archive stores it: sorted, indented JSON."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, indent=1).encode()
 
 
@@ -143,81 +64,6 @@ def _item_id(resource: Any) -> str:
     """An API item's id for a message, whatever its shape."""
     value = resource.get("id") if isinstance(resource, dict) else None
     return value[:64] if isinstance(value, str) else repr(value)[:40]
-
-
-# -- summaries --------------------------------------------------------------------------------
-
-
-@dataclass
-class ChannelSummary:
-    """What one channel's harvest did."""
-
-    channel: str
-    title: str = ""
-    mode: str = "incremental"
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    deactivated: int = 0
-    reactivated: int = 0
-    failed: int = 0
-    refreshed: int = 0
-    completed: bool = False
-    error: str | None = None
-    problems: list[str] = field(default_factory=list)  # items refused, each with why (listed as failures)
-
-
-@dataclass
-class HarvestSummary(RunSummary):
-    """What a whole YouTube harvest run did; ``exit_code`` follows the README's "Exit codes"."""
-
-    name: ClassVar[str] = "youtube"
-    channels: list[ChannelSummary] = field(default_factory=list)
-    # References that named no channel: {"item": "user/NAME", "reason": …, "sources": [pages]}.
-    unresolved: list[dict[str, Any]] = field(default_factory=list)
-    archived: str = ""  # the archive's videos after the run, as ``status`` counts them
-
-    def add_unresolved(self, item: str, reason: str, pages: list[str] | None) -> None:
-        """A channel reference that names no channel: a failure item, listed with its pages."""
-        self.fail("", reason, pages)  # the reason names the reference
-        self.unresolved.append({"item": item, "reason": reason, "sources": list(pages or [])})
-
-    def total(self, name: str) -> int:
-        """A counter summed over all channels."""
-        return sum(getattr(c, name) for c in self.channels)
-
-    def totals(self) -> dict[str, int]:
-        """The standard counts: a video fetched is new, changed or unchanged; every listed failure counts."""
-        totals = {k: self.total(k) for k in ("new", "changed", "unchanged", "deactivated", "reactivated", "failed",
-                                               "refreshed")}
-        totals["failed"] += len(self.failures)  # every listed failure (a reference, a channel) counts
-        return totals
-
-    def note(self) -> str:
-        """The archive's videos, and whether the quota stopped the run."""
-        return "; ".join(filter(None, [f"archive: {self.archived}" if self.archived else "",
-                                       "stopped by the quota; the next run resumes" if self.stopped_by_quota else ""]))
-
-    def sections(self) -> list[Section]:
-        """One source; its counts as ``update`` lists them (fetched: new, changed or unchanged)."""
-        totals = self.totals()
-        counts = {k: totals[k] for k in ("new", "changed", "unchanged", "failed", "deactivated", "refreshed")}
-        counts["fetched"] = totals["new"] + totals["changed"] + totals["unchanged"]
-        return [Section(self.name, counts, list(self.failures), self.note(), dict(self.units),
-                        self.stopped_by_quota, self.to_dict())]
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready form for the run summary."""
-        return {
-            "source": "youtube",
-            "channels": [asdict(c) for c in self.channels],
-            "totals": self.totals(),
-            "units": dict(self.units),
-            "units_total": sum(self.units.values()),
-            "stopped_by_quota": self.stopped_by_quota,
-            "failures": list(self.failures),
-            "unresolved": list(self.unresolved),
-        }
 
 
 # -- the harvester ----------------------------------------------------------------------------
@@ -248,9 +94,11 @@ class YouTubeHarvester:
 
     # The channel state lives in the archive's state table, one entry a channel.
     def _state(self, channel_id: str) -> dict[str, Any] | None:
+        """A channel's saved state (known videos, the pass in progress), or None."""
         return self.store.get_state(f"youtube/channel/{channel_id}")
 
     def _save(self, state: dict[str, Any]) -> None:
+        """Save a channel's state (after every API call, so a stop loses nothing)."""
         self.store.set_state(f"youtube/channel/{state['channel_id']}", state)
 
     def _call(self, resource: str, params: dict[str, Any], key: str | None = None) -> ApiResponse:
@@ -284,6 +132,7 @@ class YouTubeHarvester:
         return resource["id"]
 
     def _fetch_channel(self, ref: ChannelRef) -> dict[str, Any]:
+        """Resolve a channel: its resource by id, handle or user name (a custom URL tries both); archived."""
         attempts: list[dict[str, str]] = {
             "id": [{"id": ref.value}],
             "handle": [{"forHandle": ref.value}],
@@ -305,6 +154,7 @@ class YouTubeHarvester:
         raise NotFoundError(f"YouTube channel not found: {ref}")
 
     def _store_channel(self, resource: dict[str, Any]) -> None:
+        """Archive a channel resource and note its uploads list and title in its state."""
         self.store.put(NS_CHANNEL, resource["id"], _json_bytes(resource), identity=_identity(resource),
                        method="channels.list", content_type="application/json")
         state = self._state(resource["id"]) or {"channel_id": resource["id"], "known": {},
@@ -374,12 +224,14 @@ class YouTubeHarvester:
             done[channel_id].refreshed += len(ids)
 
     def _full_pass_due(self, state: dict[str, Any] | None) -> bool:
+        """Whether a channel's last full pass is older than ``full_pass_every_days`` (or never was)."""
         if not state or not state.get("full_pass_at"):
             return True
         last = datetime.fromisoformat(state["full_pass_at"].replace("Z", "+00:00"))
         return datetime.now(timezone.utc) - last >= self.full_pass_every
 
     def _harvest_channel(self, summary: ChannelSummary, *, full: bool) -> None:
+        """One channel: resume its interrupted pass, or start a full or incremental one."""
         state = self._state(summary.channel)
         if state and state.get("pass"):
             log.info("[youtube] %s: resuming the interrupted %s pass", summary.channel, state["pass"]["mode"])
@@ -397,52 +249,16 @@ class YouTubeHarvester:
         self._run_pass(state, summary)
 
     def _run_pass(self, state: dict[str, Any], summary: ChannelSummary) -> None:
+        """A channel's pass: page through its uploads, fetch the new (or, in a full pass, all) videos."""
         run = state["pass"]
         summary.mode = run["mode"]
-        known: dict[str, dict[str, Any]] = state["known"]
         seen = set(run["seen"])
         while True:
             while len(run["pending"]) >= PAGE_SIZE or (run["done_paging"] and run["pending"]):
                 self._fetch_videos(state, run["pending"][:PAGE_SIZE], summary)
             if run["done_paging"]:
                 break
-            params: dict[str, Any] = {"part": "snippet,contentDetails,status", "playlistId": state["uploads"],
-                                      "maxResults": PAGE_SIZE}
-            if run["page_token"]:
-                params["pageToken"] = run["page_token"]
-            data = self._call("playlistItems", params).data
-            total = (data.get("pageInfo") or {}).get("totalResults")
-            if run["total"] is None:
-                run["total"] = total
-            stop = False
-            for item in data.get("items") or []:
-                try:
-                    video_id, hidden = playlist_item_video(item)
-                except InvalidValue as exc:  # one bad entry; the rest of the list is read
-                    summary.problems.append(f"{summary.channel}: an uploads list entry is skipped: {exc}")
-                    continue
-                if not video_id:
-                    continue
-                if hidden:
-                    if known.get(video_id, {}).get("active", True):
-                        self._set_availability(state, video_id, False, hidden, summary)
-                    continue
-                if video_id in seen:
-                    continue
-                if run["mode"] == "incremental" and video_id in known:
-                    if self._playlist_consistent(state, total):
-                        stop = True
-                        break
-                    log.info("[youtube] %s: the uploads list changed size; doing a full pass", summary.channel)
-                    run["mode"] = summary.mode = "full"
-                run["seen"].append(video_id)
-                seen.add(video_id)
-                if run["mode"] == "full" or video_id not in known:
-                    run["pending"].append(video_id)
-            run["page_token"] = data.get("nextPageToken")
-            run["done_paging"] = stop or not run["page_token"]
-            self._save(state)
-            self.progress(summary.title or summary.channel, len(run["seen"]), total)
+            self._list_uploads_page(state, summary, seen)
         if run["mode"] == "full":
             self._reconcile(state, summary)
             state["full_pass_at"] = utc_now()
@@ -451,6 +267,48 @@ class YouTubeHarvester:
         self._save(state)
         summary.completed = True
 
+    def _list_uploads_page(self, state: dict[str, Any], summary: ChannelSummary, seen: set[str]) -> None:
+        """Read one page of the uploads list: queue the videos to fetch, mark hidden ones, save the pass."""
+        run = state["pass"]
+        known: dict[str, dict[str, Any]] = state["known"]
+        params: dict[str, Any] = {"part": "snippet,contentDetails,status", "playlistId": state["uploads"],
+                                  "maxResults": PAGE_SIZE}
+        if run["page_token"]:
+            params["pageToken"] = run["page_token"]
+        data = self._call("playlistItems", params).data
+        total = (data.get("pageInfo") or {}).get("totalResults")
+        if run["total"] is None:
+            run["total"] = total
+        stop = False
+        for item in data.get("items") or []:
+            try:
+                video_id, hidden = playlist_item_video(item)
+            except InvalidValue as exc:  # one bad entry; the rest of the list is read
+                summary.problems.append(f"{summary.channel}: an uploads list entry is skipped: {exc}")
+                continue
+            if not video_id:
+                continue
+            if hidden:
+                if known.get(video_id, {}).get("active", True):
+                    self._set_availability(state, video_id, False, hidden, summary)
+                continue
+            if video_id in seen:
+                continue
+            if run["mode"] == "incremental" and video_id in known:
+                if self._playlist_consistent(state, total):
+                    stop = True
+                    break
+                log.info("[youtube] %s: the uploads list changed size; doing a full pass", summary.channel)
+                run["mode"] = summary.mode = "full"
+            run["seen"].append(video_id)
+            seen.add(video_id)
+            if run["mode"] == "full" or video_id not in known:
+                run["pending"].append(video_id)
+        run["page_token"] = data.get("nextPageToken")
+        run["done_paging"] = stop or not run["page_token"]
+        self._save(state)
+        self.progress(summary.title or summary.channel, len(run["seen"]), total)
+
     def _playlist_consistent(self, state: dict[str, Any], total: int | None) -> bool:
         """Whether the playlist grew by exactly the new uploads (else something vanished)."""
         previous = state.get("playlist_total")
@@ -458,6 +316,7 @@ class YouTubeHarvester:
         return previous is None or total is None or total == previous + new
 
     def _fetch_videos(self, state: dict[str, Any], ids: list[str], summary: ChannelSummary) -> None:
+        """Fetch up to 50 videos (one ``videos.list``), archive each, and mark the ones not returned inactive."""
         response = self._call("videos", {"part": VIDEO_PARTS, "id": ",".join(ids), "maxResults": PAGE_SIZE})
         returned = set()
         for resource in response.data.get("items") or []:
@@ -492,6 +351,7 @@ class YouTubeHarvester:
 
     def _set_availability(self, state: dict[str, Any], video_id: str, active: bool, reason: str,
                           summary: ChannelSummary) -> None:
+        """Record a video turning inactive (or active again) as a version of its availability."""
         entry = state["known"].get(video_id)
         if entry is not None and entry["active"] == active:
             return
