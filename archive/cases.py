@@ -13,14 +13,14 @@ from typing import Any, Callable, Container, Iterable, Iterator, Mapping, Sequen
 
 import requests
 
-from archive.case_parser import Case, check_selectors, parse_case
+from archive.case_parser import Case, check_selectors
 from archive.config import Settings
 from archive.errors import ConfigError, NotFoundError, UnparseablePage
 from archive.harvest import SITE_CHANNELS_STATE, reference_key
 from archive.http import PoliteClient
 from archive.lock import writer_lock
 from archive.notes import Note, parse_note
-from archive.parse_cache import NotCached, ParseCache, cache_key, newest_cached, parse_with
+from archive.parse_cache import NotCached, ParseCache, cache_key, cache_path, newest_cached, parse_with
 from archive.runs import save_run
 from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE, Progress, SiteCrawler, SiteSummary, parse_case_safely
 from archive.site_urls import case_aliases, case_id_from_url, check_start_url, same_host
@@ -46,7 +46,7 @@ def iter_cases(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
         if version.meta.get("kind") == "case" and version.key not in gone:
             try:
                 case = parse_with(cache, (context, version.key, version.sha256),
-                                  lambda: _parse_or_raise(store, version, selectors, known_companies))
+                                  lambda: _parse(store, version, selectors, known_companies))
             except _Unparseable as exc:
                 if problems is None:
                     log.warning("[index] %s: %s; left out", version.key, exc)
@@ -60,8 +60,9 @@ class _Unparseable(Exception):
     """An archived case page that cannot be parsed (the message says why)."""
 
 
-def _parse_or_raise(store: ArchiveStore, version: Version, selectors: Mapping[str, str] | None,
-                    known_companies: KnownNames) -> Case:
+def _parse(store: ArchiveStore, version: Version, selectors: Mapping[str, str] | None,
+           known_companies: KnownNames = None) -> Case:
+    """An archived case page parsed; _Unparseable (saying why) if it cannot be."""
     case, why = parse_case_safely(store.read(version), version.key, selectors, known_companies)
     if case is None:
         raise _Unparseable(why)
@@ -86,23 +87,25 @@ def _read_note(store: ArchiveStore, version: Version, cache: ParseCache | None) 
 
 
 def update_site_channels(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
-                         parsed: Mapping[str, Case] | None = None,
-                         unparseable: Container[str] = ()) -> dict[str, list[str]]:
+                         parsed: Mapping[str, Case] | None = None, unparseable: Container[str] = (),
+                         cache: ParseCache | None = None, known_companies: KnownNames = None) -> dict[str, list[str]]:
     """Record the channels linked from archived case pages, each with the pages that link it.
 
     Recorded afresh from every page's newest version, so a reference no page links any more
     (the page dropped it, or is gone from the platform) is dropped. A name or handle written in
     two letter cases is one reference, stored as first seen. ``parsed`` holds cases this run
-    already parsed (by URL), so they are not parsed twice; ``unparseable`` the pages this run
-    could not parse (and reported): they are left out.
+    already parsed (by URL, with ``known_companies``): they are not parsed twice, and go into the
+    parse ``cache``, from which the pages a later crawl does not reach are read (under the key
+    ``iter_cases`` uses). ``unparseable`` the pages this run could not parse (and reported): left out.
     """
     parsed = parsed or {}
+    context = cache_key("case", selectors or {}, known_companies)
     gone = store.get_state(STATE_GONE, {})
     spelling: dict[Any, str] = {}  # a reference's key → its first spelling
     channels: dict[str, list[str]] = {}
     for version in sorted(store.iter_latest(NS_PAGE), key=lambda v: v.key):
         if version.meta.get("kind") == "case" and version.key not in unparseable and version.key not in gone:
-            case = parsed.get(version.key) or _parse_or_none(store, version, selectors)
+            case = _cached_case(store, version, selectors, known_companies, cache, context, parsed.get(version.key))
             for channel in case.channels if case is not None else ():
                 text = spelling.setdefault(reference_key(channel), channel)
                 pages = channels.setdefault(text, [])
@@ -113,14 +116,18 @@ def update_site_channels(store: ArchiveStore, selectors: Mapping[str, str] | Non
     return channels
 
 
+def _cached_case(store: ArchiveStore, version: Version, selectors: Mapping[str, str] | None,
+                 known_companies: KnownNames, cache: ParseCache | None, context: str,
+                 parsed: Case | None) -> Case | None:
+    """A case page as parsed this run, or from the parse cache, or parsed; None (warned) if it cannot be."""
+    def parse() -> Case:
+        return parsed if parsed is not None else _parse(store, version, selectors, known_companies)
 
-def _parse_or_none(store: ArchiveStore, version: Version, selectors: Mapping[str, str] | None,
-                   known_companies: KnownNames = None) -> Case | None:
-    """An archived case page parsed, or None (with a warning) if it cannot be parsed."""
-    case, why = parse_case_safely(store.read(version), version.key, selectors, known_companies)
-    if case is None:
-        log.warning("[site] %s: %s; left out", version.key, why)
-    return case
+    try:
+        return parse_with(cache, (context, version.key, version.sha256), parse)
+    except _Unparseable as exc:
+        log.warning("[site] %s: %s; left out", version.key, exc)
+        return None
 
 
 def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary,
@@ -192,8 +199,9 @@ def harvest_site(
             crawler.close()
         summary = crawler.summary
         read_notes(store, attachments, summary, _linking_pages(crawler.cases.items()))
-        summary.channels = list(update_site_channels(store, settings.site.selectors, crawler.cases,
-                                                     crawler.unparseable))
+        with ParseCache(cache_path(settings.data_dir)) as cache:
+            summary.channels = list(update_site_channels(store, settings.site.selectors, crawler.cases,
+                                                         crawler.unparseable, cache, known_companies))
     save_run(settings.data_dir, "harvest site", summary.to_dict(), started, summary.exit_code)
     return summary
 
@@ -238,7 +246,7 @@ def find_case(store: ArchiveStore, case_id: str, selectors: Mapping[str, str] | 
         if version.meta.get("kind") == "case" and wanted in (key, case_id_from_url(key), *case_aliases(key)):
             try:
                 return version, parse_with(cache, (context, version.key, version.sha256),
-                                           lambda: _parse_or_raise(store, version, selectors, known_companies))
+                                           lambda: _parse(store, version, selectors, known_companies))
             except _Unparseable as exc:
                 raise UnparseablePage(f"case {wanted}: {exc} ({key})") from None
             except NotCached:

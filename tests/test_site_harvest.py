@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import archive.cases
 from archive.cases import describe_case, harvest_notes, harvest_site, iter_cases, iter_notes
 from archive.errors import ConfigError, InputError, NotFoundError
 from archive.harvest import channel_targets, read_site_channels
@@ -199,3 +200,26 @@ def test_start_urls_are_checked_before_anything_is_fetched(tmp_path: Path, serve
     with pytest.raises(ConfigError, match="no start URLs"):
         harvest_site(settings.__class__(data_dir=tmp_path / "data"))
     assert server.requests == []
+
+
+def test_archived_pages_a_crawl_does_not_reach_give_their_channels_from_the_parse_cache(
+        tmp_path: Path, server: SamplePlatformServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = harvest(tmp_path, server)
+    parsed: list[str] = []
+    real = archive.cases.parse_case_safely
+
+    def counting(body: bytes, url: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        parsed.append(url)
+        return real(body, url, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(archive.cases, "parse_case_safely", counting)
+    # A crawl of the new layout alone: the old layout's archived pages still link their channels.
+    new_layout = [f"{server.url}/kennis/"]
+    second = harvest(tmp_path, server, start_urls=new_layout)
+    assert second.channels == first.channels
+    assert parsed == []  # read from the parse cache the first crawl's channel list filled
+    # Without the cache those pages are parsed again, and give the same channels.
+    (tmp_path / "data" / "cache" / "parse.sqlite").unlink()
+    third = harvest(tmp_path, server, start_urls=new_layout)
+    assert third.channels == first.channels
+    assert parsed and all(OLD_PATH in url for url in parsed)
