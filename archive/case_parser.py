@@ -308,17 +308,9 @@ def parse_case(
         _drop_title(title_el)
     blocks = _blocks(body)
     checkpoint("read the body")
-    year = _take_year(soup, blocks, selectors.get("year"))
-    date = parse_date(" ".join(labels.get("published", ())))
-    if date is None:
-        time_el = soup.find("time", attrs={"datetime": True})
-        date = parse_date(str(time_el["datetime"])) if time_el else None
-    if year is None and date:
-        year = int(date[:4])
+    year, date = _year_and_date(soup, blocks, labels, selectors.get("year"))
     intro, sections = _sections(blocks)
-    english = lang_attr and str(lang_attr).lower().startswith("en") or labels.get("english")
-    old = "/kennisbank/" in url or "kenmerken" in meta_blocks or "keywords" in labels and not (
-        "themes" in labels or "sectors" in labels)
+    language, layout = _language_and_layout(url, lang_attr, labels, meta_blocks)
     texts = [title, intro, *(s.text for s in sections)]
     exclude = [*labels.get("themes", ()), *labels.get("sectors", ()), *labels.get("sources", ())]
     companies, organisations = find_organisations(texts, known_companies, exclude)
@@ -329,8 +321,8 @@ def parse_case(
         title=title,
         year=year,
         date=date,
-        language="en" if english else "nl",
-        layout="old" if old else "modern",
+        language=language,
+        layout=layout,
         intro=intro,
         sections=sections,
         themes=tuple(labels.get("themes", ())),
@@ -346,6 +338,28 @@ def parse_case(
         aliases=case_aliases(url),
     )
     return _with_warnings(case)
+
+
+def _year_and_date(soup: Tag, blocks: list[tuple[str, Any]], labels: Mapping[str, Any],
+                   year_selector: str | None) -> tuple[int | None, str | None]:
+    """The case's year and publication date: the label or a ``<time>``; the date's year if none is said."""
+    year = _take_year(soup, blocks, year_selector)
+    date = parse_date(" ".join(labels.get("published", ())))
+    if date is None:
+        time_el = soup.find("time", attrs={"datetime": True})
+        date = parse_date(str(time_el["datetime"])) if time_el else None
+    if year is None and date:
+        year = int(date[:4])
+    return year, date
+
+
+def _language_and_layout(url: str, lang_attr: Any, labels: Mapping[str, Any],
+                         meta_blocks: Sequence[str]) -> tuple[str, Literal["modern", "old"]]:
+    """The page's language (en or nl) and which of the platform's layouts it has (old or modern)."""
+    english = lang_attr and str(lang_attr).lower().startswith("en") or labels.get("english")
+    old = "/kennisbank/" in url or "kenmerken" in meta_blocks or "keywords" in labels and not (
+        "themes" in labels or "sectors" in labels)
+    return "en" if english else "nl", "old" if old else "modern"
 
 
 def _title_text(element: Tag) -> str:
