@@ -121,6 +121,7 @@ def _cached_case(store: ArchiveStore, version: Version, selectors: Mapping[str, 
                  parsed: Case | None) -> Case | None:
     """A case page as parsed this run, or from the parse cache, or parsed; None (warned) if it cannot be."""
     def parse() -> Case:
+        """This run's parse of the page, else a new one."""
         return parsed if parsed is not None else _parse(store, version, selectors, known_companies)
 
     try:
@@ -164,6 +165,7 @@ def _linking_pages(cases: Iterable[tuple[str, Case]]) -> dict[str, list[str]]:
 
 def _client(settings: Settings, sleep: Callable[[float], None] | None,
             clock: Callable[[], float] | None, session: requests.Session | None = None) -> PoliteClient:
+    """The polite HTTP client the site settings describe."""
     site = settings.site
     return PoliteClient(site.user_agent, delay=site.delay, retries=site.retries, timeout=site.timeout,
                         total_timeout=site.total_timeout, session=session, sleep=sleep or time.sleep, clock=clock or time.monotonic)

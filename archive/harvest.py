@@ -12,6 +12,7 @@ from archive.lock import writer_lock
 from archive.quota import QuotaLedger
 from archive.runs import save_run
 from archive.status import videos_phrase
+from archive.summary import Failure
 from archive.store import ArchiveStore, open_store, utc_now
 from archive.youtube import HarvestSummary, Progress, YouTubeHarvester
 from archive.youtube_api import YouTubeApi
@@ -142,7 +143,7 @@ def harvest_youtube(
             summary = harvester.harvest(targets.refs, full=full, strict=bool(explicit), sources=targets.sources)
         except CaseArchiveError as exc:
             # A run that stops on an error (a refused key, an unknown channel) is still on record.
-            failed = HarvestSummary(units=dict(ledger.run), failures=[str(exc)])
+            failed = HarvestSummary(units=dict(ledger.run), failed_items=[Failure("", str(exc))])
             save_run(settings.data_dir, "harvest youtube", failed.to_dict(), started, exc.exit_code)
             raise
         for text, (reason, pages) in targets.bad.items():

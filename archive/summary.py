@@ -7,13 +7,16 @@ stop by the quota, and the standard counts (``COUNTS``). A harvester's own facts
 per kind of page, per transcript outcome) are fields of its subclass and its ``to_dict``, the
 JSON its run record keeps. ``update`` and the CLI read every harvester through ``sections``:
 one ``Section`` a source, so they need no code per harvester.
+
+The failed items are kept as ``Failure``s (item, reason, the pages linking it); ``failures`` are
+their lines, as the run records, ``update`` and the CLI print them.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, NamedTuple, Protocol
 
 from archive.errors import EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA
 
@@ -40,7 +43,18 @@ def failure_line(item: str, reason: str, pages: Iterable[str] | None = None) -> 
     return f"{item + ': ' if item else ''}{reason}{linked_from(pages)}"
 
 
-def exit_code_of(failures: Iterable[str], stopped_by_quota: bool) -> int:
+class Failure(NamedTuple):
+    """One failed item: what it is (a URL, a channel, a video id, a file; empty for the run), why, where linked."""
+
+    item: str
+    reason: str
+    pages: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return failure_line(self.item, self.reason, self.pages)
+
+
+def exit_code_of(failures: Iterable[object], stopped_by_quota: bool) -> int:
     """A run's exit code (the README's "Exit codes"): 4 on a quota stop, 1 if items failed, else 0."""
     if stopped_by_quota:
         return EXIT_QUOTA
@@ -61,6 +75,7 @@ class Section:
 
     @property
     def exit_code(self) -> int:
+        """0 done, 1 some items failed, 4 stopped by the quota."""
         return exit_code_of(self.failures, self.stopped_by_quota)
 
     @property
@@ -74,7 +89,7 @@ class RunSummary:
     """What a harvester's run did; each harvester's summary extends it with its own facts."""
 
     name: ClassVar[str] = "harvest"
-    failures: list[str] = field(default_factory=list)
+    failed_items: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     units: dict[str, int] = field(default_factory=dict)  # YouTube quota units spent, per method
     stopped_by_quota: bool = False
@@ -82,14 +97,19 @@ class RunSummary:
     @property
     def exit_code(self) -> int:
         """0 done, 1 some items failed, 4 stopped by the quota."""
-        return exit_code_of(self.failures, self.stopped_by_quota)
+        return exit_code_of(self.failed_items, self.stopped_by_quota)
+
+    @property
+    def failures(self) -> list[str]:
+        """The failed items as the summaries list them, one line each."""
+        return [str(failure) for failure in self.failed_items]
 
     def fail(self, item: str, reason: str, pages: Iterable[str] | None = None) -> str:
         """List a failed item with why and the pages that link it; the line is logged and returned."""
-        line = failure_line(item, reason, pages)
-        log.info("[%s] %s", self.name, line)  # the caller's summary lists it, once
-        self.failures.append(line)
-        return line
+        failure = Failure(item, reason, tuple(pages or ()))
+        log.info("[%s] %s", self.name, failure)  # the caller's summary lists it, once
+        self.failed_items.append(failure)
+        return str(failure)
 
     def totals(self) -> dict[str, int]:
         """The standard counts (``COUNTS``) and any of the source's own."""

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from archive.errors import FetchError, NotFoundError, QuotaExceeded
 from archive.quota import QuotaLedger
 from archive.store import ArchiveStore, utc_now
-from archive.summary import Progress
+from archive.summary import Failure, Progress
 from archive.validate import InvalidValue
 from archive.youtube_api import ApiResponse, YouTubeApi
 from archive.youtube_refresh import plan_refresh
@@ -205,10 +205,10 @@ class YouTubeHarvester:
                 self._refresh(summary)
         except QuotaExceeded as exc:
             summary.stopped_by_quota = True
-            summary.failures.append(str(exc))
+            summary.failed_items.append(Failure("", str(exc)))
             log.info("[youtube] quota exceeded; the next run resumes here: %s", exc)
         for channel in summary.channels:
-            summary.failures.extend(channel.problems)
+            summary.failed_items.extend(channel.problems)
         summary.units = dict(self.ledger.run)
         return summary
 
@@ -284,7 +284,7 @@ class YouTubeHarvester:
             try:
                 video_id, hidden = playlist_item_video(item)
             except InvalidValue as exc:  # one bad entry; the rest of the list is read
-                summary.problems.append(f"{summary.channel}: an uploads list entry is skipped: {exc}")
+                summary.problems.append(Failure(summary.channel, f"an uploads list entry is skipped: {exc}"))
                 continue
             if not video_id:
                 continue
@@ -323,7 +323,7 @@ class YouTubeHarvester:
             try:
                 parse_video(resource)
             except InvalidValue as exc:  # not archived: the index would have to leave it out anyway
-                summary.problems.append(f"video {_item_id(resource)}: not archived: {exc}")
+                summary.problems.append(Failure(f"video {_item_id(resource)}", f"not archived: {exc}"))
                 log.info("[youtube] video %s: not archived: %s", _item_id(resource), exc)
                 returned.add(_item_id(resource))
                 continue

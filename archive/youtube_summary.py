@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
-from archive.summary import RunSummary, Section
+from archive.summary import Failure, RunSummary, Section
 
 
 @dataclass
@@ -24,7 +24,7 @@ class ChannelSummary:
     refreshed: int = 0
     completed: bool = False
     error: str | None = None
-    problems: list[str] = field(default_factory=list)  # items refused, each with why (listed as failures)
+    problems: list[Failure] = field(default_factory=list)  # items refused, each with why (listed as failures)
 
 
 @dataclass
@@ -70,7 +70,7 @@ class HarvestSummary(RunSummary):
         """A JSON-ready form for the run summary."""
         return {
             "source": "youtube",
-            "channels": [asdict(c) for c in self.channels],
+            "channels": [{**asdict(c), "problems": [str(p) for p in c.problems]} for c in self.channels],
             "totals": self.totals(),
             "units": dict(self.units),
             "units_total": sum(self.units.values()),

@@ -34,6 +34,7 @@ class Context:
 
     @property
     def settings(self) -> Settings:
+        """The settings from the config, flags and environment, loaded once; they set the budgets."""
         if self._settings is None:
             self._settings = load_settings(self.config, self.data)
             if self.lock_wait is not None:
@@ -64,6 +65,7 @@ class CaseArchiveGroup(click.Group):
     """Turns our errors into ``Error: …`` and their exit code; a bug's traceback only with --debug."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; our errors and a bug become a message and an exit code."""
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):

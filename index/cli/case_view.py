@@ -10,6 +10,7 @@ from index.cli.output import print_table
 from index.services.manage import said_once
 
 def _join(values: Any) -> str:
+    """Values as a comma-separated cell, or "-" if none."""
     return ", ".join(str(v) for v in values) if values else "-"
 
 

@@ -36,12 +36,14 @@ def links_list(obj: Context, status_: str, source: str | None, fmt: str) -> None
 
 
 def _decision_command(decision: str, verb: str, help_text: str) -> None:
+    """Register ``links VERB SOURCE TARGET`` that stores ``decision`` on a link."""
     @links.command(verb, help=help_text)
     @click.argument("source")
     @click.argument("target")
     @click.option("--note", help="Why (kept with the decision).")
     @pass_ctx
     def command(obj: Context, source: str, target: str, note: str | None) -> None:
+        """Store the decision and say when it applies."""
         from index.services.manage import decide_link
 
         decide_link(obj.settings, source, target, decision, note)  # type: ignore[arg-type]

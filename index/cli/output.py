@@ -15,6 +15,7 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     numeric = [all(isinstance(row[i], (int, float)) for row in rows) and bool(rows) for i in range(len(headers))]
 
     def line(row: list[str]) -> str:
+        """One row, its cells padded to the column widths."""
         return "  ".join(c.rjust(w) if numeric[i] else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
 
     click.echo(line(cells[0]))
@@ -40,11 +41,13 @@ class TerminalProgress:
         self._close()
 
     def _close(self) -> None:
+        """Finish the bar in progress, if any."""
         if self._bar is not None:
             self._bar.render_finish()
             self._bar = None
 
     def __call__(self, label: str, done: int, total: int | None) -> None:
+        """Draw progress: a new label starts a new bar."""
         if not self.enabled:
             return
         if label != self._label:

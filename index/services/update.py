@@ -68,6 +68,7 @@ class UpdateReport:
 
     @property
     def exit_code(self) -> int:
+        """0 done, 1 some items failed, 2 a configuration problem, 4 stopped by the quota."""
         codes = {s.exit_code for s in self.steps}
         # A configuration problem needs a person; a quota stop only the next run; a failed item neither.
         for code in (EXIT_USAGE, EXIT_QUOTA):
@@ -106,6 +107,7 @@ def _steps(summary: RunSummary) -> list[StepResult]:
 
 
 def _cutoff() -> str:
+    """The oldest finish time of a step an interrupted run did that this run still takes as done."""
     return (datetime.now(timezone.utc) - RESUME_WITHIN).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -229,6 +231,7 @@ def run_update(
 
 
 def _index_step(built: dict[str, Any], report: UpdateReport) -> StepResult:
+    """The index build as the run's last step; a failure a harvest step listed is not listed again."""
     counts = {k: built[k] for k in ("added", "updated", "deleted", "unchanged", "total")}
     if built["reason"].startswith("unreadable index"):
         report.warnings.append(f"index: the live index was unreadable and was rebuilt from the archive "
