@@ -21,11 +21,11 @@ GATED = r"""
 import sys, time
 from pathlib import Path
 
-import index.services.update as update
+import archive.cases as cases
 from index.cli import main
 
 gate = Path(sys.argv[1])
-crawl = update.harvest_site
+crawl = cases.harvest_site  # the site harvester calls it when it runs
 
 
 def gated(*args, **kwargs):
@@ -37,7 +37,7 @@ def gated(*args, **kwargs):
     return crawl(*args, **kwargs)
 
 
-update.harvest_site = gated
+cases.harvest_site = gated
 sys.exit(main(["update"]))
 """
 
