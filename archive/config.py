@@ -158,7 +158,7 @@ def parse_config(text: str, source: Path) -> Settings:
         elif key in _TOP_KEYS:
             if not isinstance(value, str):
                 raise ConfigError(f"{source}: {key} must be a string path")
-            settings = replace(settings, **{_TOP_KEYS[key]: base / Path(value).expanduser()})
+            settings = replace(settings, **{_TOP_KEYS[key]: base / Path(value).expanduser()})  # type: ignore[arg-type]
         else:
             known = ", ".join(sorted([*_TOP_KEYS, "lock_wait", *_SECTIONS]))
             raise ConfigError(f"{source}: unknown key {key!r} (known: {known})")

@@ -236,7 +236,8 @@ class PoliteClient:
 
     def _body(self, raw: requests.Response, deadline: float) -> bytes:
         """The response body, read as it arrives; refused past ``max_bytes`` or the deadline."""
-        chunks, size = [], 0
+        chunks: list[bytes] = []
+        size = 0
         while True:
             remaining = deadline - time.monotonic()  # wall time: the injected clock is for spacing
             try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Any, Iterable, Literal
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
@@ -138,7 +138,7 @@ def _flatten(soup: BeautifulSoup, top: Tag) -> None:
         if id(node.parent) in kept:  # inside a link or player that stays whole
             kept.add(id(node))
         elif not isinstance(node, Tag):
-            pieces.append(node)
+            pieces.append(node)  # type: ignore[arg-type]  # a string: NavigableString
         elif node.name in FLATTENED_TAGS:
             if node.name in BLOCK_TAGS:
                 pieces.append(soup.new_tag("br"))
@@ -237,8 +237,9 @@ def _pieces(nodes: Iterable[object]) -> list[str]:
     return [p.strip(" .–-") for p in out if p.strip(" .–-")]
 
 
-def _line_after(anchor: Tag | NavigableString) -> list[object]:
-    nodes = []
+def _line_after(anchor: Tag | NavigableString) -> list[Any]:
+    """The nodes after a label on its line: up to the next block or the next label."""
+    nodes: list[Any] = []
     for sibling in anchor.next_siblings:
         if isinstance(sibling, Tag) and (sibling.name in BLOCK_TAGS or LABEL.match(sibling.get_text())
                                          and ":" in sibling.get_text()):
@@ -305,7 +306,7 @@ def label_values(soup: BeautifulSoup) -> dict[str, list[str]]:
         if match is None:
             continue
         key = next(k for k, _ in _LABELS if match.group(k))
-        parent = node.parent
+        parent: Any = node.parent  # not None: checked above
         term = parent if parent.name in ("dt", "th") else parent.find_parent(["dt", "th"])
         remainder = text[match.end():]
         if term is not None:
@@ -345,7 +346,7 @@ def _link(url: str, base: str) -> str | None:
     return urljoin(base, url)
 
 
-def find_youtube_links(soup: BeautifulSoup, base: str) -> tuple[YouTubeLink, ...]:
+def find_youtube_links(soup: Tag, base: str) -> tuple[YouTubeLink, ...]:
     """Every YouTube channel, video and playlist the page links, embeds or writes out (archive.embeds
     lists where it looks)."""
     found: dict[tuple[str, str, int | None], YouTubeLink] = {}

@@ -348,6 +348,7 @@ class SiteCrawler:
         self.client.close()
 
 
-def _validators(latest: Any) -> dict[str, str | None]:
+def _validators(latest: Any) -> dict[str, Any]:
+    """The conditional-request validators (ETag, Last-Modified) of the archived version, if any."""
     meta = latest.meta if latest is not None else {}
     return {"etag": meta.get("etag"), "last_modified": meta.get("last_modified")}

@@ -279,7 +279,7 @@ class ArchiveStore:
                     json.dumps(meta or {}, sort_keys=True),
                 ),
             )
-            outcome = "new" if latest is None else "changed"
+            outcome: Literal["new", "changed"] = "new" if latest is None else "changed"
             db.execute(
                 "INSERT INTO fetches (namespace, key, fetched_at, status, outcome) VALUES (?,?,?,?,?)",
                 (namespace, key, fetched_at, status, outcome),

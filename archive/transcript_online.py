@@ -61,7 +61,7 @@ class OnlineProvider:
     def fetch(self, video_id: str, languages: Sequence[str]) -> list[ProviderResult]:
         """The preferred track of one video, or the outcome that explains why there is none."""
         self._wait()
-        base = {"video_id": video_id, "provider": self.name}
+        base: dict[str, Any] = {"video_id": video_id, "provider": self.name}
         try:
             tracks = self.api.list(video_id)
             try:
@@ -105,7 +105,7 @@ def videos_to_fetch(store: ArchiveStore, budget: int) -> list[str]:
     """Active archived videos that have no transcript yet and are due to be asked, at most ``budget``."""
     have = {key.split(".", 1)[0] for key in store.keys(NS_RAW)}
     now = datetime.now(timezone.utc)
-    chosen = []
+    chosen: list[str] = []
     for video_id in store.keys(NS_VIDEO):
         if len(chosen) >= budget:
             break

@@ -82,8 +82,8 @@ class LocalFileProvider:
         results = []
         for lang, path in self.files.get(video_id, []):
             fmt = path.suffix.lower().lstrip(".")
-            base = {"video_id": video_id, "provider": self.name, "language": lang, "format": fmt,
-                    "source": path.name}
+            base: dict[str, Any] = {"video_id": video_id, "provider": self.name, "language": lang, "format": fmt,
+                                    "source": path.name}
             try:
                 body = path.read_bytes()
                 caption = parse_captions(body, fmt)

@@ -58,7 +58,7 @@ def parse_video(resource: dict[str, Any]) -> Video:
         raise InvalidValue(f"the video id is not an id: {str(video_id)[:40]!r}")
     snippet, details = part(resource, "snippet"), part(resource, "contentDetails")
     status, stats = part(resource, "status"), part(resource, "statistics")
-    thumbs = snippet.get("thumbnails") if isinstance(snippet.get("thumbnails"), dict) else {}
+    thumbs: dict[str, Any] = snippet["thumbnails"] if isinstance(snippet.get("thumbnails"), dict) else {}
     best = next((thumbs[k]["url"] for k in ("high", "medium", "standard", "default", "maxres")
                  if isinstance(thumbs.get(k), dict) and isinstance(thumbs[k].get("url"), str)), None)
     language = snippet.get("defaultAudioLanguage") or snippet.get("defaultLanguage")
