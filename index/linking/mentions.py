@@ -24,7 +24,7 @@ from archive.store import atomic_write
 
 log = logging.getLogger(__name__)
 
-# Bump when what counts as a mention changes (``index.linking.links``): every remembered one is dropped.
+# Bump when what counts as a mention changes (``index.linking.names``): every remembered one is dropped.
 MENTIONS_VERSION = 3
 
 Found = list[tuple[str, list[tuple[str, int]]]]  # (entry, [(matched text, offset)…]) in entry order
