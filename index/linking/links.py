@@ -93,6 +93,7 @@ class LinkSet:
         return link
 
     def add(self, source: str, target: str, confidence: float, evidence: Evidence) -> None:
+        """Add a link, or this evidence to the known link of the pair (its confidence the higher of the two)."""
         link = self._links.get((source, target)) or self._new(source, target, 0.0)
         link.confidence = max(link.confidence, confidence)
         if evidence not in link.evidence:
@@ -102,6 +103,7 @@ class LinkSet:
         return iter(sorted(self._links.values(), key=lambda l: (l.source, l.target)))
 
     def get(self, source: str, target: str) -> Link | None:
+        """The link of a pair, if any rule or person made it."""
         return self._links.get((source, target))
 
     def apply(self, decisions: dict[tuple[str, str], dict[str, Any]]) -> None:
@@ -162,6 +164,7 @@ def load_decisions(data_dir: Path) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def _ref(text: str, kinds: tuple[str, ...]) -> str:
+    """A link end as written on the command line (``kind:value``), checked: one of ``kinds`` with a value."""
     kind, sep, value = text.partition(":")
     if not sep or kind not in kinds or not value.strip():
         raise InputError(f"{text!r} is not a link end; write {' or '.join(k + ':…' for k in kinds)}")

@@ -38,6 +38,7 @@ _Keyed = tuple[str, str]  # a name and its folded form
 
 
 def _keyed(name: str) -> _Keyed:
+    """A name with its folded form."""
     return name, fold_name(name)
 
 
@@ -49,6 +50,7 @@ def _whole_word(key: str) -> "re.Pattern[str]":
 
 
 def _mentions(text: str, folded: str, keyed: list[_Keyed]) -> list[tuple[str, int]]:
+    """The first whole-word match of each name in ``folded`` outside addresses: (text as written, offset)."""
     found = []
     for name, key in keyed:
         if len(key) < 3 or key not in folded:  # a substring test first: far cheaper than the regex scan
@@ -95,8 +97,12 @@ class NameFinder:
                     self.by_word.setdefault(max(words, key=len), []).append((entry, frozenset(words)))
                 else:
                     self.always.add(entry)
-        # With a memo: the entries searched again in a remembered text, and their names' keys.
-        changed = memo.bind(named) if memo is not None else None
+        self._bind(memo)
+
+    def _bind(self, memo: MentionMemo | None) -> None:
+        """With a memo: the entries searched again in a remembered text (changed since it was
+        remembered), and the words a text must hold to mention one of them."""
+        changed = memo.bind(self.named) if memo is not None else None
         self.memo = memo if changed is not None else None
         self._changed: NameFinder | None = None
         self._changed_words: tuple[str, ...] | None = None  # the longest word of each changed name
@@ -188,6 +194,7 @@ class NameFinder:
                 and any(all(map(lowered.__contains__, words)) for words in self._changed_names))
 
     def _search(self, text: "_Text") -> Found:
+        """Search a text for the entries whose names' words it holds (all entries, when they are few)."""
         if len(self.keyed) <= FEW:  # a few entries: each name's substring test beats splitting the text
             candidates: Iterable[str] = self.keyed
         else:

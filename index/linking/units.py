@@ -44,10 +44,12 @@ class Sources:
 
 
 def _year(date: str | None) -> int | None:
+    """The year of an ISO date ("2013-12-05…" → 2013), if it starts with one."""
     return int(date[:4]) if date and date[:4].isdigit() else None
 
 
 def _case_channels(case: Any, resolve: dict[str, str]) -> tuple[str, ...]:
+    """The channel ids a case page links (handles and names resolved through ``resolve``)."""
     channels = []
     for link in getattr(case, "youtube", ()):
         if link.kind == "channel":
@@ -158,6 +160,7 @@ def _keep_passages(transcript: Transcript, companies: NameFinder, reuse: Reuse, 
 
 
 def _ident(transcript: Transcript) -> tuple[str, str]:
+    """A transcript's key in the reuse records: its video and language."""
     return transcript.video_id, transcript.language
 
 
@@ -172,6 +175,7 @@ def _whole_text(transcript: Transcript, record: TranscriptRecord | None) -> "str
 
 
 def _case_unit(case: Any, links: LinkSet, taxonomy: Taxonomy) -> Unit:
+    """The unit of a whole case page, with the companies and themes linked to the case."""
     source = f"case:{case.id}"
     parts = [case.intro] + [
         "\n".join(filter(None, [section.heading] + [b.text for b in section.blocks])) for section in case.sections]
@@ -201,11 +205,13 @@ def _section_units(case: Any, whole: Unit) -> list[Unit]:
 
 
 def _named(text: str, finder: NameFinder, within_clear: bool = False) -> list[str]:
+    """The entries a finder finds in a text, in entry order."""
     return [name for name, _found in finder.find(text, within_clear)]
 
 
 def _note_unit(note: NotePage, links: LinkSet, companies: NameFinder, sectors_of_case: dict[str, list[str]],
                case_by_slug: dict[str, Any]) -> Unit:
+    """The unit of one page of a note: its cases' companies and themes, and the companies it names."""
     parent = f"case:{note.case_slugs[0]}" if note.case_slugs else f"note:{note.url}"
     # A note has no date or language of its own on the platform: it shares its case's.
     case = next((case_by_slug[s] for s in note.case_slugs if s in case_by_slug), None)
@@ -224,6 +230,7 @@ def _note_unit(note: NotePage, links: LinkSet, companies: NameFinder, sectors_of
 
 def _video_unit(video: Video, links: LinkSet, inactive: dict[str, dict[str, Any]],
                 sectors_of_case: dict[str, list[str]], taxonomy: Taxonomy) -> Unit:
+    """The unit of a video: its linked cases, companies and themes, and the sectors they give."""
     source = f"video:{video.id}"
     case_ids = links.targets(source, "case:")
     companies = links.targets(source, "company:")
@@ -247,6 +254,7 @@ def _video_unit(video: Video, links: LinkSet, inactive: dict[str, dict[str, Any]
 
 def _passage_unit(transcript: Transcript, n: int, passage: Passage, video: Unit | None,
                   companies: NameFinder, within_clear: bool = False) -> Unit:
+    """The unit of one transcript passage: its video's links, and the companies it names itself."""
     start = int(passage.start)
     own = _named(passage.text, companies, within_clear)
     return Unit(
