@@ -1,8 +1,8 @@
-"""The link rules: each finds one kind of link from one kind of evidence, with one confidence.
+"""The link rules: each finds one kind of link from one kind of evidence, and says how sure it is.
 
 A rule is a function ``rule(links, world)``: it reads the archive's cases and videos and the
 lookups over them (``world``, a ``World``) and adds links to ``links``, each with its
-``Evidence`` (the rule's name, the field, the text, where) and a confidence. ``link_all``
+``Evidence`` (what it saw, in which field, the text, where) and a confidence. ``link_all``
 (``index.linking.links``) runs the rules of ``RULES`` in their order, so a rule sees the links of
 the rules before it (the channel rules ask what a video already has). People's decisions are a
 step of the list too (``people_decided``): the rules after it see confirmed and rejected links,
@@ -17,7 +17,11 @@ Adding a link rule is three steps:
    with ``links.add(source, target, confidence, Evidence("what it saw", field, text, position))``;
 2. add it to ``RULES``, after the rules whose links it reads;
 3. add a test of the links it makes (``link_all`` on a few ``CaseInfo`` and ``VideoInfo``, as in
-   tests/test_taxonomy_linking.py), and one of a text it must not link.
+   tests/test_link_rules.py), and one of a text it must not link.
+
+A rule that needs more of a case or a video than ``CaseInfo`` or ``VideoInfo`` hold adds a field
+there and fills it in ``index.linking.units._link_inputs``; a lookup over all cases that several
+rules use goes on ``World``, as a cached property.
 
 Nothing else: the index keeps no links between builds (each build runs every rule), and the
 kept transcript passages are remade when this file changes (``index.linking.reuse`` hashes the
