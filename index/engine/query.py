@@ -23,6 +23,7 @@ from archive.errors import InputError
 from index.text.analysis import fold
 from archive.company_names import DASHES
 from index.text.companies import bare_name, company_forms, fold_name, is_telling
+from index.engine.shapes import ParsedText
 from index.engine.schema import FILTER_FIELDS, fold_label
 from index.text.taxonomy import Entry, Taxonomy
 
@@ -66,7 +67,7 @@ class ParsedQuery:
     query: Any = None
     words: Any = None  # the words part alone (what ranks), None for filters alone
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> ParsedText:
         """The filters as people wrote them (for export headers)."""
         def quoted(value: str) -> str:
             return f'"{value}"' if re.search(r"[\s()]", value) else value
