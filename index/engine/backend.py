@@ -98,7 +98,7 @@ class WhooshEngine:
 
 def _live_count(leaf: Any, word: str, offset: int, deleted: set[int]) -> int:
     """How many documents of a segment hold the word, or 0 when only documents an update removed do."""
-    count = leaf.doc_frequency(SUGGEST_FIELD, word)
+    count = int(leaf.doc_frequency(SUGGEST_FIELD, word))
     if not deleted:
         return count
     postings = leaf.postings(SUGGEST_FIELD, word)
