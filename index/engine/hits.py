@@ -42,6 +42,7 @@ class _Marks(highlight.Formatter):
 
 
 def _terms(query: Any, fieldname: str) -> set[str]:
+    """The query's words in one field, as text."""
     found = set()
     for name, text in query.iter_all_terms():
         if name == fieldname:
