@@ -1,22 +1,42 @@
-"""Library entry points of the index side: build, search, show. The CLI and the web call these."""
+"""Library entry points of the index side: build, search, show. The CLI and the web call these.
+
+The faces take what they need of the engine from here too: the search options, the query
+language's errors and filter syntax, the bounds on a search's cost and the index's states
+(``__all__`` lists them), so no face imports the engine itself.
+"""
 
 from __future__ import annotations
 
 import gc
 import logging
+import re
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Literal
 
 from archive.config import Settings
 from archive.errors import CaseArchiveError, ConfigError, NotFoundError
 from archive.youtube_urls import watch_url
-from index.engine import (BuildReport, KeptUnitsGone, Progress, current_generation, read_links, read_manifest,
-                                write_index)
-from index.linking.links import is_accepted, load_decisions
-from index.engine import SearchOptions, run_search
+from index.engine import (FILTER, MAX_DEPTH, MAX_EXPORT, MAX_LIMIT, BuildReport, IndexCorrupt, IndexMissing,
+                          KeptUnitsGone, Progress, QueryError, SearchBusy, SearchOptions, SearchStopped,
+                          SearchTooCostly, current_generation, read_links, read_manifest, run_search,
+                          set_costly_at_once, set_default_deadline, stop_all, write_index)
+from index.linking.links import decide, is_accepted, load_decisions
 from index.text.taxonomy import Taxonomy, load_taxonomy, taxonomy_to_dict
+
+__all__ = [
+    # this module's services
+    "build", "search", "list_links", "decide_link", "describe", "describe_video", "video_transcripts",
+    "taxonomy_for", "filter_token",
+    # the engine's vocabulary the faces use, handed on on purpose
+    "SearchOptions", "QueryError", "FILTER", "BuildReport", "Progress", "IndexMissing", "IndexCorrupt",
+    "MAX_LIMIT", "MAX_EXPORT", "MAX_DEPTH", "SearchBusy", "SearchStopped", "SearchTooCostly",
+    "set_default_deadline", "set_costly_at_once", "stop_all",
+]
+
+Decision = Literal["confirmed", "rejected"]
+_NEEDS_QUOTES = re.compile(r'[\s()":]')
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +162,17 @@ def search(settings: Settings, text: str, options: SearchOptions | None = None,
     """Search the live index with the query language."""
     # The index carries a snapshot of the taxonomy it was built with; a file named here adds to it.
     return run_search(settings.data_dir, text, taxonomy_path or settings.taxonomy, options)
+
+
+def filter_token(name: str, value: str) -> str:
+    """``name:value``, quoted when the value has spaces or signs the query language would split on."""
+    return f'{name}:"{value}"' if _NEEDS_QUOTES.search(value) else f"{name}:{value}"
+
+
+def decide_link(settings: Settings, source: str, target: str, decision: Decision,
+                note: str | None = None) -> dict[str, Any]:
+    """Store a person's decision on a link (the stored row); it applies from the next index build."""
+    return decide(settings.data_dir, source, target, decision, note)
 
 
 def list_links(settings: Settings, status: str = "all", source: str | None = None) -> list[dict[str, Any]]:
