@@ -81,7 +81,7 @@ def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, pro
     settings = replace(settings, transcripts=replace(settings.transcripts,
                                                      corrections=str(corrections) if corrections else None))
     taxonomy = load_taxonomy(path)
-    remembered = {"taxonomy_path": str(Path(path).resolve()) if path else None,
+    remembered: dict[str, Any] = {"taxonomy_path": str(Path(path).resolve()) if path else None,
                   "corrections_path": str(Path(corrections).resolve()) if corrections else None}
     reuse = Reuse() if rebuild or not keep else read_reuse(current_generation(settings.data_dir))
     # Reading the archive from the parse cache and making the units create millions of objects
