@@ -13,7 +13,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import TYPE_CHECKING, Any, Iterator, Literal
 
 from archive.config import Settings
 from archive.errors import CaseArchiveError, ConfigError, NotFoundError
@@ -24,6 +24,11 @@ from index.engine import (FILTER, MAX_DEPTH, MAX_EXPORT, MAX_LIMIT, BuildReport,
                           set_costly_at_once, set_default_deadline, stop_all, write_index)
 from index.linking.links import decide, is_accepted, load_decisions
 from index.text.taxonomy import Taxonomy, load_taxonomy, taxonomy_to_dict
+
+if TYPE_CHECKING:
+    from index.engine import Unit
+    from index.linking.links import LinkSet
+    from index.linking.reuse import Reuse
 
 __all__ = [
     # this module's services
@@ -67,14 +72,9 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
 
 def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, progress: Progress | None,
            keep: bool) -> BuildReport:
-    """``build`` under the lock."""
-    from archive.parse_cache import ParseCache, cache_path
-    from archive.store import open_store
-    from archive.transcripts import LazyReadFailed
-    from index.linking.mentions import MentionCache, mentions_path
-    from index.linking.reuse import REUSE_FILE, Reuse, read_reuse
-    from index.linking.sources import load_sources
-    from index.linking.units import make_units
+    """``build`` under the lock: plan (files and reuse), make the units, write them; once more
+    without reuse when what was to be kept is gone."""
+    from index.linking.reuse import Reuse, read_reuse
 
     path = taxonomy_path or settings.taxonomy or _previous(settings, "taxonomy_path")
     corrections = settings.transcripts.corrections or _previous(settings, "corrections_path")
@@ -82,8 +82,33 @@ def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, pro
                                                      corrections=str(corrections) if corrections else None))
     taxonomy = load_taxonomy(path)
     remembered: dict[str, Any] = {"taxonomy_path": str(Path(path).resolve()) if path else None,
-                  "corrections_path": str(Path(corrections).resolve()) if corrections else None}
+                                  "corrections_path": str(Path(corrections).resolve()) if corrections else None}
     reuse = Reuse() if rebuild or not keep else read_reuse(current_generation(settings.data_dir))
+    made = _make_units(settings, taxonomy, reuse, rebuild)
+    if made is None:
+        return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
+    units, links, problems = made
+    del made
+    remembered["taxonomy"] = taxonomy_to_dict(taxonomy)
+    report = _write(settings, units, links, reuse, rebuild=rebuild, progress=progress, remembered=remembered)
+    if report is not None:
+        report.failures = problems
+        return report
+    del units, links
+    return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
+
+
+def _make_units(settings: Settings, taxonomy: Taxonomy, reuse: Reuse,
+                rebuild: bool) -> tuple[list[Unit], LinkSet, list[str]] | None:
+    """The build's second step: read the archive and link it into units, links and the items that
+    failed; None when a kept transcript's captions are gone (the build then reads every one)."""
+    from archive.parse_cache import ParseCache, cache_path
+    from archive.store import open_store
+    from archive.transcripts import LazyReadFailed
+    from index.linking.mentions import MentionCache, mentions_path
+    from index.linking.sources import load_sources
+    from index.linking.units import make_units
+
     # Reading the archive from the parse cache and making the units create millions of objects
     # that live until the build ends and hold no cycles: the collector would only walk them again
     # and again (at L it took half of the reading and a third of the linking). Parsing pages does
@@ -93,7 +118,6 @@ def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, pro
     collecting = gc.isenabled()
     if not rebuild and cache_path(settings.data_dir).exists():
         gc.disable()
-    again = False
     try:
         # The archive and the parse cache stay open while the units are made: the transcripts
         # kept from the live generation are read only if linking has to search them.
@@ -113,33 +137,36 @@ def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, pro
                      reuse.kept_transcripts, len(reuse.records), len(reuse.kept))
         del sources, mentions  # what the units do not hold is freed before the writer needs its memory
         gc.collect()
+        return units, links, problems
     except LazyReadFailed as exc:  # a kept transcript's captions are gone (and not in the parse cache)
         log.warning("[index] %s; reading every transcript again", exc)
-        again = True
+        return None
     finally:
         if collecting:
             gc.enable()
-    if again:
-        return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
-    remembered["taxonomy"] = taxonomy_to_dict(taxonomy)
+
+
+def _write(settings: Settings, units: list[Unit], links: LinkSet, reuse: Reuse, *, rebuild: bool,
+           progress: Progress | None, remembered: dict[str, Any]) -> BuildReport | None:
+    """The build's last step: write and publish the units as a generation; None when units it was
+    to keep from the live generation are gone (the build then makes every unit again)."""
+    from index.linking.reuse import REUSE_FILE
+
     # The units live until the end: the collector need not walk them again while the writer
     # allocates millions of short-lived postings (unless a caller froze objects of its own).
     freeze = gc.get_freeze_count() == 0
     if freeze:
         gc.freeze()
     try:
-        report = write_index(settings.data_dir, units, links, rebuild=rebuild, progress=progress,
-                             extra_manifest=remembered, kept=reuse.kept, kept_from=reuse.generation,
-                             files={REUSE_FILE: reuse.dump()})
-        report.failures = problems
-        return report
+        return write_index(settings.data_dir, units, links, rebuild=rebuild, progress=progress,
+                           extra_manifest=remembered, kept=reuse.kept, kept_from=reuse.generation,
+                           files={REUSE_FILE: reuse.dump()})
     except KeptUnitsGone as exc:  # rare: another build published meanwhile, or the live index is broken
         log.warning("[index] %s; making every unit again", exc)
+        return None
     finally:
         if freeze:
             gc.unfreeze()
-    del units, links
-    return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
 
 
 def _previous(settings: Settings, key: str) -> Path | None:
