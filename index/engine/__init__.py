@@ -24,9 +24,6 @@ from index.engine.bounds import (MAX_DEPTH, MAX_EXPORT, MAX_LIMIT, SearchBusy, S
                                  set_costly_at_once, set_default_deadline, stop_all)
 from index.engine.build import (REUSE_FILE, BuildReport, IndexCorrupt, IndexMissing, KeptUnitsGone, LinkRow, Progress,
                                 current_generation, read_links, read_manifest, write_index)
-# Not the interface (a raw Whoosh index; not in __all__): index.web.views.health still opens it until it
-# calls index_health. Remove this line with that call.
-from index.engine.build import open_live  # noqa: F401
 from index.engine.interface import SearchEngine
 from index.engine.live import close_searchers
 from index.engine.query import FILTER, QueryError

@@ -26,7 +26,7 @@ from archive.validate import calendar_date
 from archive.youtube import NS_AVAILABILITY, NS_VIDEO, parse_video
 from archive.youtube_refs import VIDEO_ID
 from archive.youtube_urls import THUMBNAIL_ORIGIN, embed_url, watch_url
-from index.engine import open_live
+from index.engine import Health, index_health
 from index.linking.links import load_decisions, said_once
 from index.services.library import SearchOptions, describe, filter_token, search, video_transcripts
 
@@ -75,10 +75,9 @@ def check_entity_name(name: str) -> str:
     return name
 
 
-def health(settings: Settings) -> dict[str, Any]:
+def health(settings: Settings) -> Health:
     """The health check's data: the live index opens, built when (IndexMissing/IndexCorrupt otherwise)."""
-    _ix, manifest, _ = open_live(settings.data_dir, units=False)
-    return {"status": "ok", "index_built_at": manifest.get("built_at")}
+    return index_health(settings.data_dir)
 
 
 def _video_summaries(settings: Settings, video_ids: list[str]) -> dict[str, dict[str, Any]]:
