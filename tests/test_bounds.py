@@ -30,7 +30,8 @@ from index.engine.build import write_index
 from index.linking.links import LinkSet
 from index.engine.query import QueryError
 from index.engine.schema import Unit
-from index.engine.search import SearchOptions, close_searchers, run_search
+from index.engine.live import close_searchers
+from index.engine.search import SearchOptions, run_search
 from index.text.taxonomy import Taxonomy
 from index.web import create_app
 

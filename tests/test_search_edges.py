@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
+from index.engine import live as live_module
 from index.engine import search as search_module
 from index.engine.build import open_live, write_index
 from index.engine.docsets import DocList, docs_having, matching_docs
 from index.linking.links import LinkSet
 from index.engine.schema import Unit, cue_texts, pack_cues
-from index.engine.search import SearchOptions, close_searchers, run_search
+from index.engine.live import close_searchers
+from index.engine.search import SearchOptions, run_search
 from index.text.taxonomy import Taxonomy
 from tests.test_search_table import corpus, group_key, updated, whoosh_docs  # noqa: F401 (fixture)
 
@@ -267,5 +269,5 @@ def test_a_search_running_while_a_new_generation_is_published(data_dir: Path,
     thread.join(10)
     assert answers and answers[0]["total"] == 0  # the old generation, consistently
     assert borrowed[0].is_closed
-    (generation,) = search_module._open.values()
+    (generation,) = live_module._open.values()
     assert borrowed[0] not in generation.idle and all(not s.is_closed for s in generation.idle)

@@ -13,7 +13,7 @@ from archive.errors import ConfigError
 from archive.passages import HARD_MAX, MIN_SECONDS, build_passages
 from index.engine.query import QueryError, parse_query
 from index.engine.schema import build_schema
-from index.engine.search import cue_start
+from index.engine.hits import cue_start
 from index.text.taxonomy import Taxonomy
 from index.services.demo import sample_root
 

@@ -191,7 +191,7 @@ def test_ids_with_path_tricks_are_refused_before_any_read(client: TestClient, ur
         raise AssertionError("an invalid id reached the library")
 
     for name in ("describe", "search"):
-        monkeypatch.setattr(f"index.web.views.{name}", no_read)
+        monkeypatch.setattr(f"index.services.browse.{name}", no_read)
     response = client.get(url)
     assert response.status_code in (400, 404)
     assert "root:" not in response.text and "SQLite" not in response.text
@@ -235,7 +235,7 @@ def test_an_internal_error_is_a_500_without_a_traceback(web_demo: Settings, monk
     def broken(*args: Any) -> None:
         raise RuntimeError("boom in /secret/path")
 
-    monkeypatch.setattr("index.web.views.collect_status", broken)
+    monkeypatch.setattr("index.services.browse.collect_status", broken)
     with TestClient(create_app(web_demo), raise_server_exceptions=False) as test_client:
         api = test_client.get("/api/status")
         page = test_client.get("/status")
@@ -283,15 +283,15 @@ def test_hostile_titles_and_texts_are_escaped_on_every_page(evil_client: TestCli
 
 def test_a_hostile_video_title_is_escaped_on_the_video_page(client: TestClient,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from index.web import views
+    from index.services import browse
 
-    real = views.describe
+    real = browse.describe
 
     def hostile(settings: Settings, item_id: str, **options: Any) -> dict[str, Any]:
         data = real(settings, item_id, **options)
         return {**data, "title": EVIL, "description": EVIL, "channel_title": EVIL, "tags": [EVIL]}
 
-    monkeypatch.setattr(views, "describe", hostile)
+    monkeypatch.setattr(browse, "describe", hostile)
     page = client.get(f"/video/{ALFA}").text
     assert "<script>alert" not in page and "&lt;script&gt;" in page
 

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from index.cli.output import print_table
-from index.services.manage import said_once
+from index.services.browse import said_once
 
 def _join(values: Any) -> str:
     """Values as a comma-separated cell, or "-" if none."""

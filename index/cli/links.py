@@ -44,7 +44,7 @@ def _decision_command(decision: str, verb: str, help_text: str) -> None:
     @pass_ctx
     def command(obj: Context, source: str, target: str, note: str | None) -> None:
         """Store the decision and say when it applies."""
-        from index.services.manage import decide_link
+        from index.services.library import decide_link
 
         decide_link(obj.settings, source, target, decision, note)  # type: ignore[arg-type]
         click.echo(f"{decision.capitalize()} {source} → {target}; it applies from the next `casearchive index`.")

@@ -182,6 +182,20 @@ def _new_generation_name(root: Path) -> Path:
     return root / f"gen-{stamp}"
 
 
+@dataclass
+class _Plan:
+    """What a write will do: the generation it starts from, whether it rebuilds and why, and the unit
+    fingerprints before (``old``) and after (``new``)."""
+
+    root: Path
+    live: Path | None
+    generation: Path
+    rebuild: bool
+    reason: str
+    old: dict[str, str]
+    new: dict[str, str]
+
+
 def write_index(data_dir: Path, units: list[Unit], links: Iterable[LinkRow], *, rebuild: bool = False,
                 progress: Progress | None = None, extra_manifest: dict[str, Any] | None = None,
                 kept: Sequence[str] = (), kept_from: Path | None = None,
@@ -194,6 +208,23 @@ def write_index(data_dir: Path, units: list[Unit], links: Iterable[LinkRow], *, 
     generation is not ``kept_from``, does not hold them, or has to be rebuilt.
     """
     started = time.monotonic()
+    plan = _plan(data_dir, units, rebuild, kept, kept_from)
+    report = BuildReport(generation=plan.generation.name, built_at=utc_now(), rebuilt=plan.rebuild,
+                         reason=plan.reason or "incremental")
+    changed, removed = _apply(plan, units, progress)
+    report.added = sum(1 for u in changed if u.id not in plan.old)
+    report.updated = len(changed) - report.added
+    report.deleted = len(removed)
+    report.unchanged = len(units) + len(kept) - len(changed)
+    report.total = len(units) + len(kept)
+    report.touched_ids = [u.id for u in changed] + removed
+    _publish(plan, report, links, extra_manifest, files)
+    report.seconds = round(time.monotonic() - started, 3)
+    return report
+
+
+def _plan(data_dir: Path, units: list[Unit], rebuild: bool, kept: Sequence[str], kept_from: Path | None) -> _Plan:
+    """Plan: read the live generation's fingerprints, decide whether to rebuild, check the kept units."""
     root = index_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
     live = current_generation(data_dir)
@@ -221,22 +252,27 @@ def write_index(data_dir: Path, units: list[Unit], links: Iterable[LinkRow], *, 
         new.update((uid, old[uid]) for uid in kept)
     except KeyError as exc:
         raise KeptUnitsGone(f"the live generation has no unit {exc}") from None
-    report = BuildReport(generation=generation.name, built_at=utc_now(), rebuilt=rebuild, reason=reason or "incremental")
-    if rebuild:
-        generation.mkdir(parents=True)
-        ix = whoosh_index.create_in(str(generation), build_schema())
+    return _Plan(root=root, live=live, generation=generation, rebuild=rebuild, reason=reason, old=old, new=new)
+
+
+def _apply(plan: _Plan, units: list[Unit], progress: Progress | None) -> tuple[list[Unit], list[str]]:
+    """Apply: write the new generation's segments (from hard links to the live one's unless rebuilding)
+    and its search table; the units changed and the ids removed."""
+    if plan.rebuild:
+        plan.generation.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(plan.generation), build_schema())
         changed = units
     else:
-        assert live is not None
-        _hardlink_copy(live, generation)
-        ix = whoosh_index.open_dir(str(generation))
-        changed = [u for u in units if old.get(u.id) != new[u.id]]
-    removed = [uid for uid in old if uid not in new]
+        assert plan.live is not None
+        _hardlink_copy(plan.live, plan.generation)
+        ix = whoosh_index.open_dir(str(plan.generation))
+        changed = [u for u in units if plan.old.get(u.id) != plan.new[u.id]]
+    removed = [uid for uid in plan.old if uid not in plan.new]
     writer = open_writer(ix)
     try:
         # The old versions of changed units go first, through one searcher (``update_document``
         # opens one per unit), then every changed unit is added: what Whoosh's docs advise.
-        stale = removed + [u.id for u in changed if u.id in old]
+        stale = removed + [u.id for u in changed if u.id in plan.old]
         if stale:
             with writer.searcher() as searcher:
                 for uid in stale:
@@ -249,28 +285,28 @@ def write_index(data_dir: Path, units: list[Unit], links: Iterable[LinkRow], *, 
     except BaseException:
         writer.cancel()
         raise
-    with open_generation(generation).reader() as reader:
-        write_table(generation, reader, previous=None if rebuild else live)
-    report.added = sum(1 for u in changed if u.id not in old)
-    report.updated = len(changed) - report.added
-    report.deleted = len(removed)
-    report.unchanged = len(units) + len(kept) - len(changed)
-    report.total = len(units) + len(kept)
-    report.touched_ids = [u.id for u in changed] + removed
+    with open_generation(plan.generation).reader() as reader:
+        write_table(plan.generation, reader, previous=None if plan.rebuild else plan.live)
+    return changed, removed
+
+
+def _publish(plan: _Plan, report: BuildReport, links: Iterable[LinkRow], extra_manifest: dict[str, Any] | None,
+             files: dict[str, bytes] | None) -> None:
+    """Publish: write the links, files and manifest (the manifest last: it marks the generation
+    complete), swap the ``current`` link to it in one rename, and clean up old generations."""
     link_rows = [l.to_dict() for l in links]
     report.links = len(link_rows)
-    manifest = {"schema_version": SCHEMA_VERSION, "built_at": report.built_at, "units": new,
+    manifest = {"schema_version": SCHEMA_VERSION, "built_at": report.built_at, "units": plan.new,
                 **(extra_manifest or {})}
+    generation = plan.generation
     atomic_write(generation / "links.json", json.dumps(link_rows, ensure_ascii=False).encode())
     for name, data in (files or {}).items():
         atomic_write(generation / name, data)
     head = {k: v for k, v in manifest.items() if k != "units"}
     atomic_write(generation / "manifest-head.json", json.dumps(head, ensure_ascii=False).encode())
     atomic_write(generation / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
-    _swap(root, generation)
-    _cleanup(root, generation)
-    report.seconds = round(time.monotonic() - started, 3)
-    return report
+    _swap(plan.root, generation)
+    _cleanup(plan.root, generation)
 
 
 def open_live(data_dir: Path, units: bool = True) -> tuple[Any, dict[str, Any], Path]:

@@ -60,6 +60,20 @@ def _swapped(text: str, keep: int) -> set[str]:
             if text[i] != text[i + 1]}
 
 
+def near_words(leaf: Any, fieldname: str, text: str, maxdist: int, prefix: int) -> set[str]:
+    """The words of one segment within ``maxdist`` edits of ``text`` that share its first ``prefix``
+    letters, found with the segment's automaton; the automaton does not count a swap of two
+    neighbouring letters as one edit, so the swapped spellings are looked up too (and, for two
+    edits, the words one edit from those)."""
+    near = set(leaf.terms_within(fieldname, text, maxdist, prefix=prefix))
+    for variant in _swapped(text, prefix):
+        if maxdist > 1:
+            near.update(leaf.terms_within(fieldname, variant, maxdist - 1, prefix=prefix))
+        elif (fieldname, variant) in leaf:
+            near.add(variant)
+    return near
+
+
 def _listed(query: Any, leaf: Any, found: dict[str, int]) -> None:
     """Add the index words of one segment a prefix or wildcard stands for to ``found``, with the
     number of documents holding each (read with the word, not looked up); refuse a word that
@@ -86,23 +100,15 @@ def _listed(query: Any, leaf: Any, found: dict[str, int]) -> None:
 def _words_of(query: Any, reader: Any) -> dict[str, int]:
     """The words of the index a prefix, wildcard or fuzzy word stands for, with the number of
     documents holding each, segment by segment: a segment finds the words near a fuzzy word with
-    its automaton, where a reader of several segments compares it with every word of the index.
-    The automaton does not count a swap of two neighbouring letters as one edit, as a fuzzy word
-    does (``verzium~`` finds verzuim), so the swapped spellings are looked up too (and, for two
-    edits, the words one edit from those)."""
+    its automaton (``near_words``), where a reader of several segments compares it with every word
+    of the index; a swap of neighbouring letters counts as one edit (``verzium~`` finds verzuim)."""
     found: dict[str, int] = {}
     for leaf, _offset in reader.leaf_readers():
         bounds.check()
         if not isinstance(query, wq.FuzzyTerm):
             _listed(query, leaf, found)
             continue
-        near = set(leaf.terms_within(query.fieldname, query.text, query.maxdist, prefix=query.prefixlength))
-        for variant in _swapped(query.text, query.prefixlength):
-            if query.maxdist > 1:
-                near.update(leaf.terms_within(query.fieldname, variant, query.maxdist - 1, prefix=query.prefixlength))
-            elif (query.fieldname, variant) in leaf:
-                near.add(variant)
-        for word in near:
+        for word in near_words(leaf, query.fieldname, query.text, query.maxdist, query.prefixlength):
             found[word] = found.get(word, 0) + leaf.doc_frequency(query.fieldname, word)
     found.pop("", None)
     return found

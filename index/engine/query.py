@@ -23,6 +23,7 @@ from archive.errors import InputError
 from index.text.analysis import fold
 from archive.company_names import DASHES
 from index.text.companies import bare_name, company_forms, fold_name, is_telling
+from index.engine.shapes import ParsedText
 from index.engine.schema import FILTER_FIELDS, fold_label
 from index.text.taxonomy import Entry, Taxonomy
 
@@ -66,7 +67,7 @@ class ParsedQuery:
     query: Any = None
     words: Any = None  # the words part alone (what ranks), None for filters alone
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> ParsedText:
         """The filters as people wrote them (for export headers)."""
         def quoted(value: str) -> str:
             return f'"{value}"' if re.search(r"[\s()]", value) else value
@@ -210,6 +211,16 @@ def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
         raise QueryError(f"the query is too long ({len(text)} characters; at most {MAX_QUERY})")
     _check_balance(text)
     parsed = ParsedQuery(text=text)
+    rest, filters = _take_filters(text, taxonomy, parsed)
+    text_query = _words_query(rest, schema, taxonomy, bool(filters))
+    parsed.query = _combined(parsed, filters, text_query)
+    parsed.words = None if isinstance(text_query, wq.Every) else text_query
+    return parsed
+
+
+def _take_filters(text: str, taxonomy: Taxonomy, parsed: ParsedQuery) -> tuple[str, list[tuple[Any, bool]]]:
+    """Take the filters out of the text (noted in ``parsed.filters``): the words left, and each
+    filter's query with whether it is negated."""
     filters = []
 
     def take(match: re.Match[str]) -> str:
@@ -233,28 +244,36 @@ def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
     # Operators left dangling where filters were taken out ("x kind:a OR kind:b") mean nothing.
     rest = re.sub(r"\b(?:AND|OR)(?:\s+(?:AND|OR|NOT))*\s*$|^\s*(?:AND|OR)\b", " ", rest.strip()).strip()
     rest = re.sub(r"\b(AND|OR)\s+(?:AND|OR)\b", r"\1", rest)
+    return rest, filters
+
+
+def _words_query(rest: str, schema: Any, taxonomy: Taxonomy, has_filters: bool) -> Any:
+    """The words left after the filters as a Whoosh query; everything (``Every``) for filters alone."""
     # A bare operator left over (e.g. "OR" between two filters) means nothing on its own.
-    if rest and not re.fullmatch(r"(?:AND|OR|NOT|\s)+", rest):
-        parser = MultifieldParser(["title", "content"], schema, fieldboosts={"title": 2.0}, group=AndGroup)
-        parser.add_plugin(FuzzyTermPlugin())
-        # "+" and "-" are operators only at a word's start: "alfa-laval" and "HR-managers" are words
-        # (Whoosh's default read them as "alfa NOT laval").
-        parser.add_plugin(_Signs(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
-        try:
-            text_query = _parse_words(parser, rest, taxonomy)
-        except QueryError:
-            raise
-        except Exception:  # Whoosh's own texts ("list index out of range") say nothing to a reader
-            raise QueryError("cannot read the query: AND and OR need a word on each side, NOT and a - or + sign "
-                             "a word after them (search for the words themselves in \"quotes\")") from None
-        if text_query is wq.NullQuery or isinstance(text_query, type(wq.NullQuery)):
-            raise QueryError("the query has no searchable words (only stop words or operators?)")
-    elif not filters:
-        raise QueryError("the query has no words or filters")
-    else:
-        text_query = wq.Every()
-    # Values of the same filter are alternatives (kind:video kind:passage = either); different
-    # filters must all hold, as facets work.
+    if not rest or re.fullmatch(r"(?:AND|OR|NOT|\s)+", rest):
+        if not has_filters:
+            raise QueryError("the query has no words or filters")
+        return wq.Every()
+    parser = MultifieldParser(["title", "content"], schema, fieldboosts={"title": 2.0}, group=AndGroup)
+    parser.add_plugin(FuzzyTermPlugin())
+    # "+" and "-" are operators only at a word's start: "alfa-laval" and "HR-managers" are words
+    # (Whoosh's default read them as "alfa NOT laval").
+    parser.add_plugin(_Signs(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+    try:
+        text_query = _parse_words(parser, rest, taxonomy)
+    except QueryError:
+        raise
+    except Exception:  # Whoosh's own texts ("list index out of range") say nothing to a reader
+        raise QueryError("cannot read the query: AND and OR need a word on each side, NOT and a - or + sign "
+                         "a word after them (search for the words themselves in \"quotes\")") from None
+    if text_query is wq.NullQuery or isinstance(text_query, type(wq.NullQuery)):
+        raise QueryError("the query has no searchable words (only stop words or operators?)")
+    return text_query
+
+
+def _combined(parsed: ParsedQuery, filters: list[tuple[Any, bool]], text_query: Any) -> Any:
+    """The words and the filters as one query. Values of the same filter are alternatives
+    (kind:video kind:passage = either); different filters must all hold, as facets work."""
     by_name: dict[str, list[Any]] = {}
     for (name, _value, neg), (q, _neg) in zip(parsed.filters, filters):
         if not neg:
@@ -264,6 +283,4 @@ def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
     combined: Any = wq.And(must) if len(must) > 1 else must[0]
     if must_not:
         combined = wq.AndNot(combined, wq.Or(must_not))
-    parsed.query = combined
-    parsed.words = None if isinstance(text_query, wq.Every) else text_query
-    return parsed
+    return combined

@@ -24,7 +24,7 @@ from archive.store import atomic_write
 
 log = logging.getLogger(__name__)
 
-# Bump when what counts as a mention changes (``index.linking.links``): every remembered one is dropped.
+# Bump when what counts as a mention changes (``index.linking.names``): every remembered one is dropped.
 MENTIONS_VERSION = 3
 
 Found = list[tuple[str, list[tuple[str, int]]]]  # (entry, [(matched text, offset)…]) in entry order
@@ -36,6 +36,7 @@ def mentions_path(data_dir: str | Path) -> Path:
 
 
 def text_key(text: str) -> bytes:
+    """A text's key in the memo: a 16-byte hash of the text."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
@@ -72,6 +73,7 @@ class MentionCache:
         self._loaded: dict[str, Any] = {} if refresh else self._load()
 
     def _load(self) -> dict[str, Any]:
+        """The remembered memos, or none when the file is missing, unreadable or of another version."""
         if not self.path.exists():
             return {}
         try:

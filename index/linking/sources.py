@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import nullcontext
-from typing import Container
+from typing import Any, Container
 
 from archive.budget import limits
 from archive.cases import iter_cases, iter_notes
@@ -15,7 +15,7 @@ from archive.status import inactive_videos
 from archive.transcripts import corrections_path, load_transcripts
 from archive.store import ArchiveStore, open_store
 from archive.validate import InvalidValue
-from archive.youtube import NS_VIDEO, parse_video
+from archive.youtube import NS_VIDEO, Video, parse_video
 from archive.youtube_refs import ChannelRef
 from index.text.taxonomy import Taxonomy
 from index.linking.units import NotePage, Sources
@@ -37,42 +37,63 @@ def load_sources(settings: Settings, taxonomy: Taxonomy, cache: ParseCache | Non
         for _version, case in iter_cases(store, settings.site.selectors, known or None, cache,
                                           sources.problems):
             sources.cases.append(case)
-        attached: dict[str, list[tuple[str, str]]] = {}
-        for case in sources.cases:
-            for attachment in case.attachments:
-                attached.setdefault(attachment.url, []).append((case.id, attachment.text))
-        for _version, note in iter_notes(store, cache):
-            if note.status != "ok":
-                continue
-            cases = attached.get(note.url, [])
-            title = note.title or (cases[0][1] if cases and cases[0][1] else note.url.rsplit("/", 1)[-1])
-            for page in note.pages:
-                if page.text.strip():
-                    sources.notes.append(NotePage(url=note.url, title=title, page=page.number, text=page.text,
-                                                  case_slugs=tuple(dict.fromkeys(slug for slug, _ in cases)),
-                                                  video_ids=tuple(l.id for l in page.youtube if l.kind == "video")))
-        item_bytes = limits().item_bytes
-        for version in store.iter_latest(NS_VIDEO):
-            if item_bytes and version.size > item_bytes:  # one item over budget is left out, listed
-                sources.problems.append(f"video {version.key}: over budget: the API item is {version.size:,} "
-                                        f"bytes, over the budget of {item_bytes:,} (limits.item_bytes)")
-                continue
-            try:
-                sources.videos.append(parse_with(cache, ("video", version.sha256),
-                                                 lambda: parse_video(store.read_json(version))))
-            except InvalidValue as exc:  # archived before it was checked: left out, listed
-                sources.problems.append(f"video {version.key}: left out: {exc}")
+        sources.notes = _note_pages(store, sources.cases, cache)
+        sources.videos = _videos(store, cache, sources.problems)
         sources.inactive = inactive_videos(store)
         corrections = load_corrections(corrections_path(settings))
         sources.transcripts = list(load_transcripts(store, corrections, cache=cache, lazy=lazy,
                                                     problems=sources.problems))
-        sources.channel_of_case_link = {}
-        for name in store.state_names("youtube/resolve/"):
-            kind, value = name.split("/", 2)[2].split(":", 1)
-            if kind in ("handle", "username", "custom"):
-                # Keyed by the stored form a case page's link has (``user/name``, ``c/name``, ``@name``).
-                ref = ChannelRef(kind, value)  # type: ignore[arg-type]
-                sources.channel_of_case_link[str(ref).lower()] = store.get_state(name)
+        sources.channel_of_case_link = _resolved_channels(store)
     if cache is not None:
         cache.forget_unused()
     return sources
+
+
+def _note_pages(store: ArchiveStore, cases: list[Any], cache: ParseCache | None) -> list[NotePage]:
+    """The pages with text of every archived note, each with the cases that attach the note."""
+    attached: dict[str, list[tuple[str, str]]] = {}
+    for case in cases:
+        for attachment in case.attachments:
+            attached.setdefault(attachment.url, []).append((case.id, attachment.text))
+    pages = []
+    for _version, note in iter_notes(store, cache):
+        if note.status != "ok":
+            continue
+        on = attached.get(note.url, [])
+        title = note.title or (on[0][1] if on and on[0][1] else note.url.rsplit("/", 1)[-1])
+        for page in note.pages:
+            if page.text.strip():
+                pages.append(NotePage(url=note.url, title=title, page=page.number, text=page.text,
+                                      case_slugs=tuple(dict.fromkeys(slug for slug, _ in on)),
+                                      video_ids=tuple(l.id for l in page.youtube if l.kind == "video")))
+    return pages
+
+
+def _videos(store: ArchiveStore, cache: ParseCache | None, problems: list[str]) -> list[Video]:
+    """Every archived video; one over the item budget or no longer valid is left out, listed in ``problems``."""
+    videos = []
+    item_bytes = limits().item_bytes
+    for version in store.iter_latest(NS_VIDEO):
+        if item_bytes and version.size > item_bytes:  # one item over budget is left out, listed
+            problems.append(f"video {version.key}: over budget: the API item is {version.size:,} "
+                            f"bytes, over the budget of {item_bytes:,} (limits.item_bytes)")
+            continue
+        try:
+            videos.append(parse_with(cache, ("video", version.sha256),
+                                     lambda: parse_video(store.read_json(version))))
+        except InvalidValue as exc:  # archived before it was checked: left out, listed
+            problems.append(f"video {version.key}: left out: {exc}")
+    return videos
+
+
+def _resolved_channels(store: ArchiveStore) -> dict[str, str]:
+    """The channel id of each channel link a case page may have (handle, user or custom name),
+    as the YouTube harvester resolved them."""
+    resolved = {}
+    for name in store.state_names("youtube/resolve/"):
+        kind, value = name.split("/", 2)[2].split(":", 1)
+        if kind in ("handle", "username", "custom"):
+            # Keyed by the stored form a case page's link has (``user/name``, ``c/name``, ``@name``).
+            ref = ChannelRef(kind, value)  # type: ignore[arg-type]
+            resolved[str(ref).lower()] = store.get_state(name)
+    return resolved

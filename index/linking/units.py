@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from archive.passages import Passage
 from archive.transcripts import LazyPassages, Transcript
 from archive.youtube import Video
 from archive.youtube_urls import watch_url
-from index.linking.links import CaseInfo, KnownText, LinkSet, NameFinder, VideoInfo, link_all, name_finder
+from index.linking.links import LinkSet, link_all
+from index.linking.names import KnownText, NameFinder, name_finder
 from index.linking.mentions import MentionCache, text_key
 from index.linking.reuse import Reuse, TranscriptRecord, passage_context, said
+from index.linking.rules import CaseInfo, VideoInfo
 from index.engine import Unit, pack_cues
 from index.text.taxonomy import Taxonomy, add_case_labels
 
@@ -42,10 +44,12 @@ class Sources:
 
 
 def _year(date: str | None) -> int | None:
+    """The year of an ISO date ("2013-12-05…" → 2013), if it starts with one."""
     return int(date[:4]) if date and date[:4].isdigit() else None
 
 
 def _case_channels(case: Any, resolve: dict[str, str]) -> tuple[str, ...]:
+    """The channel ids a case page links (handles and names resolved through ``resolve``)."""
     channels = []
     for link in getattr(case, "youtube", ()):
         if link.kind == "channel":
@@ -67,6 +71,20 @@ def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, 
     for case in sources.cases:
         add_case_labels(taxonomy, case.themes, case.sectors, case.companies)
     previous = reuse.previous if reuse is not None else {}
+    case_infos, video_infos = _link_inputs(sources, previous)
+    companies = name_finder(taxonomy, "company", mentions)
+    links = link_all(case_infos, video_infos, taxonomy, decisions, mentions, companies)
+    units, video_units = _archive_units(sources, links, companies, taxonomy)
+    for transcript in sources.transcripts:
+        units.extend(_transcript_units(transcript, video_units.get(transcript.video_id), companies, reuse,
+                                       previous.get(_ident(transcript))))
+    return units, links
+
+
+def _link_inputs(sources: Sources, previous: Mapping[tuple[str, str], TranscriptRecord]
+                 ) -> tuple[list[CaseInfo], list[VideoInfo]]:
+    """What linking reads of the cases (with the videos their notes link) and the videos
+    (with their transcripts' whole texts, not read when a record knows them)."""
     transcript_text = {transcript.video_id: _whole_text(transcript, previous.get(_ident(transcript)))
                        for transcript in sources.transcripts}
     note_videos: dict[str, list[tuple[str, str]]] = {}
@@ -80,8 +98,13 @@ def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, 
                            note_videos=tuple(note_videos.get(c.id, ())), url=c.url) for c in sources.cases]
     video_infos = [VideoInfo(v.id, v.channel_id, v.title, f"{v.description}\n{' '.join(v.tags)}",
                              transcript_text.get(v.id, "")) for v in sources.videos]
-    companies = name_finder(taxonomy, "company", mentions)
-    links = link_all(case_infos, video_infos, taxonomy, decisions, mentions, companies)
+    return case_infos, video_infos
+
+
+def _archive_units(sources: Sources, links: LinkSet, companies: NameFinder, taxonomy: Taxonomy
+                   ) -> tuple[list[Unit], dict[str, Unit]]:
+    """The units of the cases (whole and per section), the note pages and the videos; and
+    each video's unit by its id (its passages take from it)."""
     sectors_of_case = {c.id: [taxonomy.canonical("sector", s) for s in c.sectors] for c in sources.cases}
     units: list[Unit] = []
     for case in sources.cases:
@@ -96,38 +119,48 @@ def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, 
         unit = _video_unit(video, links, sources.inactive, sectors_of_case, taxonomy)
         video_units[video.id] = unit
         units.append(unit)
-    for transcript in sources.transcripts:
-        parent = video_units.get(transcript.video_id)
-        context = passage_context(parent)
-        record = previous.get(_ident(transcript))
-        found = companies.found_in_this_build(record.key) if record is not None else None
-        if (reuse is not None and record is not None and found is not None and record.origin == transcript.origin
-                and record.kind == transcript.kind and record.context == context
-                and said(found, companies.named) == record.said):
-            # As it was: its passages mention what they did, and take the same from their video.
-            prefix = f"passage:{transcript.video_id}:{transcript.language}:"
-            reuse.kept.extend(f"{prefix}{n}" for n in range(record.count))
-            reuse.kept_transcripts += 1
-            reuse.records[_ident(transcript)] = record
-            if companies.same_as_remembered(record.key):  # the memo's passages stand as well
-                companies.keep_remembered(record.passage_keys[at:at + 16]
-                                          for at in range(0, len(record.passage_keys), 16))
-            continue
-        text = " ".join(p.text for p in transcript.passages)
-        key = text_key(text)
-        # A passage is part of its transcript's text: when linking found no changed company in
-        # that text, there is none in the passage either (no look for changed names in each).
-        clear = companies.clear_of_changes(key)
-        for n, passage in enumerate(transcript.passages):
-            units.append(_passage_unit(transcript, n, passage, parent, companies, clear))
-        if reuse is not None:
-            reuse.records[_ident(transcript)] = TranscriptRecord(
-                transcript.origin, transcript.kind, context, len(transcript.passages), key, not text,
-                b"".join(text_key(p.text) for p in transcript.passages), said(companies.find(text), companies.named))
-    return units, links
+    return units, video_units
+
+
+def _transcript_units(transcript: Transcript, parent: Unit | None, companies: NameFinder, reuse: Reuse | None,
+                      record: TranscriptRecord | None) -> list[Unit]:
+    """A transcript's passage units; none when its passages are kept as they were (with
+    ``reuse``), and its record for the next build."""
+    context = passage_context(parent)
+    found = companies.found_in_this_build(record.key) if record is not None else None
+    if (reuse is not None and record is not None and found is not None and record.origin == transcript.origin
+            and record.kind == transcript.kind and record.context == context
+            and said(found, companies.named) == record.said):
+        _keep_passages(transcript, companies, reuse, record)
+        return []
+    text = " ".join(p.text for p in transcript.passages)
+    key = text_key(text)
+    # A passage is part of its transcript's text: when linking found no changed company in
+    # that text, there is none in the passage either (no look for changed names in each).
+    clear = companies.clear_of_changes(key)
+    units = [_passage_unit(transcript, n, passage, parent, companies, clear)
+             for n, passage in enumerate(transcript.passages)]
+    if reuse is not None:
+        reuse.records[_ident(transcript)] = TranscriptRecord(
+            transcript.origin, transcript.kind, context, len(transcript.passages), key, not text,
+            b"".join(text_key(p.text) for p in transcript.passages), said(companies.find(text), companies.named))
+    return units
+
+
+def _keep_passages(transcript: Transcript, companies: NameFinder, reuse: Reuse, record: TranscriptRecord) -> None:
+    """A transcript as it was: its passages mention what they did, and take the same from their
+    video, so their ids are kept (not made) and so is its record."""
+    prefix = f"passage:{transcript.video_id}:{transcript.language}:"
+    reuse.kept.extend(f"{prefix}{n}" for n in range(record.count))
+    reuse.kept_transcripts += 1
+    reuse.records[_ident(transcript)] = record
+    if companies.same_as_remembered(record.key):  # the memo's passages stand as well
+        companies.keep_remembered(record.passage_keys[at:at + 16]
+                                  for at in range(0, len(record.passage_keys), 16))
 
 
 def _ident(transcript: Transcript) -> tuple[str, str]:
+    """A transcript's key in the reuse records: its video and language."""
     return transcript.video_id, transcript.language
 
 
@@ -142,6 +175,7 @@ def _whole_text(transcript: Transcript, record: TranscriptRecord | None) -> "str
 
 
 def _case_unit(case: Any, links: LinkSet, taxonomy: Taxonomy) -> Unit:
+    """The unit of a whole case page, with the companies and themes linked to the case."""
     source = f"case:{case.id}"
     parts = [case.intro] + [
         "\n".join(filter(None, [section.heading] + [b.text for b in section.blocks])) for section in case.sections]
@@ -171,11 +205,13 @@ def _section_units(case: Any, whole: Unit) -> list[Unit]:
 
 
 def _named(text: str, finder: NameFinder, within_clear: bool = False) -> list[str]:
+    """The entries a finder finds in a text, in entry order."""
     return [name for name, _found in finder.find(text, within_clear)]
 
 
 def _note_unit(note: NotePage, links: LinkSet, companies: NameFinder, sectors_of_case: dict[str, list[str]],
                case_by_slug: dict[str, Any]) -> Unit:
+    """The unit of one page of a note: its cases' companies and themes, and the companies it names."""
     parent = f"case:{note.case_slugs[0]}" if note.case_slugs else f"note:{note.url}"
     # A note has no date or language of its own on the platform: it shares its case's.
     case = next((case_by_slug[s] for s in note.case_slugs if s in case_by_slug), None)
@@ -194,6 +230,7 @@ def _note_unit(note: NotePage, links: LinkSet, companies: NameFinder, sectors_of
 
 def _video_unit(video: Video, links: LinkSet, inactive: dict[str, dict[str, Any]],
                 sectors_of_case: dict[str, list[str]], taxonomy: Taxonomy) -> Unit:
+    """The unit of a video: its linked cases, companies and themes, and the sectors they give."""
     source = f"video:{video.id}"
     case_ids = links.targets(source, "case:")
     companies = links.targets(source, "company:")
@@ -217,6 +254,7 @@ def _video_unit(video: Video, links: LinkSet, inactive: dict[str, dict[str, Any]
 
 def _passage_unit(transcript: Transcript, n: int, passage: Passage, video: Unit | None,
                   companies: NameFinder, within_clear: bool = False) -> Unit:
+    """The unit of one transcript passage: its video's links, and the companies it names itself."""
     start = int(passage.start)
     own = _named(passage.text, companies, within_clear)
     return Unit(

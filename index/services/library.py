@@ -1,22 +1,47 @@
-"""Library entry points of the index side: build, search, show. The CLI and the web call these."""
+"""Library entry points of the index side: build, search, show. The CLI and the web call these.
+
+The faces take what they need of the engine from here too: the search options, the query
+language's errors and filter syntax, the bounds on a search's cost and the index's states
+(``__all__`` lists them), so no face imports the engine itself.
+"""
 
 from __future__ import annotations
 
 import gc
 import logging
+import re
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Literal
 
 from archive.config import Settings
 from archive.errors import CaseArchiveError, ConfigError, NotFoundError
 from archive.youtube_urls import watch_url
-from index.engine import (BuildReport, KeptUnitsGone, Progress, current_generation, read_links, read_manifest,
-                                write_index)
-from index.linking.links import is_accepted, load_decisions
-from index.engine import SearchOptions, run_search
+from index.engine import (FILTER, MAX_DEPTH, MAX_EXPORT, MAX_LIMIT, BuildReport, IndexCorrupt, IndexMissing,
+                          KeptUnitsGone, Progress, QueryError, SearchBusy, SearchOptions, SearchStopped,
+                          SearchTooCostly, current_generation, read_links, read_manifest, run_search,
+                          set_costly_at_once, set_default_deadline, stop_all, write_index)
+from index.linking.links import decide, is_accepted, load_decisions
 from index.text.taxonomy import Taxonomy, load_taxonomy, taxonomy_to_dict
+
+if TYPE_CHECKING:
+    from index.engine import Unit
+    from index.linking.links import LinkSet
+    from index.linking.reuse import Reuse
+
+__all__ = [
+    # this module's services
+    "build", "search", "list_links", "decide_link", "describe", "describe_video", "video_transcripts",
+    "taxonomy_for", "filter_token",
+    # the engine's vocabulary the faces use, handed on on purpose
+    "SearchOptions", "QueryError", "FILTER", "BuildReport", "Progress", "IndexMissing", "IndexCorrupt",
+    "MAX_LIMIT", "MAX_EXPORT", "MAX_DEPTH", "SearchBusy", "SearchStopped", "SearchTooCostly",
+    "set_default_deadline", "set_costly_at_once", "stop_all",
+]
+
+Decision = Literal["confirmed", "rejected"]
+_NEEDS_QUOTES = re.compile(r'[\s()":]')
 
 log = logging.getLogger(__name__)
 
@@ -47,23 +72,43 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
 
 def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, progress: Progress | None,
            keep: bool) -> BuildReport:
-    """``build`` under the lock."""
-    from archive.parse_cache import ParseCache, cache_path
-    from archive.store import open_store
-    from archive.transcripts import LazyReadFailed
-    from index.linking.mentions import MentionCache, mentions_path
-    from index.linking.reuse import REUSE_FILE, Reuse, read_reuse
-    from index.linking.sources import load_sources
-    from index.linking.units import make_units
+    """``build`` under the lock: plan (files and reuse), make the units, write them; once more
+    without reuse when what was to be kept is gone."""
+    from index.linking.reuse import Reuse, read_reuse
 
     path = taxonomy_path or settings.taxonomy or _previous(settings, "taxonomy_path")
     corrections = settings.transcripts.corrections or _previous(settings, "corrections_path")
     settings = replace(settings, transcripts=replace(settings.transcripts,
                                                      corrections=str(corrections) if corrections else None))
     taxonomy = load_taxonomy(path)
-    remembered = {"taxonomy_path": str(Path(path).resolve()) if path else None,
-                  "corrections_path": str(Path(corrections).resolve()) if corrections else None}
+    remembered: dict[str, Any] = {"taxonomy_path": str(Path(path).resolve()) if path else None,
+                                  "corrections_path": str(Path(corrections).resolve()) if corrections else None}
     reuse = Reuse() if rebuild or not keep else read_reuse(current_generation(settings.data_dir))
+    made = _make_units(settings, taxonomy, reuse, rebuild)
+    if made is None:
+        return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
+    units, links, problems = made
+    del made
+    remembered["taxonomy"] = taxonomy_to_dict(taxonomy)
+    report = _write(settings, units, links, reuse, rebuild=rebuild, progress=progress, remembered=remembered)
+    if report is not None:
+        report.failures = problems
+        return report
+    del units, links
+    return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
+
+
+def _make_units(settings: Settings, taxonomy: Taxonomy, reuse: Reuse,
+                rebuild: bool) -> tuple[list[Unit], LinkSet, list[str]] | None:
+    """The build's second step: read the archive and link it into units, links and the items that
+    failed; None when a kept transcript's captions are gone (the build then reads every one)."""
+    from archive.parse_cache import ParseCache, cache_path
+    from archive.store import open_store
+    from archive.transcripts import LazyReadFailed
+    from index.linking.mentions import MentionCache, mentions_path
+    from index.linking.sources import load_sources
+    from index.linking.units import make_units
+
     # Reading the archive from the parse cache and making the units create millions of objects
     # that live until the build ends and hold no cycles: the collector would only walk them again
     # and again (at L it took half of the reading and a third of the linking). Parsing pages does
@@ -73,7 +118,6 @@ def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, pro
     collecting = gc.isenabled()
     if not rebuild and cache_path(settings.data_dir).exists():
         gc.disable()
-    again = False
     try:
         # The archive and the parse cache stay open while the units are made: the transcripts
         # kept from the live generation are read only if linking has to search them.
@@ -93,33 +137,36 @@ def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, pro
                      reuse.kept_transcripts, len(reuse.records), len(reuse.kept))
         del sources, mentions  # what the units do not hold is freed before the writer needs its memory
         gc.collect()
+        return units, links, problems
     except LazyReadFailed as exc:  # a kept transcript's captions are gone (and not in the parse cache)
         log.warning("[index] %s; reading every transcript again", exc)
-        again = True
+        return None
     finally:
         if collecting:
             gc.enable()
-    if again:
-        return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
-    remembered["taxonomy"] = taxonomy_to_dict(taxonomy)
+
+
+def _write(settings: Settings, units: list[Unit], links: LinkSet, reuse: Reuse, *, rebuild: bool,
+           progress: Progress | None, remembered: dict[str, Any]) -> BuildReport | None:
+    """The build's last step: write and publish the units as a generation; None when units it was
+    to keep from the live generation are gone (the build then makes every unit again)."""
+    from index.linking.reuse import REUSE_FILE
+
     # The units live until the end: the collector need not walk them again while the writer
     # allocates millions of short-lived postings (unless a caller froze objects of its own).
     freeze = gc.get_freeze_count() == 0
     if freeze:
         gc.freeze()
     try:
-        report = write_index(settings.data_dir, units, links, rebuild=rebuild, progress=progress,
-                             extra_manifest=remembered, kept=reuse.kept, kept_from=reuse.generation,
-                             files={REUSE_FILE: reuse.dump()})
-        report.failures = problems
-        return report
+        return write_index(settings.data_dir, units, links, rebuild=rebuild, progress=progress,
+                           extra_manifest=remembered, kept=reuse.kept, kept_from=reuse.generation,
+                           files={REUSE_FILE: reuse.dump()})
     except KeptUnitsGone as exc:  # rare: another build published meanwhile, or the live index is broken
         log.warning("[index] %s; making every unit again", exc)
+        return None
     finally:
         if freeze:
             gc.unfreeze()
-    del units, links
-    return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
 
 
 def _previous(settings: Settings, key: str) -> Path | None:
@@ -142,6 +189,17 @@ def search(settings: Settings, text: str, options: SearchOptions | None = None,
     """Search the live index with the query language."""
     # The index carries a snapshot of the taxonomy it was built with; a file named here adds to it.
     return run_search(settings.data_dir, text, taxonomy_path or settings.taxonomy, options)
+
+
+def filter_token(name: str, value: str) -> str:
+    """``name:value``, quoted when the value has spaces or signs the query language would split on."""
+    return f'{name}:"{value}"' if _NEEDS_QUOTES.search(value) else f"{name}:{value}"
+
+
+def decide_link(settings: Settings, source: str, target: str, decision: Decision,
+                note: str | None = None) -> dict[str, Any]:
+    """Store a person's decision on a link (the stored row); it applies from the next index build."""
+    return decide(settings.data_dir, source, target, decision, note)
 
 
 def list_links(settings: Settings, status: str = "all", source: str | None = None) -> list[dict[str, Any]]:

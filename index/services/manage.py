@@ -1,13 +1,12 @@
-"""The archive's upkeep as the CLI runs it: status, an index run on record, link decisions, backups.
+"""The archive's upkeep as the CLI runs it: status, an index run on record, backups.
 
-The CLI calls these (and ``library``, ``harvest``, ``update``) rather than the archive or the
-linking modules; ``__all__`` lists what is handed on from them on purpose.
+The CLI calls these (and ``library``, ``browse``, ``harvest``, ``update``) rather than the
+archive's modules; ``__all__`` lists what is handed on from them on purpose.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
 
 from archive.backup import BackupReport, export_archive, import_archive
 from archive.config import Settings
@@ -15,14 +14,13 @@ from archive.errors import EXIT_OK, EXIT_PARTIAL
 from archive.runs import save_run
 from archive.status import collect_status
 from archive.store import utc_now
-from index.linking.links import decide, said_once
 from index.services.library import BuildReport, Progress, build
 
 __all__ = [
     # this module's services
-    "index_archive", "decide_link",
-    # handed on on purpose: the archive's status and backups, a link's evidence said once
-    "collect_status", "export_archive", "import_archive", "BackupReport", "said_once",
+    "index_archive",
+    # handed on on purpose: the archive's status and backups
+    "collect_status", "export_archive", "import_archive", "BackupReport",
 ]
 
 
@@ -35,8 +33,3 @@ def index_archive(settings: Settings, *, rebuild: bool = False, taxonomy_path: P
     save_run(settings.data_dir, "index", report.to_dict(), started, code)
     return report, code
 
-
-def decide_link(settings: Settings, source: str, target: str, decision: Literal["confirmed", "rejected"],
-                note: str | None = None) -> dict[str, Any]:
-    """Store a person's decision on a link (the stored row); it applies from the next index build."""
-    return decide(settings.data_dir, source, target, decision, note)

@@ -10,21 +10,15 @@ from archive.runs import list_runs
 from archive.status import archived_videos, video_counts
 from archive.store import open_store
 from archive.transcripts import transcript_gaps
-from index.engine import open_live, read_links
+from index.engine import document_titles, live_manifest, read_links
 from index.linking.links import is_accepted
-
-
-def _titles(ix: Any, kind: str) -> dict[str, dict[str, Any]]:
-    with ix.searcher() as searcher:
-        return {doc["id"]: {"title": doc.get("title", ""), "active": doc["meta"].get("active", True)}
-                for doc in searcher.documents(kind=kind) if doc["id"] == doc["parent"]}
 
 
 def coverage_report(settings: Settings) -> dict[str, Any]:
     """What the archive and index cover, and where the gaps are (JSON-ready)."""
-    ix, manifest, _ = open_live(settings.data_dir)
-    videos = _titles(ix, "video")
-    cases = _titles(ix, "case")
+    manifest = live_manifest(settings.data_dir)
+    videos = document_titles(settings.data_dir, "video")
+    cases = document_titles(settings.data_dir, "case")
     links = read_links(settings.data_dir)
     accepted = [l for l in links if is_accepted(l["status"], l["confidence"])]
     linked_videos = {l["source"] for l in accepted if l["source"].startswith("video:") and l["target"].startswith("case:")}

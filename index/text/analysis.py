@@ -87,6 +87,7 @@ _local = threading.local()
 
 
 def _stemmer() -> Stemmer.Stemmer:
+    """This thread's Snowball stemmer (one per thread, made when first asked)."""
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
         # Our own lru_cache sits in front, so PyStemmer's cache would only cost memory.
@@ -296,6 +297,7 @@ def _decompose(word: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=262_144)
 def _split_folded(word: str) -> tuple[str, ...]:
+    """The parts of a folded word, and theirs: split at its joining marks, else into lexicon words; () for no compound."""
     if _FOLDED_JOINERS.search(word):
         # Explicit boundaries are trusted down to two letters ("HR-managers").
         pieces: tuple[str, ...] = tuple(piece for piece in _FOLDED_JOINERS.split(word) if len(piece) >= 2)

@@ -42,6 +42,7 @@ class Taxonomy:
     sectors: dict[str, Entry] = field(default_factory=dict)
 
     def _table(self, kind: str) -> dict[str, Entry]:
+        """The entries of one kind, by key."""
         return {"company": self.companies, "theme": self.themes, "sector": self.sectors}[kind]
 
     @staticmethod
@@ -93,6 +94,7 @@ class Taxonomy:
 
 
 def _strings(value: Any, where: str) -> list[str]:
+    """A taxonomy field that must be a list of strings (missing: empty); ``where`` names it in the error."""
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

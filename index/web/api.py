@@ -10,11 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from archive.config import Settings
 from archive.errors import InputError
-from index.engine import MAX_DEPTH, MAX_LIMIT
-from index.linking.links import decide
-from index.engine import SearchOptions
-from index.services.library import list_links, search
-from index.web import views
+from index.services import browse
+from index.services.library import MAX_DEPTH, MAX_LIMIT, SearchOptions, decide_link, list_links, search
 from index.web.curation import check_token
 from index.web.querystate import MAX_QUERY_CHARS
 
@@ -77,7 +74,7 @@ def check_query(q: str) -> str:
             summary="200 when the live index is readable, 503 otherwise")
 def healthz(request: Request) -> dict[str, Any]:
     """Health check for load balancers and timers."""
-    return views.health(settings_of(request))
+    return browse.health(settings_of(request))
 
 
 @router.get("/api/search", tags=["search"], response_model=None, responses={200: {"model": SearchResponse}, **ERRORS},
@@ -96,32 +93,32 @@ def api_search(request: Request,
 @router.get("/api/cases/{slug}", tags=["pages"], responses=ERRORS, summary="A case with its notes and linked videos")
 def api_case(request: Request, slug: str) -> dict[str, Any]:
     """The twin of the case page."""
-    return views.case_view(settings_of(request), slug)
+    return browse.case_view(settings_of(request), slug)
 
 
 @router.get("/api/videos/{video_id}", tags=["pages"], responses=ERRORS,
             summary="A video with its links, evidence and transcripts")
 def api_video(request: Request, video_id: str) -> dict[str, Any]:
     """The twin of the video page."""
-    return views.video_view(settings_of(request), video_id)
+    return browse.video_view(settings_of(request), video_id)
 
 
 @router.get("/api/companies/{name}", tags=["pages"], responses=ERRORS, summary="A company's cases and videos")
 def api_company(request: Request, name: str) -> dict[str, Any]:
     """The twin of the company page (a search on ``company:"name"``)."""
-    return views.entity_view(settings_of(request), "company", name)
+    return browse.entity_view(settings_of(request), "company", name)
 
 
 @router.get("/api/themes/{name}", tags=["pages"], responses=ERRORS, summary="A theme's cases and videos")
 def api_theme(request: Request, name: str) -> dict[str, Any]:
     """The twin of the theme page (a search on ``theme:"name"``)."""
-    return views.entity_view(settings_of(request), "theme", name)
+    return browse.entity_view(settings_of(request), "theme", name)
 
 
 @router.get("/api/status", tags=["pages"], summary="Counts, last run, quota per day, items per run")
 def api_status(request: Request) -> dict[str, Any]:
     """The twin of the status page."""
-    return views.status_view(settings_of(request))
+    return browse.status_view(settings_of(request))
 
 
 @router.get("/api/links", tags=["curation"], responses=ERRORS, summary="Links of the live index with their evidence")
@@ -137,5 +134,5 @@ def api_decide(request: Request, body: Decision,
                authorization: str | None = Header(None, description="Bearer <curation token>")) -> dict[str, Any]:
     """Stored where ``casearchive links`` stores decisions; it applies from the next index build."""
     check_token(request, (authorization or "").removeprefix("Bearer ").strip() or None)
-    row = decide(settings_of(request).data_dir, body.source, body.target, body.decision, body.note)
+    row = decide_link(settings_of(request), body.source, body.target, body.decision, body.note)
     return {**row, "applies": "from the next index build (casearchive index)"}

@@ -15,16 +15,11 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
-from archive.budget import use_limits
 from archive.config import Settings
 from archive.errors import CaseArchiveError, InputError, LockHeld, NotFoundError, UnparseablePage
-from archive.redact import redact
-from archive.validate import calendar_date
-from archive.youtube_urls import THUMBNAIL_ORIGIN, embed_url
-from index.engine import SearchBusy, SearchStopped
-from index.engine import IndexCorrupt, IndexMissing
+from index.services.browse import THUMBNAIL_ORIGIN, calendar_date, embed_url, redact, said_once, use_settings
 from index.services.export import clock_time  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
-from index.linking.links import said_once
+from index.services.library import IndexCorrupt, IndexMissing, SearchBusy, SearchStopped
 from index.web.curation import CurationRefused
 from index.web.querystate import MAX_QUERY_CHARS, SearchState, filter_tokens
 
@@ -161,7 +156,7 @@ def create_app(settings: Settings, *, curation_token: str | None = None) -> Fast
         "has a JSON twin under /api; errors are `{\"error\": {\"status\", \"message\"}}`."))
     # Read-only configuration, set once here; requests share nothing else.
     app.state.settings = settings
-    use_limits(settings.limits)
+    use_settings(settings)
     app.state.curation_token = curation_token or None
     app.state.templates = _templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Callable
 
 WIDTH = 600
 HEIGHT = 120
@@ -69,14 +69,3 @@ def year_histogram(year_counts: dict[str, int], href: Callable[[str], str]) -> C
         points.append((str(year), count, href(str(year)) if count else None, f"{year}: {count}"))
     return bar_chart(points)
 
-
-def run_items(run: dict[str, Any]) -> int:
-    """How many items a run handled, whatever its command (new + changed + unchanged + failed)."""
-    if isinstance(run.get("fetched"), int):
-        return int(run["fetched"])
-    counted = ("new", "changed", "unchanged", "failed")
-    if isinstance(run.get("totals"), dict):
-        return sum(int(run["totals"].get(k) or 0) for k in counted)
-    if isinstance(run.get("counts"), dict):  # the site harvest counts per item kind
-        return sum(int(c.get(k) or 0) for c in run["counts"].values() if isinstance(c, dict) for k in counted)
-    return 0

@@ -1,4 +1,4 @@
-"""The HTML pages (Dutch): each calls one view or library function and renders a template."""
+"""The HTML pages (Dutch): each calls one service (browse or library) and renders a template."""
 
 from __future__ import annotations
 
@@ -9,13 +9,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from archive.errors import InputError
-from archive.youtube_refs import VIDEO_ID
-from index.services import export
-from index.engine import MAX_EXPORT
-from index.linking.links import decide
-from index.engine import SearchOptions
-from index.services.library import search
-from index.web import curation, views
+from index.services import browse, export
+from index.services.library import MAX_EXPORT, SearchOptions, decide_link, search
+from index.web import curation
 from index.web.api import check_query, settings_of
 from index.web.charts import bar_chart, year_histogram
 from index.web.querystate import MAX_PAGE, PAGE_SIZE, SearchState
@@ -69,31 +65,31 @@ def export_results(request: Request, q: str, format: Literal["csv", "json", "md"
 @router.get("/casus/{slug}")
 def case_page(request: Request, slug: str) -> Response:
     """A case: text, themes, sector, sources, notes and linked videos with evidence."""
-    return render(request, "case.html", views.case_view(settings_of(request), slug))
+    return render(request, "case.html", browse.case_view(settings_of(request), slug))
 
 
 @router.get("/video/{video_id}")
 def video_page(request: Request, video_id: str) -> Response:
     """A video: metadata, embed, links with evidence, and its transcript clickable by time."""
-    return render(request, "video.html", views.video_view(settings_of(request), video_id))
+    return render(request, "video.html", browse.video_view(settings_of(request), video_id))
 
 
 @router.get("/bedrijf/{name}")
 def company_page(request: Request, name: str) -> Response:
     """A company's cases and videos."""
-    return render(request, "entity.html", views.entity_view(settings_of(request), "company", name, html=True))
+    return render(request, "entity.html", browse.entity_view(settings_of(request), "company", name, html=True))
 
 
 @router.get("/thema/{name}")
 def theme_page(request: Request, name: str) -> Response:
     """A theme's cases and videos."""
-    return render(request, "entity.html", views.entity_view(settings_of(request), "theme", name, html=True))
+    return render(request, "entity.html", browse.entity_view(settings_of(request), "theme", name, html=True))
 
 
 @router.get("/status")
 def status_page(request: Request) -> Response:
     """Counts, last run, quota units per day and items per run."""
-    data = views.status_view(settings_of(request))
+    data = browse.status_view(settings_of(request))
     quota = sorted(data["status"]["quota_units_per_day"].items())[-30:]
     charts = {
         "quota": bar_chart([(day[5:], units["total"], None, f"{day}: {units['total']} units") for day, units in quota]),
@@ -112,11 +108,11 @@ def curate(request: Request, token: str = Form("", max_length=500), action: str 
     source, _, target = link.partition("|")
     if decision not in ("confirmed", "rejected"):
         raise InputError("the decision is confirmed or rejected")
-    decide(settings_of(request).data_dir, source, target, decision, note or None)  # type: ignore[arg-type]
+    decide_link(settings_of(request), source, target, decision, note or None)  # type: ignore[arg-type]
     kind, _, ident = back.partition(":")
-    if kind == "case" and views.CASE_SLUG.match(ident):
+    if kind == "case" and browse.CASE_SLUG.match(ident):
         where = f"/casus/{ident}"
-    elif kind == "video" and VIDEO_ID.match(ident):
+    elif kind == "video" and browse.VIDEO_ID.match(ident):
         where = f"/video/{ident}"
     else:
         where = "/"

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from index.engine import FILTER  # the query language's own filter syntax, so both always agree
+# The query language's own filter syntax and tokens, so both always agree.
+from index.services.library import FILTER, filter_token
 
 PAGE_SIZE = 10
 MAX_PAGE = 1000
 MAX_QUERY_CHARS = 2000  # the library refuses more than 500 after folding spaces; this stops abuse early
-_NEEDS_QUOTES = re.compile(r'[\s()":]')
-
-
-def filter_token(name: str, value: str) -> str:
-    """``name:value``, quoted when the value has spaces or signs the query language would split on."""
-    return f'{name}:"{value}"' if _NEEDS_QUOTES.search(value) else f"{name}:{value}"
 
 
 def _canon(token: str) -> str:

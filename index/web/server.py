@@ -8,7 +8,7 @@ from typing import Any
 
 import uvicorn
 
-from index.engine import set_costly_at_once, set_default_deadline, stop_all
+from index.services.library import set_costly_at_once, set_default_deadline, stop_all
 
 GRACE = 3  # seconds open requests get to finish once the server is told to stop
 

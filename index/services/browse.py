@@ -1,34 +1,56 @@
-"""What each page shows, as one JSON-ready dict: the page renders it and its /api twin returns it.
+"""What each web page shows, as one JSON-ready dict: the page renders it and its /api twin returns it.
 
-Each function is a library call (or two, where a page joins a case with its videos); nothing
-here searches, parses or links on its own.
+Each function checks the id it is given, then calls the library (or reads the archive's catalog
+of videos, runs and status); nothing here parses an archived page or transcript (the library
+reads those from the parse cache the index build filled).
+
+The web also takes from here the few rules of the archive and of linking that its pages apply
+(``__all__`` lists them): secrets kept out of messages, the parsers' budgets, YouTube's URLs and
+id form, calendar dates and a link's evidence said once; so the web face imports no archive
+module but its configuration and errors.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from archive.budget import use_limits
 from archive.config import Settings
 from archive.errors import InputError, NotFoundError
+from archive.redact import redact
 from archive.runs import list_runs
 from archive.status import collect_status
 from archive.store import open_store
+from archive.validate import calendar_date
 from archive.youtube import NS_AVAILABILITY, NS_VIDEO, parse_video
 from archive.youtube_refs import VIDEO_ID
-from archive.youtube_urls import watch_url
-from index.engine import open_live
-from index.linking.links import load_decisions
-from index.engine import SearchOptions
-from index.services.library import describe, search, video_transcripts
-from index.web.charts import run_items
-from index.web.querystate import filter_token
+from archive.youtube_urls import THUMBNAIL_ORIGIN, embed_url, watch_url
+from index.engine import Health, index_health
+from index.linking.links import load_decisions, said_once
+from index.services.library import SearchOptions, describe, filter_token, search, video_transcripts
+
+if TYPE_CHECKING:
+    from archive.transcripts import Transcript
+
+__all__ = [
+    # the page data
+    "health", "case_view", "video_view", "entity_view", "status_view", "unavailable_title", "run_items",
+    "check_case_slug", "check_video_id", "check_entity_name", "use_settings", "CASE_SLUG", "VIDEO_ID", "Entity",
+    # rules of the archive and of linking the pages apply, handed on on purpose
+    "redact", "calendar_date", "embed_url", "THUMBNAIL_ORIGIN", "said_once",
+]
 
 CASE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,199}$")
 ENTITY_NAME = re.compile(r'^[^"\x00-\x1f\x7f/\\]{1,120}$')  # no quotes: the name goes into a filter
 ENTITY_LIMIT = 200
 RUNS_SHOWN = 30
 Entity = Literal["company", "theme"]
+
+
+def use_settings(settings: Settings) -> None:
+    """Make the settings' budgets the ones every parser checks in this process (the server's)."""
+    use_limits(settings.limits)
 
 
 def check_case_slug(slug: str) -> str:
@@ -53,10 +75,9 @@ def check_entity_name(name: str) -> str:
     return name
 
 
-def health(settings: Settings) -> dict[str, Any]:
-    """Whether the live index opens, and when it was built (IndexMissing/IndexCorrupt otherwise)."""
-    _ix, manifest, _ = open_live(settings.data_dir, units=False)
-    return {"status": "ok", "index_built_at": manifest.get("built_at")}
+def health(settings: Settings) -> Health:
+    """The health check's data: the live index opens, built when (IndexMissing/IndexCorrupt otherwise)."""
+    return index_health(settings.data_dir)
 
 
 def _video_summaries(settings: Settings, video_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -94,7 +115,7 @@ def _pending(settings: Settings, links: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def case_view(settings: Settings, slug: str) -> dict[str, Any]:
-    """A case with its notes' page links and the videos linked to it, each with the link's evidence."""
+    """The case page's data: a case, its notes' page links, the videos linked to it with the evidence."""
     case = describe(settings, f"case:{check_case_slug(slug)}", parse=False)
     incoming = [l for l in case["linked_from"] if l["source"].startswith("video:")]
     summaries = _video_summaries(settings, [l["source"][6:] for l in incoming])
@@ -107,33 +128,43 @@ def case_view(settings: Settings, slug: str) -> dict[str, Any]:
             "pending_decisions": _pending(settings, case["links"] + incoming)}
 
 
+def _case_titles(settings: Settings, links: list[dict[str, Any]]) -> dict[str, str]:
+    """The titles of the cases these links point at (one search over the live index)."""
+    case_ids = [l["target"][5:] for l in links if l["target"].startswith("case:")]
+    if not case_ids:
+        return {}
+    query = "kind:case " + " ".join(filter_token("case", c) for c in case_ids)
+    found = search(settings, query, SearchOptions(limit=len(case_ids), include_inactive=True))
+    return {r["case_ids"][0]: r["title"] for r in found["results"] if r["case_ids"]}
+
+
+def _transcript_data(video_id: str, transcript: Transcript) -> dict[str, Any]:
+    """One transcript as the video page shows it: passages of cues, each with its moment's URL."""
+    return {"language": transcript.language, "kind": transcript.kind, "provider": transcript.provider,
+            "fetched_at": transcript.fetched_at,
+            "passages": [{"start": int(p.start), "end": int(p.end), "url": watch_url(video_id, int(p.start)),
+                          "cues": [{"start": int(c.start), "text": c.text,
+                                    "url": watch_url(video_id, int(c.start))} for c in p.cues]}
+                         for p in transcript.passages]}
+
+
 def video_view(settings: Settings, video_id: str) -> dict[str, Any]:
-    """A video with its links (and the linked cases' titles) and its transcripts, cue by cue."""
+    """The video page's data: a video, its links (with the cases' titles) and its transcripts, cue by cue."""
     video = describe(settings, f"video:{check_video_id(video_id)}", parse=False)
     if not video["title"]:  # a private or deleted video never fetched has no metadata, so no title
         video["title"] = unavailable_title(video_id)
-    case_ids = [l["target"][5:] for l in video["links"] if l["target"].startswith("case:")]
-    titles: dict[str, str] = {}
-    if case_ids:
-        query = "kind:case " + " ".join(filter_token("case", c) for c in case_ids)
-        found = search(settings, query, SearchOptions(limit=len(case_ids), include_inactive=True))
-        titles = {r["case_ids"][0]: r["title"] for r in found["results"] if r["case_ids"]}
+    titles = _case_titles(settings, video["links"])
     transcripts = video_transcripts(settings, video_id, parse=False)
     return {
         "video": video,
         "case_titles": titles,
-        "transcripts": [{"language": t.language, "kind": t.kind, "provider": t.provider, "fetched_at": t.fetched_at,
-                         "passages": [{"start": int(p.start), "end": int(p.end), "url": watch_url(video_id, int(p.start)),
-                                       "cues": [{"start": int(c.start), "text": c.text,
-                                                 "url": watch_url(video_id, int(c.start))} for c in p.cues]}
-                                      for p in t.passages]}
-                        for t in transcripts],
+        "transcripts": [_transcript_data(video_id, t) for t in transcripts],
         "pending_decisions": _pending(settings, video["links"]),
     }
 
 
 def entity_view(settings: Settings, kind: Entity, name: str, html: bool = False) -> dict[str, Any]:
-    """A company's or theme's cases and videos: the search ``company:"X"`` / ``theme:"X"``."""
+    """The company or theme page's data: its cases and videos (the search ``company:"X"`` / ``theme:"X"``)."""
     name = check_entity_name(name)
     result = search(settings, filter_token(kind, name),
                     SearchOptions(limit=ENTITY_LIMIT, include_inactive=True, html=html))
@@ -142,8 +173,20 @@ def entity_view(settings: Settings, kind: Entity, name: str, html: bool = False)
     return {"kind": kind, "name": name, "search": result}
 
 
+def run_items(run: dict[str, Any]) -> int:
+    """How many items a run handled, whatever its command (new + changed + unchanged + failed)."""
+    if isinstance(run.get("fetched"), int):
+        return int(run["fetched"])
+    counted = ("new", "changed", "unchanged", "failed")
+    if isinstance(run.get("totals"), dict):
+        return sum(int(run["totals"].get(k) or 0) for k in counted)
+    if isinstance(run.get("counts"), dict):  # the site harvest counts per item kind
+        return sum(int(c.get(k) or 0) for c in run["counts"].values() if isinstance(c, dict) for k in counted)
+    return 0
+
+
 def status_view(settings: Settings) -> dict[str, Any]:
-    """The archive's status (counts, last run, quota per day) and the latest runs with their item counts."""
+    """The status page's data: counts, last run, quota per day, and the latest runs with their item counts."""
     runs = list_runs(settings.data_dir)[-RUNS_SHOWN:]
     return {"status": collect_status(settings.data_dir),
             "runs": [{"command": r.get("command"), "started_at": r.get("started_at"),

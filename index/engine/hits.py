@@ -1,0 +1,134 @@
+"""What a hit shows: its fields as a result, a snippet with the query's words marked, and the
+moment of a passage where they are said."""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+from typing import Any, cast
+
+from whoosh import highlight
+
+from archive.youtube_urls import embed_url, watch_url
+from index.engine.analyzers import exact_analyzer, stemmed_analyzer
+from index.engine.schema import cue_texts
+from index.engine.shapes import Hit
+
+
+class _Marks(highlight.Formatter):
+    """Wrap matched words in a pair of markers (plain text) or <mark> (HTML, escaped)."""
+
+    def __init__(self, html_out: bool) -> None:
+        self.html_out = html_out
+        self.between = " … "
+
+    def _text(self, text: str) -> str:
+        return html.escape(text) if self.html_out else text
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        word = self._text(highlight.get_text(text, token, replace))
+        return f"<mark>{word}</mark>" if self.html_out else f"«{word}»"
+
+    def format_fragment(self, fragment: Any, replace: bool = False) -> str:
+        out, index = [], fragment.startchar
+        for token in fragment.matches:
+            if token.startchar < index:
+                continue
+            out.append(self._text(fragment.text[index:token.startchar]))
+            out.append(self.format_token(fragment.text, token, replace))
+            index = token.endchar
+        out.append(self._text(fragment.text[index:fragment.endchar]))
+        return "".join(out)
+
+
+def _terms(query: Any, fieldname: str) -> set[str]:
+    """The query's words in one field, as text."""
+    found = set()
+    for name, text in query.iter_all_terms():
+        if name == fieldname:
+            found.add(text.decode() if isinstance(text, bytes) else text)
+    return found
+
+
+def spoken(query: Any) -> tuple[set[str], set[str]]:
+    """The query's words as a text that says them holds them: stems (of the stemmed fields, title
+    and content analyse alike) and exact words, to match with ``_analyzers()`` in that order."""
+    return _terms(query, "content") | _terms(query, "title"), _terms(query, "exact")
+
+
+@lru_cache(maxsize=1)
+def _analyzers() -> tuple[Any, Any]:
+    """The stemmed and the exact analyzer, built once (each call makes its own tokens)."""
+    return stemmed_analyzer(), exact_analyzer()
+
+
+def make_snippet(text: str, query: Any, html_out: bool = False) -> str:
+    """The best fragments of ``text`` with the query's words marked (stemmed or exact)."""
+    fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
+    for terms, analyzer in zip(spoken(query), _analyzers()):
+        if terms:
+            # mode="index" makes the analyzer emit compound parts, so "roulatie" marks "taakroulatie".
+            marked = highlight.highlight(text, frozenset(terms), analyzer, fragmenter, _Marks(html_out), top=2,
+                                         mode="index")
+            if marked:
+                return " ".join(marked.split())
+    text = " ".join(text.split())
+    plain = text[:200] + ("…" if len(text) > 200 else "")
+    return html.escape(plain) if html_out else plain
+
+
+def cue_start(cues: list[list[Any]], query: Any) -> float | None:
+    """The start of the cue in which the query's words are said (the most of them; first on ties)."""
+    stems, words = spoken(query)
+    best, best_hits = None, 0
+    stem_an, exact_an = _analyzers()
+    for i, (start, _end, text) in enumerate(cues):
+        tokens = {t.text for t in stem_an(text, mode="index")}
+        exact = [t.text for t in exact_an(text)]
+        hits = len(stems & tokens) + len(words & set(exact))
+        if words and exact and i + 1 < len(cues) and exact[-1] in words:
+            hits += 1  # a phrase that begins at the end of this cue and runs into the next
+        if hits > best_hits:
+            best, best_hits = float(start), hits
+    return best
+
+
+def hit_of(hit_fields: dict[str, Any], score: float, query: Any, html_out: bool) -> Hit:
+    """A stored document as the result that shows it (the keys of ``Hit``)."""
+    meta = hit_fields["meta"]
+    result: dict[str, Any] = {
+        "id": hit_fields["id"], "kind": hit_fields["kind"], "title": hit_fields.get("title", ""),
+        "snippet": make_snippet(hit_fields.get("content", ""), query, html_out), "url": meta["url"],
+        "score": round(score, 4), "case_ids": meta["case_ids"], "companies": meta["companies"],
+        "themes": meta["themes"], "sectors": meta["sectors"], "year": meta["year"], "date": meta.get("date"),
+        "active": meta["active"],
+    }
+    if "video_id" in meta:
+        result["video_id"] = meta["video_id"]
+        result["thumbnail"] = meta.get("thumbnail")
+        result["embed"] = embed_url(meta["video_id"], 0)
+    if hit_fields["kind"] == "passage":
+        start = cue_start(cue_texts(hit_fields.get("content", ""), meta.get("cues") or ""), query)
+        start = int(meta["start"] if start is None else start)
+        result.update(start=start, end=meta.get("end"), caption=meta.get("caption"),
+                      url=watch_url(meta["video_id"], start),
+                      embed=embed_url(meta["video_id"], start))
+    if hit_fields["kind"] == "note":
+        result["page"] = meta.get("page")
+    if hit_fields["kind"] == "case":
+        result["id"] = hit_fields["parent"]
+        if meta.get("section"):
+            result["section"] = meta["section"]
+    if hit_fields["kind"] == "video":
+        result.update(duration=meta.get("duration"), channel_title=meta.get("channel_title"))
+        if not meta["active"]:
+            result["inactive_reason"] = meta.get("inactive_reason")
+    return cast(Hit, result)
+
+
+def said_terms(query: Any) -> list[tuple[str, str]]:
+    """The terms that show a document has the query's words in its own text: a passage indexes its
+    video's title (so a search for the title finds it) but only what is said in ``content`` and
+    ``exact``."""
+    stems, words = spoken(query)
+    return [("content", t) for t in sorted(stems)] + [("exact", w) for w in sorted(words)]
