@@ -46,7 +46,7 @@ def iter_cases(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
         if version.meta.get("kind") == "case" and version.key not in gone:
             try:
                 case = parse_with(cache, (context, version.key, version.sha256),
-                                  lambda: _parse(store, version, selectors, known_companies))
+                                  lambda: _parse(store, version, selectors, known_companies))  # noqa: B023 (called at once)
             except _Unparseable as exc:
                 if problems is None:
                     log.warning("[index] %s: %s; left out", version.key, exc)
@@ -248,7 +248,7 @@ def find_case(store: ArchiveStore, case_id: str, selectors: Mapping[str, str] | 
         if version.meta.get("kind") == "case" and wanted in (key, case_id_from_url(key), *case_aliases(key)):
             try:
                 return version, parse_with(cache, (context, version.key, version.sha256),
-                                           lambda: _parse(store, version, selectors, known_companies))
+                                           lambda: _parse(store, version, selectors, known_companies))  # noqa: B023 (called at once)
             except _Unparseable as exc:
                 raise UnparseablePage(f"case {wanted}: {exc} ({key})") from None
             except NotCached:

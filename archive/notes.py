@@ -201,7 +201,7 @@ def _pages_text(pages: Any) -> list[str]:
             contents = page.get_contents()
             size = len(contents.get_data()) if contents is not None else 0
             check_size(size, budget.pdf_page_bytes, f"page {number}'s content in bytes", "pdf_page_bytes")
-            text = page.extract_text(visitor_operand_before=lambda *_: checkpoint(f"page {number}")) or ""
+            text = page.extract_text(visitor_operand_before=lambda *_: checkpoint(f"page {number}")) or ""  # noqa: B023
             if identity is not None:
                 read[identity] = text
         else:

@@ -416,7 +416,7 @@ def transcript_cues(corpus: Corpus, vid: str, n_passages: int, words: Words, rng
         if i % 40 == 5:
             text = f"{text} bij {company}"
         cues.append(text + ("." if i % 2 else ""))
-    for n, form in enumerate(planted or ()):
+    for form in planted or ():
         at = rng.randrange(len(cues))
         cues[at] = f"{cues[at]} over {form}"
     return cues

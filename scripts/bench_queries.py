@@ -48,32 +48,32 @@ def make_queries(corpus: Corpus, words: Words) -> list[Query]:
     for n in range(8):
         a, b = rng.choice(theme_words), mid[25 + n % 15]
         queries.append(Query("or", f"{a} OR {b}", f"{fts_quote(a)} OR {fts_quote(b)}"))
-    for n in range(7):
+    for _ in range(7):
         a, b = rng.choice(theme_words), rng.choice(common)
         queries.append(Query("not", f"{a} -{b}", f"{fts_quote(a)} NOT {fts_quote(b)}"))
-    for n in range(7):
+    for _ in range(7):
         w = rng.choice(theme_words)
         queries.append(Query("prefix", f"{w[:5]}*", f"{fts_quote(w[:5])} *"))
-    for n in range(5):
+    for _ in range(5):
         w = rng.choice([t for t in theme_words if len(t) > 7])
         i = rng.randrange(1, len(w) - 1)
         typo = w[:i] + ("e" if w[i] != "e" else "a") + w[i + 1:]
         # FTS5 has no fuzzy matching: it gets the misspelled word as typed.
         queries.append(Query("fuzzy", f"{typo}~", fts_quote(typo)))
-    for n in range(5):
+    for _ in range(5):
         c, w = rng.choice(companies), rng.choice(theme_words)
         queries.append(Query("filter company", f'{w} company:"{c}"', fts_quote(w), (("company", c),)))
-    for n in range(5):
+    for _ in range(5):
         t, w = rng.choice(themes), rng.choice(mid)
         queries.append(Query("filter theme", f'{w} theme:"{t}"', fts_quote(w), (("theme", t),)))
     for n in range(4):
         low = 2008 + n * 3
         w = rng.choice(theme_words)
         queries.append(Query("filter year", f"{w} year:{low}..{low + 3}", fts_quote(w), (("year", (low, low + 3)),)))
-    for n in range(3):
+    for _ in range(3):
         w = rng.choice(mid)
         queries.append(Query("filter kind", f"{w} kind:passage", fts_quote(w), (("kind", "passage"),)))
-    for n in range(3):
+    for _ in range(3):
         s, w = rng.choice(corpus_mod.SECTORS), rng.choice(theme_words)
         queries.append(Query("filter sector", f'{w} sector:"{s}"', fts_quote(w), (("sector", s),)))
     for t in themes[:3]:

@@ -84,7 +84,7 @@ def test_a_real_build_links_the_video_to_a_praktijk_case_and_makes_no_company_of
         f"Lees de case: {world.server.url}/praktijk/zorgteam-oost?utm_source=youtube",
         published_at="2026-11-02T10:00:00Z"))
     world.update()
-    links = {(l["source"], l["target"]): l for l in read_links(world.data_dir)}
+    links = {(row["source"], row["target"]): row for row in read_links(world.data_dir)}
     link = links[("video:pR4kT1jkZo2", "case:zorgteam-oost")]
     assert "description links the case" in {e["rule"] for e in link["evidence"]}
     assert ("case:zorgteam-oost", "company:Zorgteam Oost") in links  # the page names the company …

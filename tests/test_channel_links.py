@@ -80,10 +80,10 @@ def test_a_channel_several_cases_link_links_by_company_and_suggests_the_rest() -
 def test_a_channel_many_cases_link_suggests_only_the_videos_nothing_places() -> None:
     cases = [case(n, ("Alfa Laval",) if n == 1 else (), (CHANNELS[1],)) for n in range(1, FEW_CHANNEL_CASES + 2)]
     links = link_all(cases, [video(1, CHANNELS[1], ("Alfa Laval",)), video(2, CHANNELS[1])], taxonomy())
-    assert [l.target for l in links if l.source == "video:video000001" and l.target.startswith("case:")] == [
+    assert [row.target for row in links if row.source == "video:video000001" and row.target.startswith("case:")] == [
         "case:case-1"]
-    suggested = [l for l in links if l.source == "video:video000002" and l.target.startswith("case:")]
-    assert len(suggested) == len(cases) and not any(l.accepted for l in suggested)
+    suggested = [row for row in links if row.source == "video:video000002" and row.target.startswith("case:")]
+    assert len(suggested) == len(cases) and not any(row.accepted for row in suggested)
 
 
 def test_a_channel_no_case_links_links_its_videos_to_no_case() -> None:
@@ -130,6 +130,6 @@ def test_channel_links_follow_the_rule_in_any_world(world: tuple[list[CaseInfo],
         else:
             expected = {c.slug for c in on_channel if named & set(c.companies)}
         assert set(links.targets(source, "case:")) == expected
-        suggested = {l.target[5:] for l in links if l.source == source and l.target.startswith("case:")
-                     and not l.accepted}
+        suggested = {row.target[5:] for row in links if row.source == source and row.target.startswith("case:")
+                     and not row.accepted}
         assert suggested == ({c.slug for c in on_channel} - expected if len(on_channel) > 1 else set())

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -115,8 +114,8 @@ def test_status_report_web_and_show_count_the_same_videos(world: World) -> None:
 
 
 def links_of(world: World, source: str) -> dict[str, float]:
-    return {l["target"]: l["confidence"] for l in read_links(world.data_dir)
-            if l["source"] == source and l["target"].startswith("case:")}
+    return {link["target"]: link["confidence"] for link in read_links(world.data_dir)
+            if link["source"] == source and link["target"].startswith("case:")}
 
 
 def test_a_second_case_linking_a_channel_turns_its_links_into_suggestions(world: World) -> None:

@@ -122,7 +122,7 @@ def test_the_live_manifest_and_links_are_what_was_written(filled: SearchEngine) 
     manifest = filled.manifest()
     assert set(manifest["units"]) == {u.id for u in world()}
     assert manifest["built_at"] and "units" not in filled.manifest(units=False)
-    assert [(l["source"], l["target"]) for l in filled.links()] == [("video:vidMetalek1", "case:duurzaam-meedoen")]
+    assert [(link["source"], link["target"]) for link in filled.links()] == [("video:vidMetalek1", "case:duurzaam-meedoen")]
     assert filled.live_generation() is not None
 
 

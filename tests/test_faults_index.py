@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from index.engine.build import IndexCorrupt, current_generation, index_root
+from index.engine.build import current_generation, index_root
 from tests.update_world import World, add_sentence, answers, harvest_site_only, result_ids, world  # noqa: F401
 
 SLUG = "taakroulatie-bij-kuipers-verpakkingen"

@@ -76,7 +76,7 @@ def test_show_gives_a_video_with_links_and_evidence(demo: Path) -> None:
     assert code == 0
     video = json.loads(out)
     assert video["kind"] == "video" and video["title"].startswith("Neways")
-    targets = {l["target"]: l for l in video["links"]}
+    targets = {row["target"]: row for row in video["links"]}
     assert targets[f"case:{SEED}"]["evidence"][0]["text"] == "Neways"
     assert targets["company:Neways"]["evidence"][0]["field"] == "title"
     assert video["transcripts"] and video["transcripts"][0]["language"] == "nl"
@@ -86,7 +86,7 @@ def test_show_gives_a_case_with_the_videos_linked_to_it(demo: Path) -> None:
     code, out = run(demo, "show", SEED, "--format", "json")
     case = json.loads(out)
     assert case["kind"] == "case" and len(case["companies"]) == 5
-    assert {l["source"] for l in case["linked_from"]} >= {"video:VOqg6YYZYn9", "video:U8po-799Nks"}
+    assert {row["source"] for row in case["linked_from"]} >= {"video:VOqg6YYZYn9", "video:U8po-799Nks"}
 
 
 def test_show_an_unknown_id_is_a_clear_error(demo: Path) -> None:
@@ -103,7 +103,7 @@ def test_report_lists_the_gaps(demo: Path) -> None:
     never_fetched = {v.id for c in (seed_channel(), platform_channel()) for v in c.videos if v.state == "private"}
     assert {v["id"] for v in report["videos_without_case"]} == never_fetched
     code, out = run(demo, "show", "pX4nV8cQ2tA", "--format", "json")
-    link = next(l for l in json.loads(out)["links"] if l["target"].startswith("case:"))
+    link = next(row for row in json.loads(out)["links"] if row["target"].startswith("case:"))
     assert link["target"] == "case:leren-op-de-werkvloer-bij-bouwbedrijf-hendriks" and link["confidence"] >= 0.5
     assert link["evidence"][0]["rule"] == "case links the channel"
     assert "generatiepact-bij-transportbedrijf-van-wijk" in {c["id"] for c in report["cases_without_video"]}

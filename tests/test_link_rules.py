@@ -54,8 +54,8 @@ def taxonomy() -> Taxonomy:
 
 def made(**kwargs: object) -> dict[tuple[str, str], tuple[float, list[str], str]]:
     """Each link of the world: its confidence, the rules of its evidence and its status."""
-    return {(l.source, l.target): (round(l.confidence, 2), sorted({e.rule for e in l.evidence}), l.status)
-            for l in link_all([SEED, OTHER], VIDEOS, taxonomy(), **kwargs)}  # type: ignore[arg-type]
+    return {(link.source, link.target): (round(link.confidence, 2), sorted({e.rule for e in link.evidence}), link.status)
+            for link in link_all([SEED, OTHER], VIDEOS, taxonomy(), **kwargs)}  # type: ignore[arg-type]
 
 
 def test_every_rule_says_its_evidence_and_confidence_and_runs_once() -> None:
@@ -112,8 +112,8 @@ def test_a_rule_added_to_the_list_is_run_and_people_decide_on_its_links(monkeypa
     monkeypatch.setattr(linking, "RULES", added)
     pair = ("video:ZhyiA4uoRgn", "case:taakroulatie-bij-photonis")
     renamed = VideoInfo("ZhyiA4uoRgn", "UCother", "Taakroulatie bij Photonis: de film", "")
-    found = {(l.source, l.target): l for l in link_all([SEED, OTHER], [renamed], taxonomy())}
+    found = {(link.source, link.target): link for link in link_all([SEED, OTHER], [renamed], taxonomy())}
     assert found[pair].confidence == 0.7 and found[pair].evidence[-1].rule == "title says the case"
     rejected = {pair: {"source": pair[0], "target": pair[1], "decision": "rejected"}}
-    decided = {(l.source, l.target): l for l in link_all([SEED, OTHER], [renamed], taxonomy(), rejected)}
+    decided = {(link.source, link.target): link for link in link_all([SEED, OTHER], [renamed], taxonomy(), rejected)}
     assert decided[pair].status == "rejected" and not decided[pair].accepted

@@ -66,9 +66,9 @@ def test_remembered_mentions_give_the_links_a_full_search_gives(tmp_path: Path) 
     remembered = link_all(CASES, new, taxonomy(AFTER), mentions=second)
     searched_fresh = link_all(CASES, new, taxonomy(AFTER))
     assert links_of(remembered) == links_of(searched_fresh)
-    assert any(l.target == "company:Hendriks Bouw" for l in remembered)
-    assert any(l.target == "company:Brüning Techniek" for l in remembered)
-    assert not any(l.target == "company:Smit Garage" for l in remembered)
+    assert any(row.target == "company:Hendriks Bouw" for row in remembered)
+    assert any(row.target == "company:Brüning Techniek" for row in remembered)
+    assert not any(row.target == "company:Smit Garage" for row in remembered)
     reused, searched = second.summary()["company"]
     assert reused == 3 * 50 and searched <= 3 * 10  # the old texts were not searched in full
     second.save()
@@ -148,7 +148,7 @@ aliases = ["werkvloer"]
     units, links = written(updated)
     assert units == written(rebuilt)[0]
     assert links == written(rebuilt)[1]
-    named = {l["target"] for l in links if l["source"].startswith("video:")}
+    named = {row["target"] for row in links if row["source"].startswith("video:")}
     assert {"company:Duurzaam Meedoen Groep", "company:Werkvloer BV"} <= named
     said = run_search(updated, "company:Werkvloer", Taxonomy(), SearchOptions(limit=50))
     assert [r["kind"] for r in said["results"] if WERKVLOER_VIDEO in r["id"]] == ["passage"]
@@ -169,7 +169,7 @@ def test_many_new_names_are_found_through_the_word_pre_test(tmp_path: Path) -> N
     second = MentionCache(path)
     remembered = link_all(CASES, items, taxonomy({**BEFORE, **new}), mentions=second)
     assert links_of(remembered) == links_of(link_all(CASES, items, taxonomy({**BEFORE, **new})))
-    named = {l.target for l in remembered}
+    named = {row.target for row in remembered}
     assert {"company:Bouwbedrijf Nummer3", "company:Bouwbedrijf Nummer70", "company:Bouwbedrijf Nummer77"} <= named
     assert "company:Bouwbedrijf Nummer5" not in named  # its words, not its name
     assert second.summary()["company"][1] == 0  # every text remembered, only the new names looked for

@@ -85,7 +85,7 @@ def test_a_transcript_that_says_a_new_name_is_made_again_the_rest_kept(data: Pat
     units = written(data)[0]
     assert any(uid.startswith(f"passage:{WERKVLOER_VIDEO}:") for uid in units)
     # The passage that says it names the company, as a rebuild's does.
-    links = {l["target"] for l in written(data)[1] if l["source"] == f"video:{WERKVLOER_VIDEO}"}
+    links = {link["target"] for link in written(data)[1] if link["source"] == f"video:{WERKVLOER_VIDEO}"}
     assert "company:Werkvloer BV" in links
 
 

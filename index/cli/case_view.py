@@ -50,9 +50,9 @@ def _evidence(evidence: list[dict[str, Any]]) -> str:
 
 def print_links(item: dict[str, Any]) -> None:
     """A case's or video's links with their confidence, status and evidence."""
-    rows = [[l["target"], l["confidence"], l["status"], _evidence(l["evidence"])] for l in item.get("links", [])]
-    rows += [[f"← {l['source']}", l["confidence"], l["status"], _evidence(l["evidence"])]
-             for l in item.get("linked_from", [])]
+    rows = [[link["target"], link["confidence"], link["status"], _evidence(link["evidence"])] for link in item.get("links", [])]
+    rows += [[f"← {link['source']}", link["confidence"], link["status"], _evidence(link["evidence"])]
+             for link in item.get("linked_from", [])]
     click.echo("")
     if rows:
         print_table(["link", "conf.", "status", "evidence"], rows)

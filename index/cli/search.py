@@ -41,7 +41,7 @@ def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: 
 
     options = SearchOptions(limit=limit, offset=offset, sort=sort, include_inactive=inactive,  # type: ignore[arg-type]
                             deadline=deadline)
-    result = run(obj.settings, " ".join(query), options, Path(taxonomy) if taxonomy else None)
+    result = dict(run(obj.settings, " ".join(query), options, Path(taxonomy) if taxonomy else None))
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:

@@ -294,7 +294,7 @@ def _publish(plan: _Plan, report: BuildReport, links: Iterable[LinkRow], extra_m
              files: dict[str, bytes] | None) -> None:
     """Publish: write the links, files and manifest (the manifest last: it marks the generation
     complete), swap the ``current`` link to it in one rename, and clean up old generations."""
-    link_rows = [l.to_dict() for l in links]
+    link_rows = [row.to_dict() for row in links]
     report.links = len(link_rows)
     manifest = {"schema_version": SCHEMA_VERSION, "built_at": report.built_at, "units": plan.new,
                 **(extra_manifest or {})}

@@ -108,10 +108,11 @@ class TermPool:
         # heapq.merge keeps equal keys in the order of the sources: the runs, oldest first, then
         # what is still in memory, so each term's parts come in docnum order.
         merged = heapq.merge(*sources, key=lambda pair: pair[0])
+        # One pass over each group: its first run, then the rest of the same iterator.
         for (fieldname, tbytes), parts in itertools.groupby(merged, key=lambda pair: pair[0]):
             docs, weights, lengths, values, unordered = next(parts)[1]
             chunks = [values]
-            for _key, (more_docs, more_weights, more_lengths, more_values, more_unordered) in parts:
+            for _key, (more_docs, more_weights, more_lengths, more_values, more_unordered) in parts:  # noqa: B031
                 # A term in several runs: extended in place, so joining n runs costs their size.
                 unordered = unordered or more_unordered or more_docs[0] <= docs[-1]
                 docs.extend(more_docs)

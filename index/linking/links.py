@@ -100,7 +100,7 @@ class LinkSet:
             link.evidence.append(evidence)
 
     def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(sorted(self._links.values(), key=lambda l: (l.source, l.target)))
+        return iter(sorted(self._links.values(), key=lambda entry: (entry.source, entry.target)))
 
     def get(self, source: str, target: str) -> Link | None:
         """The link of a pair, if any rule or person made it."""
@@ -123,13 +123,14 @@ class LinkSet:
 
     def targets(self, source: str, prefix: str) -> list[str]:
         """The accepted targets of a source with a given prefix (``case:``, ``company:``…), names only."""
-        return sorted(l.target[len(prefix):] for l in self._by_source.get(source, ())
-                      if l.target.startswith(prefix) and l.accepted)
+        return sorted(entry.target[len(prefix):] for entry in self._by_source.get(source, ())
+                      if entry.target.startswith(prefix) and entry.accepted)
 
 
 def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
              decisions: dict[tuple[str, str], dict[str, Any]] | None = None,
-             mentions: MentionCache | None = None, company_names: NameFinder | None = None) -> LinkSet:
+             mentions: MentionCache | None = None,  # noqa: F811 (the keyword callers use; shadows the function)
+             company_names: NameFinder | None = None) -> LinkSet:
     """Compute every link between the archive's cases and videos: each rule of ``RULES`` in order,
     then people's decisions once more (``mentions``: see index.linking.mentions; ``company_names``:
     the caller's finder of company names, to ask it about texts afterwards)."""
@@ -186,11 +187,11 @@ def _check_known(data_dir: Path, source: str, target: str, decision: str) -> Non
         raise InputError(f"{target} is not in the index")
     if kind in ("company", "theme"):
         known = {fold_name(e["name"]) for e in (read_manifest(live, units=False).get("taxonomy") or {}).get(kind, [])}
-        known |= {fold_name(l["target"].partition(":")[2]) for l in read_links(data_dir) if l["target"].startswith(kind)}
+        known |= {fold_name(entry["target"].partition(":")[2]) for entry in read_links(data_dir) if entry["target"].startswith(kind)}
         if fold_name(name) not in known:
             raise InputError(f"{target} is not a known {kind} (add it to the taxonomy first)")
-    if decision == "rejected" and not any(l["source"] == source and l["target"] == target
-                                          for l in read_links(data_dir)):
+    if decision == "rejected" and not any(entry["source"] == source and entry["target"] == target
+                                          for entry in read_links(data_dir)):
         raise InputError(f"there is no link {source} → {target} to reject (see casearchive links list)")
 
 

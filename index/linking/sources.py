@@ -65,7 +65,7 @@ def _note_pages(store: ArchiveStore, cases: list[Any], cache: ParseCache | None)
             if page.text.strip():
                 pages.append(NotePage(url=note.url, title=title, page=page.number, text=page.text,
                                       case_slugs=tuple(dict.fromkeys(slug for slug, _ in on)),
-                                      video_ids=tuple(l.id for l in page.youtube if l.kind == "video")))
+                                      video_ids=tuple(link.id for link in page.youtube if link.kind == "video")))
     return pages
 
 
@@ -80,7 +80,7 @@ def _videos(store: ArchiveStore, cache: ParseCache | None, problems: list[str]) 
             continue
         try:
             videos.append(parse_with(cache, ("video", version.sha256),
-                                     lambda: parse_video(store.read_json(version))))
+                                     lambda: parse_video(store.read_json(version))))  # noqa: B023 (called at once)
         except InvalidValue as exc:  # archived before it was checked: left out, listed
             problems.append(f"video {version.key}: left out: {exc}")
     return videos

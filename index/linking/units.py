@@ -93,7 +93,7 @@ def _link_inputs(sources: Sources, previous: Mapping[tuple[str, str], Transcript
             note_videos.setdefault(slug, []).extend((video_id, f"{note.url}#page={note.page}")
                                                     for video_id in note.video_ids)
     case_infos = [CaseInfo(slug=c.id, title=c.title, companies=tuple(c.companies), themes=tuple(c.themes),
-                           video_ids=tuple(l.id for l in c.youtube if l.kind == "video"),
+                           video_ids=tuple(row.id for row in c.youtube if row.kind == "video"),
                            channels=_case_channels(c, sources.channel_of_case_link),
                            note_videos=tuple(note_videos.get(c.id, ())), url=c.url) for c in sources.cases]
     video_infos = [VideoInfo(v.id, v.channel_id, v.title, f"{v.description}\n{' '.join(v.tags)}",
@@ -188,7 +188,7 @@ def _case_unit(case: Any, links: LinkSet, taxonomy: Taxonomy) -> Unit:
         extra={"sources": list(case.sources), "keywords": list(case.keywords),
                "sections": [s.heading for s in case.sections if s.heading],
                "attachments": [{"url": a.url, "text": a.text, "type": a.type} for a in case.attachments],
-               "youtube": [{"kind": l.kind, "id": l.id, "url": l.url} for l in case.youtube]},
+               "youtube": [{"kind": row.kind, "id": row.id, "url": row.url} for row in case.youtube]},
     )
 
 

@@ -117,10 +117,10 @@ def _pending(settings: Settings, links: list[dict[str, Any]]) -> dict[str, str]:
 def case_view(settings: Settings, slug: str) -> dict[str, Any]:
     """The case page's data: a case, its notes' page links, the videos linked to it with the evidence."""
     case = describe(settings, f"case:{check_case_slug(slug)}", parse=False)
-    incoming = [l for l in case["linked_from"] if l["source"].startswith("video:")]
-    summaries = _video_summaries(settings, [l["source"][6:] for l in incoming])
-    videos = [{**summaries.get(l["source"][6:], {"video_id": l["source"][6:], "title": unavailable_title(l["source"][6:])}),
-               "link": l} for l in incoming]
+    incoming = [row for row in case["linked_from"] if row["source"].startswith("video:")]
+    summaries = _video_summaries(settings, [row["source"][6:] for row in incoming])
+    videos = [{**summaries.get(row["source"][6:], {"video_id": row["source"][6:], "title": unavailable_title(row["source"][6:])}),
+               "link": row} for row in incoming]
     videos.sort(key=lambda v: (-v["link"]["confidence"], v["title"]))
     notes = [{**note, "page_urls": [f"{note['url']}#page={n}" for n in range(1, (note.get("pages") or 0) + 1)]}
              for note in case["notes"]]
@@ -130,7 +130,7 @@ def case_view(settings: Settings, slug: str) -> dict[str, Any]:
 
 def _case_titles(settings: Settings, links: list[dict[str, Any]]) -> dict[str, str]:
     """The titles of the cases these links point at (one search over the live index)."""
-    case_ids = [l["target"][5:] for l in links if l["target"].startswith("case:")]
+    case_ids = [row["target"][5:] for row in links if row["target"].startswith("case:")]
     if not case_ids:
         return {}
     query = "kind:case " + " ".join(filter_token("case", c) for c in case_ids)

@@ -114,7 +114,7 @@ def run_demo(data_dir: Path, progress: Progress | None = None) -> DemoReport:
     built = build(settings, rebuild=True, progress=progress)
     report.steps.append(("index", built.to_dict()))
     for query in EXAMPLE_QUERIES:
-        report.searches.append(search(settings, query))
+        report.searches.append(dict(search(settings, query)))
     return report
 
 

@@ -20,7 +20,7 @@ from archive.errors import CaseArchiveError, ConfigError, NotFoundError
 from archive.youtube_urls import watch_url
 from index.engine import (FILTER, MAX_DEPTH, MAX_EXPORT, MAX_LIMIT, BuildReport, IndexCorrupt, IndexMissing,
                           KeptUnitsGone, Progress, QueryError, SearchBusy, SearchOptions, SearchStopped,
-                          SearchTooCostly, current_generation, read_links, read_manifest, run_search,
+                          SearchResult, SearchTooCostly, current_generation, read_links, read_manifest, run_search,
                           set_costly_at_once, set_default_deadline, stop_all, write_index)
 from index.linking.links import decide, is_accepted, load_decisions
 from index.text.taxonomy import Taxonomy, load_taxonomy, taxonomy_to_dict
@@ -185,7 +185,7 @@ def _previous(settings: Settings, key: str) -> Path | None:
 
 
 def search(settings: Settings, text: str, options: SearchOptions | None = None,
-           taxonomy_path: Path | None = None) -> dict[str, Any]:
+           taxonomy_path: Path | None = None) -> SearchResult:
     """Search the live index with the query language."""
     # The index carries a snapshot of the taxonomy it was built with; a file named here adds to it.
     return run_search(settings.data_dir, text, taxonomy_path or settings.taxonomy, options)
@@ -239,8 +239,8 @@ def describe(settings: Settings, item_id: str, *, parse: bool = True) -> dict[st
         except NotFoundError:
             raise NotFoundError(f"no archived case or video with id {text!r}") from None
     source = f"{data['kind']}:{data['id']}"
-    data["links"] = [l for l in links if l["source"] == source]
-    data["linked_from"] = [l for l in links if l["target"] == source]
+    data["links"] = [link for link in links if link["source"] == source]
+    data["linked_from"] = [link for link in links if link["target"] == source]
     return data
 
 

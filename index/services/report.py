@@ -10,8 +10,14 @@ from archive.runs import list_runs
 from archive.status import archived_videos, video_counts
 from archive.store import open_store
 from archive.transcripts import transcript_gaps
-from index.engine import document_titles, live_manifest, read_links
+from index.engine import DocTitle, document_titles, live_manifest, read_links
 from index.linking.links import is_accepted
+
+
+def _title(videos: dict[str, DocTitle], video_id: str) -> str:
+    """A video's title as the index holds it; "" for one it does not hold."""
+    found = videos.get(f"video:{video_id}")
+    return found["title"] if found else ""
 
 
 def coverage_report(settings: Settings) -> dict[str, Any]:
@@ -20,10 +26,10 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
     videos = document_titles(settings.data_dir, "video")
     cases = document_titles(settings.data_dir, "case")
     links = read_links(settings.data_dir)
-    accepted = [l for l in links if is_accepted(l["status"], l["confidence"])]
-    linked_videos = {l["source"] for l in accepted if l["source"].startswith("video:") and l["target"].startswith("case:")}
-    cases_with_video = {l["target"] for l in accepted if l["source"].startswith("video:") and l["target"].startswith("case:")}
-    suggestions = [l for l in links if l["status"] == "auto" and not is_accepted(l["status"], l["confidence"])]
+    accepted = [link for link in links if is_accepted(link["status"], link["confidence"])]
+    linked_videos = {link["source"] for link in accepted if link["source"].startswith("video:") and link["target"].startswith("case:")}
+    cases_with_video = {link["target"] for link in accepted if link["source"].startswith("video:") and link["target"].startswith("case:")}
+    suggestions = [link for link in links if link["status"] == "auto" and not is_accepted(link["status"], link["confidence"])]
     with open_store(settings.data_dir) as store:
         gaps = transcript_gaps(store, settings)
         # The videos counted and listed are the archive's, as ``status`` counts them; the index
@@ -41,14 +47,14 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
         "counts": {"cases": len(cases), "videos": len(archived), "units": len(manifest.get("units", {})),
                    "links": len(accepted), "suggestions": len(suggestions)},
         "videos": video_counts(archived),
-        "videos_without_case": [{"id": vid, "title": videos.get(f"video:{vid}", {}).get("title", ""), "active": active}
+        "videos_without_case": [{"id": vid, "title": _title(videos, vid), "active": active}
                                 for vid, active in sorted(archived.items()) if f"video:{vid}" not in linked_videos],
         "cases_without_video": [{"id": cid[5:], "title": info["title"]}
                                 for cid, info in sorted(cases.items()) if cid not in cases_with_video],
-        "videos_without_transcript": [{"id": vid, "title": videos.get(f"video:{vid}", {}).get("title", ""),
+        "videos_without_transcript": [{"id": vid, "title": _title(videos, vid),
                                        "reason": reason} for vid, reason in sorted(gaps.items())],
-        "weak_suggestions": [{"source": l["source"], "target": l["target"], "confidence": l["confidence"]}
-                             for l in suggestions],
+        "weak_suggestions": [{"source": link["source"], "target": link["target"], "confidence": link["confidence"]}
+                             for link in suggestions],
         "unresolved_channels": [{"reference": text, "reason": entry["reason"], "pages": entry["pages"],
                                  "since": entry.get("since"), "checked_at": entry.get("checked_at")}
                                 for text, entry in sorted(unresolved.items())],

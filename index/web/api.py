@@ -60,7 +60,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for co
 
 def settings_of(request: Request) -> Settings:
     """The app's (read-only) settings."""
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def check_query(q: str) -> str:
@@ -74,7 +74,7 @@ def check_query(q: str) -> str:
             summary="200 when the live index is readable, 503 otherwise")
 def healthz(request: Request) -> dict[str, Any]:
     """Health check for load balancers and timers."""
-    return browse.health(settings_of(request))
+    return dict(browse.health(settings_of(request)))
 
 
 @router.get("/api/search", tags=["search"], response_model=None, responses={200: {"model": SearchResponse}, **ERRORS},
