@@ -187,7 +187,8 @@ def _check_space(data_dir: Path, files: dict[str, dict[str, Any]], source: Path)
     free = shutil.disk_usage(data_dir).free
     if needed > free:
         raise InputError(f"not enough free space in {data_dir} to import {source}: its files take "
-                         f"{total / 1e6:,.1f} MB, with a margin {needed / 1e6:,.1f} MB, and {free / 1e6:,.1f} MB are free")
+                         f"{total / 1e6:,.1f} MB, with a margin {needed / 1e6:,.1f} MB, "
+                         f"and {free / 1e6:,.1f} MB are free")
 
 
 def _copy_checked(handle: BinaryIO, target: Path, expected: dict[str, Any], name: str) -> None:

@@ -168,7 +168,8 @@ def _client(settings: Settings, sleep: Callable[[float], None] | None,
     """The polite HTTP client the site settings describe."""
     site = settings.site
     return PoliteClient(site.user_agent, delay=site.delay, retries=site.retries, timeout=site.timeout,
-                        total_timeout=site.total_timeout, session=session, sleep=sleep or time.sleep, clock=clock or time.monotonic)
+                        total_timeout=site.total_timeout, session=session, sleep=sleep or time.sleep,
+                        clock=clock or time.monotonic)
 
 
 def harvest_site(

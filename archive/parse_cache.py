@@ -40,7 +40,10 @@ T = TypeVar("T")
 V = TypeVar("V")
 
 # Bump when a parser (case page, note, caption, passage, video) gives other output for the same input.
-PARSE_VERSION = 8  # 8: the finder keys names with the search's folding ("Møller" is "moller"; "+" and "&" kept). 7: dates off the calendar are no date; API items are checked; budgets per item, PDF pages that share their content read once, caption tags
+# 8: the finder keys names with the search's folding ("Møller" is "moller"; "+" and "&" kept). 7: dates off the
+# calendar are no date; API items are checked; budgets per item, PDF pages that share their content read once,
+# caption tags
+PARSE_VERSION = 8
 # Pickled into the cache; a field added or renamed in any of them invalidates every entry.
 CACHED_TYPES = (Case, Section, Block, YouTubeLink, Attachment, Note, NotePage, Video, Passage, Cue)
 LIBRARIES = ("beautifulsoup4", "pypdf")

@@ -83,7 +83,8 @@ def fts_search(db: sqlite3.Connection, query: Query, taxonomy: Any, limit: int =
     # ("matching"); or per value, the groups whose best hit carries it ("best", lighter).
     rows, count = ("hits", "COUNT(DISTINCT r.grp)") if facet_rows == "matching" else ("best", "COUNT(*)")
     facets: dict[str, dict[str, int]] = {}
-    for facet, value, n in db.execute(f"SELECT l.facet, l.value, {count} FROM {rows} r JOIN labels l ON l.unit = r.unit "
+    for facet, value, n in db.execute(f"SELECT l.facet, l.value, {count} FROM {rows} r "
+                                      "JOIN labels l ON l.unit = r.unit "
                                       "GROUP BY l.facet, l.value ORDER BY 3 DESC"):
         facets.setdefault(facet, {})[value] = n
     for facet in ("year", "kind"):

@@ -52,7 +52,8 @@ class Score:
     def line(self) -> str:
         precision = self.right / self.found if self.found else 1.0
         recall = self.right / self.labelled if self.labelled else 1.0
-        return f"precision {precision:.2f} ({self.right}/{self.found}), recall {recall:.2f} ({self.right}/{self.labelled})"
+        return (f"precision {precision:.2f} ({self.right}/{self.found}), "
+                f"recall {recall:.2f} ({self.right}/{self.labelled})")
 
 
 def reference_texts(folder: Path) -> list[tuple[str, str, list[str], list[str]]]:

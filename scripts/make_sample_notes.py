@@ -192,7 +192,8 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "2013" / "11").mkdir(parents=True, exist_ok=True)
     files = {
-        "2013/11/notitie-duurzaam-meedoen-metalektro.pdf": build_pdf(METALEKTRO, "Notitie Duurzaam meedoen in de Metalektro"),
+        "2013/11/notitie-duurzaam-meedoen-metalektro.pdf": build_pdf(METALEKTRO,
+                                                                     "Notitie Duurzaam meedoen in de Metalektro"),
         "werkdruk-thuiszorg-rapport.pdf": build_pdf(WERKDRUK, "Werkdruk in de thuiszorg"),
         "taakroulatie-kuipers-verpakkingen.pdf": build_pdf(KUIPERS, "Evaluatie taakroulatie Kuipers Verpakkingen"),
         "werkoverleg-de-groot.pdf": build_pdf(DE_GROOT, "Werkoverleg De Groot"),

@@ -104,7 +104,8 @@ def error_body(code: int, reason: str, message: str, domain: str = "global", sta
 
 QUOTA_EXCEEDED = (403, error_body(
     403, "quotaExceeded",
-    'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">quota</a>.',
+    'The request cannot be completed because you have exceeded your '
+    '<a href="/youtube/v3/getting-started#quota">quota</a>.',
     domain="youtube.quota"))
 KEY_INVALID = (400, error_body(
     400, "badRequest", "API key not valid. Please pass a valid API key.", status="INVALID_ARGUMENT",

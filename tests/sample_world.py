@@ -23,7 +23,8 @@ def seed_channel() -> FakeChannel:
         "UC6XpRSGS236lYZmcCjkBE4g", "Duurzaam meedoen Metalektro", handle="@duurzaammeedoen",
         description="Impressies van het project Duurzaam meedoen van de sociale partners in de Metalektro.")
     uploads = [
-        FakeVideo("Dz_TddJ8HyS", "Interne versie (niet openbaar)", state="private", published_at="2013-12-10T09:00:00Z"),
+        FakeVideo("Dz_TddJ8HyS", "Interne versie (niet openbaar)", state="private",
+                  published_at="2013-12-10T09:00:00Z"),
         FakeVideo(
             "lHUvTCQCyEZ", "Medewerkers aan het woord: duurzame inzetbaarheid in de Metalektro",
             "Medewerkers van de vijf pilotbedrijven vertellen wat duurzame inzetbaarheid voor hen betekent: "
@@ -108,7 +109,8 @@ def platform_channel() -> FakeChannel:
                   published_at="2014-02-11T10:30:00Z", duration="PT4M44S", tags=["taakroulatie", "verpakkingen"]),
         FakeVideo("RS_6ilI8ihN", "Drukkerij Veenstra: het nieuwe functioneringsgesprek",
                   "Geen jaarlijks afrekengesprek meer: bij Drukkerij Veenstra voeren leidinggevende en medewerker "
-                  "elk kwartaal een kort ontwikkelgesprek." + case("functioneringsgesprekken-nieuwe-stijl-bij-drukkerij-veenstra"),
+                  "elk kwartaal een kort ontwikkelgesprek."
+                  + case("functioneringsgesprekken-nieuwe-stijl-bij-drukkerij-veenstra"),
                   published_at="2013-10-03T13:00:00Z", duration="PT3M58S", tags=["functioneringsgesprek"]),
         FakeVideo("jp1vRt-1fjO", "Bouwbedrijf Hendriks: leren op de bouwplaats",
                   "Leerlingen en ervaren timmerlieden van Bouwbedrijf Hendriks werken in duo's: leren op de "

@@ -135,7 +135,8 @@ def test_compound_parts_keep_the_compound_characters_for_highlighting() -> None:
 def test_analyzers_survive_pickling_into_the_index_toc() -> None:
     schema = fields.Schema(body=fields.TEXT(analyzer=stemmed_analyzer()), phrase=fields.TEXT(analyzer=exact_analyzer()))
     restored = pickle.loads(pickle.dumps(schema))
-    assert [t.text for t in restored["body"].analyzer("functioneringsgesprekken")] == stemmed("functioneringsgesprekken")
+    assert [t.text for t in restored["body"].analyzer("functioneringsgesprekken")] \
+        == stemmed("functioneringsgesprekken")
     assert restored["phrase"].analyzer == schema["phrase"].analyzer
 
 

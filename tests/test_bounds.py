@@ -271,8 +271,8 @@ def free_port() -> int:
 @pytest.mark.parametrize("body", [STUCK, CHECKING], ids=["stuck", "checking"])
 def test_sigterm_stops_the_server_while_a_costly_search_runs(wide: Path, tmp_path: Path, body: str) -> None:
     marker, port = tmp_path / "began", free_port()
-    server = subprocess.Popen([sys.executable, "-c", LAUNCH.format(body=body), str(marker), "--data", str(wide), "serve",
-                               "--port", str(port), "--search-deadline", "0"],
+    server = subprocess.Popen([sys.executable, "-c", LAUNCH.format(body=body), str(marker), "--data", str(wide),
+                               "serve", "--port", str(port), "--search-deadline", "0"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(300):

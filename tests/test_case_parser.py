@@ -233,11 +233,12 @@ def test_known_company_names_and_aliases_are_found_under_their_canonical_name() 
 
 
 def test_only_documents_are_attachments_not_images_or_pages() -> None:
-    html = """<html><body><h1>Bijlagen</h1><article><p>2020 – Zie de bijlagen.</p>
+    html = ("""<html><body><h1>Bijlagen</h1><article><p>2020 – Zie de bijlagen.</p>
       <a href="/wp-content/uploads/2020/foto.jpg">foto</a> <a href="/media/film.mp4">film</a>
-      <a href="/media/bijlagen/verslag.pdf#page=2">verslag</a> <a href="/media/bijlagen/samenvatting.html">samenvatting</a>
+      <a href="/media/bijlagen/verslag.pdf#page=2">verslag</a> """
+            """<a href="/media/bijlagen/samenvatting.html">samenvatting</a>
       <a href="/kennis/andere-case/">andere case</a> <a href="https://elders.example/rapport.docx">rapport</a>
-      </article></body></html>"""
+      </article></body></html>""")
     case = parse_case(html.encode(), "https://example.org/kennis/bijlagen/")
     assert [(a.url, a.type, a.same_host) for a in case.attachments] == [
         ("https://example.org/media/bijlagen/verslag.pdf", "pdf", True),

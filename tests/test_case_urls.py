@@ -31,7 +31,8 @@ def zorg_case() -> CaseInfo:
     "HTTPS://ZORGPLATFORM.EXAMPLE/praktijk/zorgteam-oost/?utm_source=youtube#verhaal",
     "www.zorgplatform.example/praktijk/zorgteam-oost/."])
 def test_a_description_links_the_case_by_its_address_in_any_form(written: str) -> None:
-    video = VideoInfo("ZhyiA4uoRgn", "UCx", "Roosteren in de wijk", f"Lees het hele verhaal: {written} Veel kijkplezier.")
+    video = VideoInfo("ZhyiA4uoRgn", "UCx", "Roosteren in de wijk",
+                      f"Lees het hele verhaal: {written} Veel kijkplezier.")
     links = link_all([zorg_case()], [video], zorg_taxonomy())
     evidence = links.get("video:ZhyiA4uoRgn", "case:zorgteam-oost").evidence  # type: ignore[union-attr]
     assert {e.rule for e in evidence} == {"case page links the video", "description links the case"}
@@ -47,7 +48,8 @@ def test_an_address_of_another_site_or_page_links_no_case() -> None:
 
 
 def test_address_key_ignores_scheme_www_query_fragment_and_trailing_slash() -> None:
-    assert {address_key(a) for a in ("http://www.k.nl/praktijk/x/?a=1#b", "https://k.nl/praktijk/x", "K.NL/praktijk/x/")} \
+    assert {address_key(a) for a in ("http://www.k.nl/praktijk/x/?a=1#b", "https://k.nl/praktijk/x",
+                                     "K.NL/praktijk/x/")} \
         == {"k.nl/praktijk/x"}
 
 

@@ -97,7 +97,8 @@ def test_every_form_in_a_case_page_or_its_note_links_the_case_and_the_video(worl
         _embed(world, slug, html)
     (world.platform / NOTE).write_bytes(pdf_with_link("https://youtu.be/ZhyiA4uoRgn?si=AbC&t=42"))
     assert world.update().exit_code == 0
-    evidence = {(link["source"], link["target"]): [e["rule"] for e in link["evidence"]] for link in read_links(world.data_dir)}
+    evidence = {(link["source"], link["target"]): [e["rule"] for e in link["evidence"]]
+                for link in read_links(world.data_dir)}
     for slug, (video_id, _) in PAGE_FORMS.items():
         assert "case page links the video" in evidence.get((f"video:{video_id}", f"case:{slug}"), []), slug
     for video_id in ("ZhyiA4uoRgn", "nRH9ucAUsdM"):  # the annotation, and the address wrapped in the text

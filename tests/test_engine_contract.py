@@ -122,7 +122,8 @@ def test_the_live_manifest_and_links_are_what_was_written(filled: SearchEngine) 
     manifest = filled.manifest()
     assert set(manifest["units"]) == {u.id for u in world()}
     assert manifest["built_at"] and "units" not in filled.manifest(units=False)
-    assert [(link["source"], link["target"]) for link in filled.links()] == [("video:vidMetalek1", "case:duurzaam-meedoen")]
+    assert [(link["source"], link["target"]) for link in filled.links()] \
+        == [("video:vidMetalek1", "case:duurzaam-meedoen")]
     assert filled.live_generation() is not None
 
 
@@ -136,7 +137,8 @@ def test_an_incremental_write_replaces_changed_units_and_deletes_missing_ones(fi
     assert (report.added, report.updated, report.deleted, report.rebuilt) == (0, 1, len(gone), False)
     assert "video:vidMetalek1" in ids(find(filled, "nieuwsbrief"))
     assert "video:vidMetalek1" not in ids(find(filled, "functioneringsgesprekken"))
-    assert "case:doorgeven" not in ids(find(filled, "werkoverleg")) and "case:duurzaam-meedoen" in ids(find(filled, "werkoverleg"))
+    assert "case:doorgeven" not in ids(find(filled, "werkoverleg")) \
+        and "case:duurzaam-meedoen" in ids(find(filled, "werkoverleg"))
     assert set(filled.manifest()["units"]) == {u.id for u in kept} and filled.links() == []
 
 

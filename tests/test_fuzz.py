@@ -60,7 +60,8 @@ def _mutate(data: bytes, cuts: list[tuple[int, int, bytes]]) -> bytes:
 JUNK = st.sampled_from([b"", b"<", b">", b"</div>", b"<div>", b"<p>", b"</article>", b"<script>", b"<!--",
                         b"Thema\xe2\x80\x99s:", b"Sector:", b"Bron:", b"<a href='https://youtu.be/'>",
                         b"<a href=\"javascript:alert(1)\">x</a>", b"\xff\xfe", b"\x00", b"&#0;", b"&bogus;",
-                        b"<iframe src='//www.youtube.com/embed/'>", b"2013 \xe2\x80\x93 ", b"<h2>", b"<base href='::'>"])
+                        b"<iframe src='//www.youtube.com/embed/'>", b"2013 \xe2\x80\x93 ", b"<h2>",
+                        b"<base href='::'>"])
 
 
 @FUZZ

@@ -151,7 +151,9 @@ def test_a_private_name_used_elsewhere_is_found(tmp_path: Path) -> None:
     root = copy_sources(tmp_path)
     (root / "scripts").mkdir()
     (root / "scripts" / "peek.py").write_text(
-        "import index.services.export\nfrom index.text import analysis\nfrom index.engine.query import _QUOTED, KINDS\n\n"
+        "import index.services.export\nfrom index.text import analysis\n"
+        "from index.engine.query import _QUOTED, KINDS\n\n"
         "analysis._best.cache_clear()\nindex.services.export._md('x')\nanalysis.stem('x')\n", encoding="utf-8")
     assert sorted(private_uses(root)) == ["scripts.peek: from index.engine.query import _QUOTED",
-                                          "scripts.peek: index.services.export._md", "scripts.peek: index.text.analysis._best"]
+                                          "scripts.peek: index.services.export._md",
+                                          "scripts.peek: index.text.analysis._best"]

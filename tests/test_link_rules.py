@@ -54,7 +54,8 @@ def taxonomy() -> Taxonomy:
 
 def made(**kwargs: object) -> dict[tuple[str, str], tuple[float, list[str], str]]:
     """Each link of the world: its confidence, the rules of its evidence and its status."""
-    return {(link.source, link.target): (round(link.confidence, 2), sorted({e.rule for e in link.evidence}), link.status)
+    return {(link.source, link.target): (round(link.confidence, 2), sorted({e.rule for e in link.evidence}),
+                                         link.status)
             for link in link_all([SEED, OTHER], VIDEOS, taxonomy(), **kwargs)}  # type: ignore[arg-type]
 
 
@@ -93,7 +94,8 @@ def test_the_channel_rules_read_the_links_of_the_rules_before_them() -> None:
         assert everything[("video:atmUdjAWtGS", f"case:{slug}")] == (
             0.8, ["case links the channel; video names its company"], "auto")
     # Alfa Laval is the seed case's only: placed there, suggested to the other case (0.4).
-    assert everything[("video:ZhyiA4uoRgn", "case:taakroulatie-bij-photonis")] == (0.4, ["case links the channel"], "auto")
+    assert everything[("video:ZhyiA4uoRgn", "case:taakroulatie-bij-photonis")] == (
+        0.4, ["case links the channel"], "auto")
     # Burgerhout names no case's company; its note places it with the seed case, so the other
     # case of the channel is only suggested.
     assert everything[("video:U8po-799Nks", "case:taakroulatie-bij-photonis")] == (
@@ -106,7 +108,8 @@ def test_a_rule_added_to_the_list_is_run_and_people_decide_on_its_links(monkeypa
         for video in world.videos:
             for case in world.cases:
                 if case.title.lower() in video.title.lower():
-                    links.add(f"video:{video.id}", f"case:{case.slug}", 0.7, Evidence("title says the case", "title", case.title))
+                    links.add(f"video:{video.id}", f"case:{case.slug}", 0.7,
+                              Evidence("title says the case", "title", case.title))
 
     added = [*rules.RULES, title_names_case]
     monkeypatch.setattr(linking, "RULES", added)

@@ -80,5 +80,6 @@ def test_a_memo_file_that_unpickles_but_has_another_shape_is_ignored(tmp_path: P
     cases = [CaseInfo("case-a", "Case A", (), (), (), ())]
     videos = [VideoInfo("vid00000001", "UCx", "Kuipers Verpakkingen", "", "")]
     expected = [link.to_dict() for link in link_all(cases, videos, _tax("Kuipers Verpakkingen"))]
-    got = [link.to_dict() for link in link_all(cases, videos, _tax("Kuipers Verpakkingen"), mentions=MentionCache(path))]
+    got = [link.to_dict() for link in link_all(cases, videos, _tax("Kuipers Verpakkingen"),
+                                               mentions=MentionCache(path))]
     assert got == expected

@@ -45,7 +45,8 @@ def corpus(seed: int = 3, videos: int = 12, passages: int = 8) -> list[Unit]:
         for p in range(passages):
             said = text(25)
             named = [COMPANIES[(v + 1) % len(COMPANIES)]] if p == 3 else []
-            cues = [[p * 30.0, p * 30.0 + 15, said[:len(said) // 2]], [p * 30.0 + 15, p * 30.0 + 30, said[len(said) // 2 + 1:]]]
+            cues = [[p * 30.0, p * 30.0 + 15, said[:len(said) // 2]],
+                    [p * 30.0 + 15, p * 30.0 + 30, said[len(said) // 2 + 1:]]]
             units.append(Unit(
                 id=f"passage:{vid}:nl:{p}", kind="passage", parent=video.id, source=f"transcript:{vid}",
                 title=video.title, content=" ".join(c[2] for c in cues), url=f"{video.url}&t={p * 30}s",

@@ -51,7 +51,8 @@ def test_harvest_site_prints_the_summary_and_exits_1_when_items_failed(
     assert lines[4].split() == ["attachment", "6", "0", "0", "3", "0", "0"]
     assert "Notes: 6 read, 3 failed." in result.stdout
     assert "Channels linked from case pages: @kennisbanksocialeinnovatie, UC6XpRSGS236lYZmcCjkBE4g" in result.stdout
-    assert f"failed: {fast_server.url}/kennis/vitaliteitsprogramma-bij-bakkerij-de-korenschoof/: HTTP 404" in result.stderr
+    assert f"failed: {fast_server.url}/kennis/vitaliteitsprogramma-bij-bakkerij-de-korenschoof/: HTTP 404" \
+        in result.stderr
     assert result.stderr.count("encrypted PDF: a password is needed to read it") == 1  # printed once
     assert "missing Thema's, Sector, Bron" in result.stderr
     runs = list((config.parent / "data" / "runs").glob("*-harvest-site.json"))

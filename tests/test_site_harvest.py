@@ -58,7 +58,8 @@ def test_every_failure_is_a_warning_with_its_reason_and_loses_nothing_else(
     assert failures == [
         DEAD + ": HTTP 404: dead link (linked from /kennis/page/3/)",
         "/media/bijlagen/ergonomie-oostwold-scan.pdf: note not read: no text layer in 2 page(s) (a scan?); "
-        "OCR is not supported (linked from /kennis/minder-gezondheidsklachten-door-ergonomie-bij-vloerenfabriek-oostwold/)",
+        "OCR is not supported "
+        "(linked from /kennis/minder-gezondheidsklachten-door-ergonomie-bij-vloerenfabriek-oostwold/)",
         "/media/bijlagen/evaluatie-noordhaven.pdf: note not read: corrupt PDF: PdfStreamError: "
         "Stream has ended unexpectedly (linked from /kennis/slimmer-werken-in-het-distributiecentrum/)",
         "/media/bijlagen/teamleren-speelkwartier.pdf: note not read: encrypted PDF: a password is needed to read it "

@@ -243,7 +243,8 @@ def test_a_phrase_across_cues_links_to_the_cue_where_it_begins() -> None:
 
 
 def test_single_words_stems_and_compound_parts_link_to_the_cue_that_says_them() -> None:
-    cues = [Cue(10.0, 15.0, "We begonnen met taakroulatie."), Cue(15.0, 25.0, "De functioneringsgesprekken gingen goed."),
+    cues = [Cue(10.0, 15.0, "We begonnen met taakroulatie."),
+            Cue(15.0, 25.0, "De functioneringsgesprekken gingen goed."),
             Cue(25.0, 40.0, "Ideeën over ergonomie en gesprekken.")]
     assert said_at(cues, "roulatie") == 10.0  # a compound part
     assert said_at(cues, "gesprek") == 15.0  # a stem, first cue that says it

@@ -62,7 +62,8 @@ def test_the_video_page_reads_its_transcripts_from_the_index_build(demo: Setting
     with TestClient(create_app(demo)) as client:
         before = client.get(f"/api/videos/{VIDEO}").json()["transcripts"]
     assert before and before[0]["passages"]
-    archive_again(demo, NS_RAW, f"{VIDEO}.nl.imported", b"WEBVTT\n\n" + b"00:00:01.000 --> 00:00:02.000\nja\n\n" * 5_000)
+    archive_again(demo, NS_RAW, f"{VIDEO}.nl.imported",
+                  b"WEBVTT\n\n" + b"00:00:01.000 --> 00:00:02.000\nja\n\n" * 5_000)
     monkeypatch.setattr("archive.transcripts.read_cues", refuse)
     with TestClient(create_app(demo), raise_server_exceptions=False) as client:
         page = client.get(f"/api/videos/{VIDEO}")

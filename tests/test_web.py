@@ -181,7 +181,8 @@ def test_unknown_ids_are_404_in_both(client: TestClient, url: str) -> None:
         assert "Niet gevonden" in response.text
 
 
-@pytest.mark.parametrize("url", ["/casus/..%2F..%2F..%2Fetc%2Fpasswd", "/casus/.%2E", "/casus/..%5Cwin.ini", "/casus/Hoofdletters",
+@pytest.mark.parametrize("url", ["/casus/..%2F..%2F..%2Fetc%2Fpasswd", "/casus/.%2E", "/casus/..%5Cwin.ini",
+                                 "/casus/Hoofdletters",
                                  "/api/cases/..%2Farchive%2Fcatalog.sqlite", "/video/..%2F..%2Fetc%2Fpasswd",
                                  "/api/videos/..%2F..%2Fxxxxx", "/video/abc", "/casus/%2e%2e%2f%2e%2e",
                                  "/bedrijf/..%2F..%2Fetc", "/api/companies/a%22%20OR%20b"])
@@ -227,7 +228,8 @@ def test_exports_say_what_was_searched_and_when_the_index_was_built(client: Test
     assert lines[0] == "# query: taakroulatie year:2013" and lines[1] == "# filters: year:2013"
     assert lines[3].startswith("# index built at: 20") and lines[4].startswith("rank,kind,title,url")
     data = client.get("/export", params={"q": "taakroulatie year:2013", "format": "json"}).json()
-    assert data["parsed"]["filters"] == ["year:2013"] and data["index_built_at"] and len(data["results"]) == data["total"]
+    assert data["parsed"]["filters"] == ["year:2013"] and data["index_built_at"] \
+        and len(data["results"]) == data["total"]
     assert client.get("/export", params={"q": '"open', "format": "csv"}).status_code == 400
 
 
@@ -239,7 +241,8 @@ def test_an_internal_error_is_a_500_without_a_traceback(web_demo: Settings, monk
     with TestClient(create_app(web_demo), raise_server_exceptions=False) as test_client:
         api = test_client.get("/api/status")
         page = test_client.get("/status")
-    assert api.status_code == 500 and api.json() == {"error": {"status": 500, "message": "internal error (see the server log)"}}
+    assert api.status_code == 500 \
+        and api.json() == {"error": {"status": 500, "message": "internal error (see the server log)"}}
     assert page.status_code == 500 and "Er ging iets mis" in page.text and "/secret/path" not in page.text
 
 
@@ -337,7 +340,8 @@ def test_curation_with_the_token_stores_the_decision_where_links_does(curation_d
         after = test_client.get(done.headers["location"]).text
         assert "Besluit opgeslagen" in after and "geldt vanaf de volgende indexbouw" in after
         api = test_client.post("/api/links/decisions", headers={"Authorization": f"Bearer {TOKEN}"},
-                               json={"source": f"video:{ALFA}", "target": "company:Alfa Laval", "decision": "confirmed"})
+                               json={"source": f"video:{ALFA}", "target": "company:Alfa Laval",
+                                     "decision": "confirmed"})
         assert api.status_code == 200 and api.json()["decision"] == "confirmed"
         bad = test_client.post("/api/links/decisions", headers={"Authorization": f"Bearer {TOKEN}"},
                                json={"source": "elsewhere", "target": "case:x", "decision": "confirmed"})

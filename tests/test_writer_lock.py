@@ -165,7 +165,8 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
-def _index_pair(demo_archive: Path, tmp_path: Path, wait: str) -> tuple[tuple[int, str, str], tuple[int, str, str], int]:
+def _index_pair(demo_archive: Path, tmp_path: Path,
+                wait: str) -> tuple[tuple[int, str, str], tuple[int, str, str], int]:
     """A gated `index --rebuild`, and a second one started while the first holds the lock."""
     data_dir = tmp_path / "data"
     shutil.copytree(demo_archive, data_dir, symlinks=True)  # index/current is a relative link

@@ -67,7 +67,8 @@ def test_playlist_items_give_their_video_ids() -> None:
     ("Een gewone titel", "public", None),
 ])
 def test_hidden_playlist_entries_are_recognised(title: str, privacy: str | None, reason: str | None) -> None:
-    item: dict[str, Any] = {"snippet": {"title": title, "resourceId": {"kind": "youtube#video", "videoId": "abcdefghijk"}}}
+    item: dict[str, Any] = {"snippet": {"title": title,
+                                        "resourceId": {"kind": "youtube#video", "videoId": "abcdefghijk"}}}
     if privacy:
         item["status"] = {"privacyStatus": privacy}
     assert playlist_item_video(item) == ("abcdefghijk", reason)

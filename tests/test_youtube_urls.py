@@ -17,7 +17,8 @@ from archive.youtube_refs import ChannelRef, parse_channel, parse_youtube_url
 from archive.youtube_urls import channel_url, embed_url, thumbnail_url, watch_url
 
 VIDEO = "ZhyiA4uoRgn"  # the sample's "Taakroulatie bij Alfa Laval"
-VIDEO_IDS = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", min_size=11, max_size=11).filter(
+VIDEO_IDS = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
+                    min_size=11, max_size=11).filter(
     # /embed/live_stream?channel=… and /embed/videoseries?list=… are players of a channel and a list.
     lambda v: v not in ("live_stream", "videoseries"))
 

@@ -50,7 +50,8 @@ def _evidence(evidence: list[dict[str, Any]]) -> str:
 
 def print_links(item: dict[str, Any]) -> None:
     """A case's or video's links with their confidence, status and evidence."""
-    rows = [[link["target"], link["confidence"], link["status"], _evidence(link["evidence"])] for link in item.get("links", [])]
+    rows = [[link["target"], link["confidence"], link["status"], _evidence(link["evidence"])]
+            for link in item.get("links", [])]
     rows += [[f"← {link['source']}", link["confidence"], link["status"], _evidence(link["evidence"])]
              for link in item.get("linked_from", [])]
     click.echo("")

@@ -50,7 +50,8 @@ def _decision_command(decision: str, verb: str, help_text: str) -> None:
         click.echo(f"{decision.capitalize()} {source} → {target}; it applies from the next `casearchive index`.")
 
 
-_decision_command("confirmed", "confirm", "Confirm a link (SOURCE video:ID or case:slug, TARGET case:/company:/theme:…).")
+_decision_command("confirmed", "confirm",
+                  "Confirm a link (SOURCE video:ID or case:slug, TARGET case:/company:/theme:…).")
 _decision_command("rejected", "reject", "Reject a suggested link; it stays rejected through every rebuild.")
 
 

@@ -1,4 +1,5 @@
-"""The query language (the README's "The index and search") on top of Whoosh's parser, with one-line errors for bad input.
+"""The query language (the README's "The index and search") on top of Whoosh's parser, with one-line errors
+for bad input.
 
 Words must all match (AND); ``"exact phrases"`` go to the unstemmed field; ``OR``, ``NOT`` and
 ``-word``; ``prefix*``; ``fuzzy~`` (``~2`` for two edits); field filters ``company:``,

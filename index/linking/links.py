@@ -187,7 +187,8 @@ def _check_known(data_dir: Path, source: str, target: str, decision: str) -> Non
         raise InputError(f"{target} is not in the index")
     if kind in ("company", "theme"):
         known = {fold_name(e["name"]) for e in (read_manifest(live, units=False).get("taxonomy") or {}).get(kind, [])}
-        known |= {fold_name(entry["target"].partition(":")[2]) for entry in read_links(data_dir) if entry["target"].startswith(kind)}
+        known |= {fold_name(entry["target"].partition(":")[2]) for entry in read_links(data_dir)
+                  if entry["target"].startswith(kind)}
         if fold_name(name) not in known:
             raise InputError(f"{target} is not a known {kind} (add it to the taxonomy first)")
     if decision == "rejected" and not any(entry["source"] == source and entry["target"] == target

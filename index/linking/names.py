@@ -65,8 +65,10 @@ def _mentions(text: str, folded: str, keyed: list[_Keyed]) -> list[tuple[str, in
 def _in_address(text: str, start: int) -> bool:
     """Whether the character at ``start`` is part of a web or mail address (the run of
     non-space characters around it starts like one); looks a bounded way either side."""
-    left = max(text.rfind(" ", max(0, start - _ADDRESS_REACH), start), text.rfind("\n", max(0, start - _ADDRESS_REACH), start))
-    right = next((i for i in (text.find(" ", start, start + _ADDRESS_REACH), text.find("\n", start, start + _ADDRESS_REACH))
+    left = max(text.rfind(" ", max(0, start - _ADDRESS_REACH), start),
+               text.rfind("\n", max(0, start - _ADDRESS_REACH), start))
+    right = next((i for i in (text.find(" ", start, start + _ADDRESS_REACH),
+                              text.find("\n", start, start + _ADDRESS_REACH))
                   if i >= 0), start + _ADDRESS_REACH)
     word = text[left + 1:right]
     return bool(_ADDRESS_WORD.search(word))

@@ -260,7 +260,8 @@ def description_links_case(links: Links, world: World) -> None:
                       Evidence("description links the case", "description", written, position))
 
 
-def _linked_cases(description: str, by_url: dict[str, str], by_slug: dict[str, CaseInfo]) -> Iterable[tuple[str, str, int]]:
+def _linked_cases(description: str, by_url: dict[str, str],
+                  by_slug: dict[str, CaseInfo]) -> Iterable[tuple[str, str, int]]:
     """(slug, address as written, position) of each case a description links: by the address of
     an archived case page (whatever its path), or by a path in the platform's /kennis/ layout."""
     if "/" not in description:

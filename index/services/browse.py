@@ -119,7 +119,8 @@ def case_view(settings: Settings, slug: str) -> dict[str, Any]:
     case = describe(settings, f"case:{check_case_slug(slug)}", parse=False)
     incoming = [row for row in case["linked_from"] if row["source"].startswith("video:")]
     summaries = _video_summaries(settings, [row["source"][6:] for row in incoming])
-    videos = [{**summaries.get(row["source"][6:], {"video_id": row["source"][6:], "title": unavailable_title(row["source"][6:])}),
+    videos = [{**summaries.get(row["source"][6:],
+                               {"video_id": row["source"][6:], "title": unavailable_title(row["source"][6:])}),
                "link": row} for row in incoming]
     videos.sort(key=lambda v: (-v["link"]["confidence"], v["title"]))
     notes = [{**note, "page_urls": [f"{note['url']}#page={n}" for n in range(1, (note.get("pages") or 0) + 1)]}

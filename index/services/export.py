@@ -109,7 +109,8 @@ def to_text(search: dict[str, Any]) -> str:
         lines.append(f"{rank}. [{result['kind']}{when}] {result['title']}{section}{flag}")
         lines.append(f"   {result['url']}")
         if result["case_ids"] or result["companies"]:
-            lines.append(f"   cases: {', '.join(result['case_ids']) or '-'}; companies: {', '.join(result['companies']) or '-'}")
+            lines.append(f"   cases: {', '.join(result['case_ids']) or '-'}; "
+                         f"companies: {', '.join(result['companies']) or '-'}")
         lines.append(f"   {result['snippet']}")
         for moment in result.get("moments", []):
             lines.append(f"   ▶ {clock_time(moment['start'])} {moment['url']}  {moment['snippet'][:100]}")

@@ -27,9 +27,12 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
     cases = document_titles(settings.data_dir, "case")
     links = read_links(settings.data_dir)
     accepted = [link for link in links if is_accepted(link["status"], link["confidence"])]
-    linked_videos = {link["source"] for link in accepted if link["source"].startswith("video:") and link["target"].startswith("case:")}
-    cases_with_video = {link["target"] for link in accepted if link["source"].startswith("video:") and link["target"].startswith("case:")}
-    suggestions = [link for link in links if link["status"] == "auto" and not is_accepted(link["status"], link["confidence"])]
+    linked_videos = {link["source"] for link in accepted
+                     if link["source"].startswith("video:") and link["target"].startswith("case:")}
+    cases_with_video = {link["target"] for link in accepted
+                        if link["source"].startswith("video:") and link["target"].startswith("case:")}
+    suggestions = [link for link in links
+                   if link["status"] == "auto" and not is_accepted(link["status"], link["confidence"])]
     with open_store(settings.data_dir) as store:
         gaps = transcript_gaps(store, settings)
         # The videos counted and listed are the archive's, as ``status`` counts them; the index

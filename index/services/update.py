@@ -86,7 +86,8 @@ class UpdateReport:
         for s in self.steps:
             units.update(s.units)
         return {
-            "status": {EXIT_OK: "ok", EXIT_PARTIAL: "partial", EXIT_USAGE: "error", EXIT_QUOTA: "quota"}[self.exit_code],
+            "status": {EXIT_OK: "ok", EXIT_PARTIAL: "partial", EXIT_USAGE: "error",
+                       EXIT_QUOTA: "quota"}[self.exit_code],
             "sources": {s.name: asdict(s) for s in self.steps},
             "units": dict(units),
             "units_total": sum(units.values()),

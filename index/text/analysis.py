@@ -297,7 +297,8 @@ def _decompose(word: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=262_144)
 def _split_folded(word: str) -> tuple[str, ...]:
-    """The parts of a folded word, and theirs: split at its joining marks, else into lexicon words; () for no compound."""
+    """The parts of a folded word, and theirs: split at its joining marks, else into lexicon words; () for no
+    compound."""
     if _FOLDED_JOINERS.search(word):
         # Explicit boundaries are trusted down to two letters ("HR-managers").
         pieces: tuple[str, ...] = tuple(piece for piece in _FOLDED_JOINERS.split(word) if len(piece) >= 2)

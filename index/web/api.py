@@ -84,7 +84,8 @@ def api_search(request: Request,
                                           'sector:/kind:/year:/lang:/caption: filters'),
                limit: int = Query(10, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_DEPTH),
                sort: Literal["relevance", "date"] = "relevance",
-               inactive: bool = Query(False, description="include videos that are no longer available")) -> JSONResponse:
+               inactive: bool = Query(False,
+                                      description="include videos that are no longer available")) -> JSONResponse:
     """The same object as ``casearchive search --format json``."""
     options = SearchOptions(limit=limit, offset=offset, sort=sort, include_inactive=inactive)
     return JSONResponse(search(settings_of(request), check_query(q), options))

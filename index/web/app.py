@@ -77,7 +77,8 @@ FIELD_LABELS = {"title": "titel", "description": "beschrijving", "transcript": "
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(safe_url=safe_url, said_once=said_once, nl_date=nl_date, clock=clock, filter_tokens=filter_tokens,
+    env.filters.update(safe_url=safe_url, said_once=said_once, nl_date=nl_date, clock=clock,
+                       filter_tokens=filter_tokens,
                        segment=lambda value: quote(str(value), safe=""), kind_label=lambda k: KIND_LABELS.get(k, k),
                        rule_label=lambda r: RULE_LABELS.get(r, r), field_label=lambda f: FIELD_LABELS.get(f, f))
     env.globals["embed_url"] = embed_url

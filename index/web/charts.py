@@ -8,8 +8,8 @@ from typing import Callable
 WIDTH = 600
 HEIGHT = 120
 LABEL_SPACE = 18  # room under the bars for their labels
-MAX_YEARS = 60
-MAX_SLOT = 64  # a few bars stay slim instead of filling the width  # wider spans show only the years that occur, not every year between
+MAX_YEARS = 60  # wider spans show only the years that occur, not every year between
+MAX_SLOT = 64  # a few bars stay slim instead of filling the width
 
 
 @dataclass(frozen=True)
