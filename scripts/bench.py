@@ -122,7 +122,14 @@ def group_key(result: dict[str, Any]) -> str:
     return str(result["id"])
 
 
-def time_ours(settings: Settings, queries: list[Query]) -> dict[str, Any]:
+def result_record(text: str, out: dict[str, Any]) -> dict[str, Any]:
+    """What one search found, for comparing two commits (--results): groups in order, scores, totals, facets."""
+    return {"query": text, "total": out["total"], "facets": out.get("facets"),
+            "results": [[group_key(r), r["id"], round(float(r.get("score") or 0), 5), r.get("start")]
+                        for r in out["results"]]}
+
+
+def time_ours(settings: Settings, queries: list[Query], records: list[dict[str, Any]]) -> dict[str, Any]:
     """Latency of index.services.library.search over the query set (after one warm-up pass)."""
     from index.services.library import search
 
@@ -133,6 +140,7 @@ def time_ours(settings: Settings, queries: list[Query]) -> dict[str, Any]:
         started = time.perf_counter()
         out = search(settings, query.text, SearchOptions())
         elapsed = time.perf_counter() - started
+        records.append(result_record(query.text, dict(out)))
         samples.append(elapsed)
         by_kind.setdefault(query.kind, []).append(elapsed)
         totals.append(out["total"])
@@ -140,13 +148,14 @@ def time_ours(settings: Settings, queries: list[Query]) -> dict[str, Any]:
             "median_groups": statistics.median(totals)}
 
 
-def recall_ours(settings: Settings, corpus: Corpus) -> dict[str, Any]:
+def recall_ours(settings: Settings, corpus: Corpus, records: list[dict[str, Any]]) -> dict[str, Any]:
     """Recall@50 (groups) of our engine on the planted queries, overall and per category."""
     from index.services.library import search
 
     found: dict[str, tuple[int, int]] = {}
     for rq in RECALL_QUERIES:
         out = search(settings, rq.query, SearchOptions(limit=RECALL_K))
+        records.append(result_record(rq.query, dict(out)))
         keys = {group_key(r) for r in out["results"]}
         relevant = corpus.relevant[rq.query]
         found[rq.query] = (len(keys & relevant), len(relevant))
@@ -170,6 +179,7 @@ class Report:
     cli: dict[str, Any] = field(default_factory=dict)
     fts5: dict[str, Any] = field(default_factory=dict)
     recall: dict[str, Any] = field(default_factory=dict)
+    results: list[dict[str, Any]] = field(default_factory=list)  # what each search found (--results)
 
 
 def machine() -> dict[str, Any]:
@@ -223,7 +233,7 @@ def run(scale_name: str, data: Path, log: Any = print, cli_runs: int = CLI_RUNS)
 
     log("[bench] queries")
     queries = make_queries(corpus, Words(random.Random(9)))
-    report.queries = time_ours(settings, queries)
+    report.queries = time_ours(settings, queries, report.results)
     cli_times = []
     for n in range(cli_runs):
         cli_times.append(run_measured(_cli(data, "search", queries[n * 7].text), env)["seconds"])
@@ -242,7 +252,7 @@ def run(scale_name: str, data: Path, log: Any = print, cli_runs: int = CLI_RUNS)
                    "size_mb": round(fts_build["size_bytes"] / 2**20, 1),
                    "queries": time_fts(fts_path, queries, taxonomy),
                    "queries_best_hit_facets": time_fts(fts_path, queries, taxonomy, facet_rows="best")}
-    report.recall = {"k": RECALL_K, "ours": recall_ours(settings, corpus),
+    report.recall = {"k": RECALL_K, "ours": recall_ours(settings, corpus, report.results),
                      "fts5": recall_fts(fts_path, corpus, taxonomy)}
     ours, theirs = report.recall["ours"]["recall"], report.recall["fts5"]["recall"]
     report.recall["ratio"] = round(ours / theirs, 2) if theirs else None
@@ -284,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=sorted(SCALES), default="S")
     parser.add_argument("--json", type=Path, help="write the figures as JSON to this file")
     parser.add_argument("--data", type=Path, help="data directory to generate into (must not exist; kept)")
+    parser.add_argument("--results", type=Path,
+                        help="write what each search found as JSON (compare two commits: scripts/bench_compare.py)")
     args = parser.parse_args(argv)
     scratch = None
     if args.data is None:
@@ -299,8 +311,11 @@ def main(argv: list[str] | None = None) -> int:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
     print(table(report))
+    figures = {name: value for name, value in report.__dict__.items() if name != "results"}
     if args.json:
-        args.json.write_text(json.dumps(report.__dict__, indent=1, ensure_ascii=False, default=str) + "\n")
+        args.json.write_text(json.dumps(figures, indent=1, ensure_ascii=False, default=str) + "\n")
+    if args.results:
+        args.results.write_text(json.dumps(report.results, indent=0, ensure_ascii=False, sort_keys=True) + "\n")
     return 0
 
 
