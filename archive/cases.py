@@ -20,6 +20,7 @@ from archive.harvest import SITE_CHANNELS_STATE, reference_key
 from archive.http import PoliteClient
 from archive.lock import writer_lock
 from archive.notes import Note, parse_note
+from archive.ocr import cache_dir, ocr_cache
 from archive.parse_cache import NotCached, ParseCache, cache_key, cache_path, newest_cached, parse_with
 from archive.runs import save_run
 from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE, Progress, SiteCrawler, SiteSummary, parse_case_safely
@@ -82,8 +83,9 @@ def _note_key(version: Version) -> tuple[str | None, ...]:
 
 def _read_note(store: ArchiveStore, version: Version, cache: ParseCache | None) -> Note:
     """An archived attachment parsed, or taken from the parse cache."""
-    return parse_with(cache, _note_key(version), lambda: parse_note(store.read(version), version.key,
-                                                                      version.content_type))
+    with ocr_cache(cache_dir(store.root.parent)):  # a scanned page is OCRed once, whatever the parse cache holds
+        return parse_with(cache, _note_key(version), lambda: parse_note(store.read(version), version.key,
+                                                                          version.content_type))
 
 
 def update_site_channels(store: ArchiveStore, selectors: Mapping[str, str] | None = None,
@@ -143,7 +145,9 @@ def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary,
         version = store.latest(NS_ATTACHMENT, url)
         if version is None:
             continue  # its fetch failed, and is already counted as such
-        note = parse_note(store.read(version), url, version.content_type)
+        with ocr_cache(cache_dir(store.root.parent)):
+            note = parse_note(store.read(version), url, version.content_type)
+        summary.warnings.extend(f"{url}: {line}" for line in note.skipped)
         outcomes[url] = {"status": note.status, "reason": note.reason, "pages": len(note.pages),
                          "type": note.type, "sha256": version.sha256, "checked_at": utc_now()}
         if note.status == "ok":

@@ -24,6 +24,7 @@ from xml.etree import ElementTree
 
 from archive.budget import OverBudget, check_size, checkpoint, limits, time_budget
 from archive.embeds import addresses_across_lines
+from archive.ocr import INSTALL_HINT, OcrFailed, OcrUnavailable, ocr_page
 from archive.page_text import YouTubeLink, decode_html, drop_boilerplate, find_youtube_links, norm, soup_of
 from archive.site_urls import attachment_type
 from archive.youtube_refs import parse_youtube_url
@@ -45,6 +46,7 @@ class NotePage:
     number: int
     text: str
     youtube: tuple[YouTubeLink, ...] = ()
+    ocr: bool = False  # the text is Tesseract's reading of a scanned page, not the PDF's text layer
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Note:
     pages: tuple[NotePage, ...] = ()
     reason: str | None = None
     title: str | None = None
+    skipped: tuple[str, ...] = ()  # pages left out, each with why ("page 3: scanned, no text layer; …")
 
     @property
     def text(self) -> str:
@@ -146,8 +149,12 @@ def _annotation_links(page: Any) -> list[tuple[str, str]]:
     return found
 
 
-def _read_pdf(body: bytes) -> tuple[list[str], list[list[tuple[str, str]]], str | None] | str:
-    """The pages' raw text, their link annotations and the title, or the reason the PDF cannot be read."""
+_Read = tuple[list[str], list[list[tuple[str, str]]], str | None, "_Scans"]
+
+
+def _read_pdf(body: bytes) -> _Read | str:
+    """The pages' raw text, their link annotations, the title and what OCR read of the scanned pages,
+    or the reason the PDF cannot be read."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -164,13 +171,47 @@ def _read_pdf(body: bytes) -> tuple[list[str], list[list[tuple[str, str]]], str 
             raw = _pages_text(reader.pages)
             links = [_annotation_links(page) for page in reader.pages]
             title = reader.metadata.title if reader.metadata else None
+            scans = _read_scans(reader.pages, raw)
     except OverBudget:
         raise
     # pypdf raises a wide variety of errors on damaged files (PdfReadError, struct, zlib, key,
     # recursion errors); each means "this file cannot be read", which is what we record.
     except Exception as exc:
         return f"corrupt PDF: {type(exc).__name__}: {exc}"
-    return raw, links, str(title) if title else None
+    return raw, links, str(title) if title else None, scans
+
+
+@dataclass
+class _Scans:
+    """What OCR made of the pages without a text layer: text by page number, pages skipped (with why)."""
+
+    read: dict[int, str]
+    skipped: list[str]
+    unavailable: bool = False
+
+
+def _read_scans(pages: Any, raw: list[str]) -> _Scans:
+    """OCR every page that has images but no text layer (a scan); a page that cannot be read is skipped."""
+    scans = _Scans({}, [])
+    for number, (page, text) in enumerate(zip(pages, raw), 1):
+        if text.strip() or scans.unavailable:
+            continue
+        try:
+            if not page.images:
+                continue  # a blank page, not a scan
+            scans.read[number] = ocr_page(page, number)
+        except OverBudget:
+            raise
+        except OcrUnavailable:
+            scans.unavailable = True
+        except OcrFailed as exc:
+            scans.skipped.append(f"page {number}: scanned, {exc}")
+        except Exception as exc:  # pypdf raises many kinds of error on an image it cannot decode
+            scans.skipped.append(f"page {number}: scanned, its image cannot be read ({type(exc).__name__}: {exc})")
+    if scans.unavailable:  # every page without text is then unread: say so once per page
+        scans.skipped = [f"page {n}: {INSTALL_HINT}" for n, text in enumerate(raw, 1)
+                         if not text.strip() and n not in scans.read]
+    return scans
 
 
 def _content_identity(page: Any) -> tuple[object, ...] | None:
@@ -220,16 +261,22 @@ def parse_pdf(body: bytes, url: str) -> Note:
     read = _read_pdf(body)
     if isinstance(read, str):
         return _failed(url, "pdf", read)
-    raw, links, title = read
+    raw, links, title, scans = read
     if not raw:
         return _failed(url, "pdf", "corrupt PDF: it has no pages")
+    for number, text in scans.read.items():
+        raw[number - 1] = text
     if not any(text.strip() for text in raw):
-        return _failed(url, "pdf", f"no text layer in {len(raw)} page(s) (a scan?); OCR is not supported")
+        why = (f"; {INSTALL_HINT.split('; ')[1]}" if scans.unavailable else
+               "; " + "; ".join(scans.skipped) if scans.skipped else
+               ", and OCR read no text" if scans.read else "")
+        return _failed(url, "pdf", f"no text layer in {len(raw)} page(s) (a scan?){why}")
     vocabulary = words_of("\n".join(raw))
     # Addresses come from the raw text: joining hyphenated line ends could change an id with a hyphen.
-    pages = tuple(NotePage(n, clean_text(text, vocabulary), youtube_links(links[n - 1] + _text_links(text)))
+    pages = tuple(NotePage(n, clean_text(text, vocabulary), youtube_links(links[n - 1] + _text_links(text)),
+                           ocr=n in scans.read)
                   for n, text in enumerate(raw, 1))
-    return Note(url, "pdf", "ok", pages, title=title)
+    return Note(url, "pdf", "ok", pages, title=title, skipped=tuple(scans.skipped))
 
 
 def parse_docx(body: bytes, url: str) -> Note:

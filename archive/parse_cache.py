@@ -31,6 +31,7 @@ from archive.budget import limits
 from archive.captions import Cue
 from archive.case_parser import Attachment, Block, Case, Section, YouTubeLink
 from archive.notes import Note, NotePage
+from archive.ocr import engine as ocr_engine
 from archive.passages import Passage
 from archive.youtube import Video
 
@@ -43,7 +44,8 @@ V = TypeVar("V")
 # 8: the finder keys names with the search's folding ("Møller" is "moller"; "+" and "&" kept). 7: dates off the
 # calendar are no date; API items are checked; budgets per item, PDF pages that share their content read once,
 # caption tags
-PARSE_VERSION = 8
+# 9: scanned PDF pages are OCRed (the Tesseract version is part of the key).
+PARSE_VERSION = 9
 # Pickled into the cache; a field added or renamed in any of them invalidates every entry.
 CACHED_TYPES = (Case, Section, Block, YouTubeLink, Attachment, Note, NotePage, Video, Passage, Cue)
 LIBRARIES = ("beautifulsoup4", "pypdf")
@@ -102,7 +104,7 @@ class ParseCache:
         self._used: set[str] = set()
         # An item over a budget is cached as failed: other limits read it again.
         self._environment = cache_key(PARSE_VERSION, sys.version_info[:2], dataclasses.asdict(limits()),
-                                      [_library_version(name) for name in LIBRARIES],
+                                      [_library_version(name) for name in LIBRARIES], ocr_engine(),
                                       [[cls.__qualname__, _fields(cls)] for cls in CACHED_TYPES])
         self._db = self._open()
 

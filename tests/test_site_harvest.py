@@ -10,6 +10,7 @@ import archive.cases
 from archive.cases import describe_case, harvest_notes, harvest_site, iter_cases, iter_notes
 from archive.errors import ConfigError, InputError, NotFoundError
 from archive.harvest import channel_targets, read_site_channels
+from archive.ocr import engine as ocr_engine
 from archive.sample_server import SamplePlatformServer
 from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE
 from archive.store import open_store
@@ -57,8 +58,9 @@ def test_every_failure_is_a_warning_with_its_reason_and_loses_nothing_else(
     failures = sorted(f.replace(server.url, "") for f in summary.failures)
     assert failures == [
         DEAD + ": HTTP 404: dead link (linked from /kennis/page/3/)",
-        "/media/bijlagen/ergonomie-oostwold-scan.pdf: note not read: no text layer in 2 page(s) (a scan?); "
-        "OCR is not supported "
+        "/media/bijlagen/ergonomie-oostwold-scan.pdf: note not read: no text layer in 2 page(s) (a scan?)"
+        + (", and OCR read no text " if ocr_engine() else "; install tesseract-ocr and tesseract-ocr-nld to read it ")
+        +
         "(linked from /kennis/minder-gezondheidsklachten-door-ergonomie-bij-vloerenfabriek-oostwold/)",
         "/media/bijlagen/evaluatie-noordhaven.pdf: note not read: corrupt PDF: PdfStreamError: "
         "Stream has ended unexpectedly (linked from /kennis/slimmer-werken-in-het-distributiecentrum/)",

@@ -65,7 +65,8 @@ def _note_pages(store: ArchiveStore, cases: list[Any], cache: ParseCache | None)
             if page.text.strip():
                 pages.append(NotePage(url=note.url, title=title, page=page.number, text=page.text,
                                       case_slugs=tuple(dict.fromkeys(slug for slug, _ in on)),
-                                      video_ids=tuple(link.id for link in page.youtube if link.kind == "video")))
+                                      video_ids=tuple(link.id for link in page.youtube if link.kind == "video"),
+                                      ocr=page.ocr))
     return pages
 
 

@@ -28,6 +28,7 @@ class NotePage:
     text: str
     case_slugs: tuple[str, ...]
     video_ids: tuple[str, ...] = ()  # the YouTube videos this page links
+    ocr: bool = False  # the text was read from a scan by OCR (the web and the exports can say so)
 
 
 @dataclass
@@ -224,7 +225,7 @@ def _note_unit(note: NotePage, links: LinkSet, companies: NameFinder, sectors_of
         themes=sorted(themes), sectors=sorted({s for slug in note.case_slugs for s in sectors_of_case.get(slug, [])}),
         year=case.year if case else None, date=(case.date or (str(case.year) if case.year else None)) if case else None,
         lang=case.language if case else None,
-        extra={"page": note.page, "note_url": note.url},
+        extra={"page": note.page, "note_url": note.url, **({"ocr": True} if note.ocr else {})},
     )
 
 
