@@ -13,16 +13,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["DASHES", "dashes_as_hyphens", "fold", "fold_name"]
+__all__ = ["APOSTROPHES", "DASHES", "DOUBLE_QUOTES", "dashes_as_hyphens", "fold", "fold_name", "plain_double_quotes"]
 
 # Dash characters people and word processors write for a hyphen (U+2010-U+2015, the minus sign):
 # "Alfa–Laval" is "Alfa-Laval".
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _DASH = re.compile(f"[{DASHES}]")
+# What people, word processors and OCR write for an apostrophe or a single quote ("Kids’ Club", "zo′n",
+# "zoʼn" is "zo'n") and for a double quote („…”, “…”): each is the plain one.
+APOSTROPHES = "'’‘‛ʼ′´"
+DOUBLE_QUOTES = '"“”„‟″'
+_DOUBLE = str.maketrans(dict.fromkeys(DOUBLE_QUOTES[1:], '"'))
 _QUOTES = str.maketrans(
     {
-        "’": "'", "‘": "'", "‛": "'", "ʼ": "'", "′": "'", "´": "'",
-        "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
+        **dict.fromkeys(APOSTROPHES[1:], "'"), **dict.fromkeys(DOUBLE_QUOTES[1:], '"'),
         "\u2010": "-", "\u2011": "-",
         # Invisible characters that split or glue words in pasted and extracted text.
         "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None,
@@ -44,6 +48,11 @@ def fold(text: str) -> str:
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     # NFKC again: it maps "ĳ" to "ij" and recomposes what accent stripping left.
     return unicodedata.normalize("NFKC", bare).translate(_UNDECOMPOSABLE).translate(_QUOTES)
+
+
+def plain_double_quotes(text: str) -> str:
+    """The text with every double quote mark written as '"' (a query's „phrase” is a "phrase")."""
+    return text.translate(_DOUBLE) if not text.isascii() else text
 
 
 def dashes_as_hyphens(text: str) -> str:

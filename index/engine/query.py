@@ -21,7 +21,7 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin, syntax
 
 from archive.errors import InputError
-from index.text.analysis import fold
+from index.text.analysis import fold, plain_double_quotes
 from archive.company_names import DASHES
 from index.text.companies import bare_name, company_forms, fold_name, is_telling
 from index.engine.shapes import ParsedText
@@ -205,7 +205,7 @@ def _parse_words(parser: Any, rest: str, taxonomy: Taxonomy) -> Any:
 
 def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
     """Parse the query language into a Whoosh query, or raise QueryError saying what is wrong."""
-    text = " ".join(text.split())
+    text = " ".join(plain_double_quotes(text).split())  # „a phrase” and “a phrase” are "a phrase"
     if not text:
         raise QueryError("the query is empty: give words, a \"phrase\" or a filter such as theme:…")
     if len(text) > MAX_QUERY:

@@ -19,7 +19,7 @@ from index.engine.analyzers import exact_analyzer, stemmed_analyzer
 # 9: the analyzers' classes moved to index.engine (a generation's TOC names them, so older ones do not open),
 #    and a word that repeats one piece ("chowchow") is no compound;
 # 8: no compound parts for words over 64 letters (7: 3-letter parts, nested parts).
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10  # 10: every apostrophe (’ ‘ ʼ ′) joins a word as the plain one does
 
 # Query-language names → index fields.
 FILTER_FIELDS = {

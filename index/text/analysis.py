@@ -23,12 +23,13 @@ from importlib import resources
 
 import Stemmer
 
-from archive.folding import fold
+from archive.folding import APOSTROPHES, fold, plain_double_quotes
 
 __all__ = [
     "MIN_PART",
     "STOP_WORDS",
     "fold",
+    "plain_double_quotes",
     "split_compound",
     "stem",
 ]
@@ -54,11 +55,13 @@ STOP_WORDS: frozenset[str] = frozenset("""
     """.split())
 STEMMER_ALGORITHM = "dutch_porter"
 
-# Word characters, joined by apostrophes, hyphens (also U+2010/2011 and the soft hyphen PDFs
-# leave behind), "+", "&", dots, and commas between digits: "5-min", "A+O", "Thema’s",
-# "HR-managers", "e-mail", "R&D", "www.neways.nl", "1,5".
-_JOINER_CHARS = "'’‘\\-\u2010\u2011\u00ad+&."
-TOKEN_PATTERN = rf"\w+(?:(?:[{_JOINER_CHARS}]|(?<=\d),(?=\d))\w+)*"
+# Word characters, joined by apostrophes (any that folding reads as one), hyphens (also U+2010/2011
+# and the soft hyphen PDFs leave behind), "+", "&", dots, and commas between digits: "5-min", "A+O",
+# "Thema’s", "zo′n", "HR-managers", "e-mail", "R&D", "www.neways.nl", "1,5". The modifier letter
+# apostrophe (ʼ) is a letter to Unicode; here it is an apostrophe, so "Kidsʼ" is the word "kids".
+_JOINER_CHARS = APOSTROPHES + "\\-\u2010\u2011\u00ad+&."
+_LETTERS = r"[^\W\u02bc]+"
+TOKEN_PATTERN = rf"{_LETTERS}(?:(?:[{_JOINER_CHARS}]|(?<=\d),(?=\d)){_LETTERS})*"
 # After folding only ASCII joiners remain (curly apostrophes and odd hyphens are normalised).
 _FOLDED_JOINERS = re.compile(r"[-'+&.,]")
 
