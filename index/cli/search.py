@@ -62,7 +62,10 @@ def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: 
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_ctx
 def show(obj: Context, item_id: str, fmt: str) -> None:
-    """Show one case (its slug) or video (its id) with its links and their evidence."""
+    """Show one case (its slug) or video (its id) with its links and their evidence.
+
+    An ID that starts with - (other than a video id of 11 characters) goes after --.
+    """
     from index.cli.case_view import print_case, print_links, print_video
     from index.services.library import describe, link_status
 
