@@ -67,20 +67,16 @@ class Example:
 
 def code_lines(text: str) -> list[tuple[int, str]]:
     """The README's code lines (fenced, or indented four spaces after a blank line), numbered from 1."""
-    found, fenced, indented = [], False, False
+    found, fenced, indented, before = [], False, False, ""
     for number, line in enumerate(text.split("\n"), 1):
         if line.startswith("```"):
             fenced = not fenced
-            continue
-        indented = line.startswith("    ") and (indented or found_blank(text, number))
-        if fenced or indented:
-            found.append((number, line))
+        else:
+            indented = line.startswith("    ") and (indented or not before.strip())
+            if fenced or indented:
+                found.append((number, line))
+        before = line
     return found
-
-
-def found_blank(text: str, number: int) -> bool:
-    """Whether the line before line ``number`` is blank (an indented block starts after one)."""
-    return number == 1 or not text.split("\n")[number - 2].strip()
 
 
 def commands(line: str) -> list[list[str]]:
