@@ -186,7 +186,7 @@ def test_links_list_separates_suggestions_from_accepted_links(demo: Path) -> Non
     for status in ("all", "suggested", "accepted", "rejected"):
         _, out = run(demo, "links", "list", "--status", status, "--format", "json")
         listed[status] = json.loads(out)
-    assert all(r["status"] == "auto" and r["confidence"] < 0.5 for r in listed["suggested"])
+    assert all(r["status"] == "suggested" and r["confidence"] < 0.5 for r in listed["suggested"])
     assert listed["accepted"] and all(r["confidence"] >= 0.5 or r["status"] == "confirmed" for r in listed["accepted"])
     pairs = {status: sorted((r["source"], r["target"]) for r in rows) for status, rows in listed.items()}
     assert sorted(pairs["suggested"] + pairs["accepted"] + pairs["rejected"]) == pairs["all"]

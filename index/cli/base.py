@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from dataclasses import replace
 from typing import Any
@@ -95,6 +96,47 @@ class CaseArchiveGroup(click.Group):
             click.echo(f"Error: internal error: {type(exc).__name__}: {redact(str(exc))} "
                        "(run with --debug for the traceback)", err=True)
             ctx.exit(70)
+
+
+class _DashWord(click.NoSuchOption):
+    """An unknown ``-word`` before ``--``: a typo gets click's suggestion, anything else says where it goes."""
+
+    def __init__(self, token: str, hint: str, ctx: click.Context) -> None:
+        longs = [name for param in ctx.command.get_params(ctx) for name in getattr(param, "opts", [])
+                 if name.startswith("--")]
+        super().__init__(token, possibilities=longs, ctx=ctx)
+        self.hint = hint
+
+    def format_message(self) -> str:
+        """Click's "No such option", with the way to say a word that starts with - when it is no typo."""
+        return super().format_message() if self.possibilities else f"{self.message} {self.hint}"
+
+
+class WordsCommand(click.Command):
+    """A command whose arguments may start with ``-`` (a NOT word, a video id): they go after ``--``.
+
+    Every unknown option, before, between or after the arguments, is click's usage error (exit 2)
+    with its "did you mean"; ``-word`` (click would name only its first letter) is named whole and
+    told to go after ``--``. ``keep`` matches arguments taken as they are even before ``--``.
+    """
+
+    def __init__(self, *args: Any, hint: str, keep: re.Pattern[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hint, self.keep = hint, keep
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse as click does, with a kept ``-`` argument moved after ``--`` and ``-word`` named whole."""
+        head, tail = (args[:args.index("--")], args[args.index("--"):]) if "--" in args else (args, ["--"])
+        if self.keep is not None:
+            kept = [a for a in head if self.keep.fullmatch(a)]
+            head, tail = [a for a in head if a not in kept], [*tail, *kept]
+        try:
+            return super().parse_args(ctx, [*head, *tail])
+        except click.NoSuchOption as exc:
+            word = next((a for a in head if a.startswith(exc.option_name) and not a.startswith("--")), None)
+            if word is None or exc.option_name.startswith("--"):
+                raise
+            raise _DashWord(word.split("=", 1)[0], self.hint.format(word=word), ctx) from None
 
 
 @click.group(cls=CaseArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]},

@@ -18,15 +18,17 @@ def links() -> None:
 @links.command("list")
 @click.option("--status", "status_", type=click.Choice(["all", "accepted", "suggested", "confirmed", "rejected"]),
               default="all", show_default=True,
-              help="accepted: counted in search (confidence ≥ 0.5 or confirmed); suggested: below that, for a person.")
+              help="accepted: found and counted in search (confidence ≥ 0.5; --status accepted also lists "
+                   "the confirmed); suggested: found below that, for a person; confirmed, rejected: by a person.")
 @click.option("--source", help="Only links from this video:ID or case:slug.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_ctx
 def links_list(obj: Context, status_: str, source: str | None, fmt: str) -> None:
     """Links of the live index, with confidence and evidence."""
-    from index.services.library import list_links
+    from index.services.library import link_status, list_links
 
-    rows = list_links(obj.settings, status_, source)
+    # Shown with the names --status takes (a found link is accepted or suggested), never "auto".
+    rows = [{**row, "status": link_status(row)} for row in list_links(obj.settings, status_, source)]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return

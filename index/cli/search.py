@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
 
 from index.cli.admin import videos_line
-from index.cli.base import FORMATS, Context, cli, pass_ctx
+from index.cli.base import FORMATS, Context, WordsCommand, cli, pass_ctx
 from index.cli.output import print_table
 
+VIDEO_ID_WITH_DASH = re.compile(r"-[A-Za-z0-9_-]{10}")  # a YouTube video id (11 characters) that starts with -
 
-@cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
-@click.argument("query", nargs=-1, required=True, type=click.UNPROCESSED)
+
+# A query may start with "-" (-werkdruk, -kind:note): such words go after "--", so that a
+# mistyped option (--formt, --lmit) is an error, never searched for.
+@cli.command(cls=WordsCommand, hint="A query word that starts with - goes after --: casearchive search -- {word} …")
+@click.argument("query", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many results (paging).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
@@ -33,7 +38,8 @@ def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: 
     Filters: company:, theme:, case:, sector:, kind: (case, note, video, passage),
     year: (year:2013, year:2012..2014), lang:, caption: (manual, auto, imported), title:;
     a leading - negates a filter. Values match names and aliases; quote values with spaces:
-    company:"Alfa Laval". A query may start with -, e.g. casearchive search -kind:note taakroulatie.
+    company:"Alfa Laval". Words that start with - go after --, which ends the options:
+    casearchive search --limit 5 -- -kind:note taakroulatie -werkdruk
     """
     from index.services import export
     from index.services.library import SearchOptions
@@ -48,17 +54,24 @@ def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: 
         click.echo({"csv": export.to_csv, "md": export.to_markdown, "table": export.to_text}[fmt](result), nl=False)
 
 
-# A video id may begin with "-" (YouTube's ids use "-" and "_"): an unknown option is the id.
-@cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
+# A video id may begin with "-" (YouTube's ids use "-" and "_"): one of that shape is the id as
+# it stands; any other ID that starts with "-" goes after "--".
+@cli.command(cls=WordsCommand, keep=VIDEO_ID_WITH_DASH,
+             hint="An ID that starts with - goes after --: casearchive show -- {word}")
 @click.argument("item_id", metavar="ID")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_ctx
 def show(obj: Context, item_id: str, fmt: str) -> None:
-    """Show one case (its slug) or video (its id) with its links and their evidence."""
+    """Show one case (its slug) or video (its id) with its links and their evidence.
+
+    An ID that starts with - (other than a video id of 11 characters) goes after --.
+    """
     from index.cli.case_view import print_case, print_links, print_video
-    from index.services.library import describe
+    from index.services.library import describe, link_status
 
     data = describe(obj.settings, item_id)
+    for link in [*data.get("links", []), *data.get("linked_from", [])]:
+        link["status"] = link_status(link)  # the names `links list --status` takes
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return

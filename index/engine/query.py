@@ -242,6 +242,10 @@ def _take_filters(text: str, taxonomy: Taxonomy, parsed: ParsedQuery) -> tuple[s
     if empty and empty.group(1).lower() in FILTER_FIELDS:
         raise QueryError(f"{empty.group(1)}: needs a value right after the colon (e.g. {empty.group(1)}:…)")
     rest = FILTER.sub(take, text)
+    # A NOT with nothing after it (filters taken out) would silently find nothing ("werkdruk NOT": 0).
+    if re.search(r"(?:^|\s)NOT\s*$", rest):
+        raise QueryError("NOT needs a word after it (werkdruk NOT stress); to leave out a filter, put - before "
+                         "it (-kind:note); to search for the word not, write it in lower case")
     # Operators left dangling where filters were taken out ("x kind:a OR kind:b") mean nothing.
     rest = re.sub(r"\b(?:AND|OR)(?:\s+(?:AND|OR|NOT))*\s*$|^\s*(?:AND|OR)\b", " ", rest.strip()).strip()
     rest = re.sub(r"\b(AND|OR)\s+(?:AND|OR)\b", r"\1", rest)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     # this module's services
-    "build", "search", "list_links", "decide_link", "describe", "describe_video", "video_transcripts",
+    "build", "search", "list_links", "link_status", "decide_link", "describe", "describe_video", "video_transcripts",
     "taxonomy_for", "filter_token",
     # the engine's vocabulary the faces use, handed on on purpose
     "SearchOptions", "QueryError", "FILTER", "BuildReport", "Progress", "IndexMissing", "IndexCorrupt",
@@ -200,6 +200,14 @@ def decide_link(settings: Settings, source: str, target: str, decision: Decision
                 note: str | None = None) -> dict[str, Any]:
     """Store a person's decision on a link (the stored row); it applies from the next index build."""
     return decide(settings.data_dir, source, target, decision, note)
+
+
+def link_status(link: dict[str, Any]) -> str:
+    """A link's status as people see it and ``links list --status`` takes it: a found link (stored
+    as "auto") is accepted (it counts in search) or suggested (below the threshold, for a person)."""
+    if link["status"] != "auto":
+        return str(link["status"])  # confirmed or rejected by a person
+    return "accepted" if is_accepted(link["status"], link["confidence"]) else "suggested"
 
 
 def list_links(settings: Settings, status: str = "all", source: str | None = None) -> list[dict[str, Any]]:
