@@ -64,7 +64,8 @@ def test_api_search_is_the_same_object_as_search_format_json(client: TestClient,
                                        "--taxonomy", taxonomy, 'taakroulatie company:"Alfa Laval"'])
     assert cli_out.exit_code == 0, cli_out.output
     api = client.get("/api/search", params={"q": 'taakroulatie company:"Alfa Laval"', "limit": 5}).json()
-    assert api == json.loads(cli_out.output)
+    cli_json = json.loads(cli_out.output)
+    assert api == {k: v for k, v in cli_json.items() if k != "rows"}  # the CLI adds the cited rows of an export
     assert {"query", "total", "index_built_at", "results", "facets"} <= set(api)
 
 

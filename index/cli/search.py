@@ -47,11 +47,11 @@ def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: 
 
     options = SearchOptions(limit=limit, offset=offset, sort=sort, include_inactive=inactive,  # type: ignore[arg-type]
                             deadline=deadline)
-    result = dict(run(obj.settings, " ".join(query), options, Path(taxonomy) if taxonomy else None))
-    if fmt == "json":
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
-    else:
-        click.echo({"csv": export.to_csv, "md": export.to_markdown, "table": export.to_text}[fmt](result), nl=False)
+    result = export.citable(obj.settings, dict(run(obj.settings, " ".join(query), options,
+                                                   Path(taxonomy) if taxonomy else None)))
+    # The hints (a search that found nothing: unknown names, misspelled words) are lines of each format.
+    formats = {"csv": export.to_csv, "md": export.to_markdown, "table": export.to_text, "json": export.to_json}
+    click.echo(formats[fmt](result).rstrip("\n"))
 
 
 # A video id may begin with "-" (YouTube's ids use "-" and "_"): one of that shape is the id as

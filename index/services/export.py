@@ -4,22 +4,81 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
+
+from archive.youtube_urls import watch_url
+
+if TYPE_CHECKING:
+    from archive.config import Settings
 
 # OWASP's CSV injection rule: a cell a spreadsheet would read as a formula gets a leading quote.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-COLUMNS = ["rank", "kind", "title", "url", "start", "year", "case_ids", "companies", "themes", "score", "snippet",
-           "moments", "embed"]
+COLUMNS = ["rank", "kind", "title", "url", "date", "channel", "duration", "moment", "link", "cases", "companies",
+           "themes", "year", "score", "snippet", "moments", "case_ids", "embed"]
 
 
-def _cell(result: dict[str, Any], column: str, rank: int) -> str:
-    if column == "rank":
-        return str(rank)
+def citable(settings: Settings, search: dict[str, Any]) -> dict[str, Any]:
+    """The search with ``rows``: each result as it is cited, with case titles and its video's channel and
+    duration looked up once for the whole list (the ``--format``s and ``/export`` write these rows)."""
+    from index.engine import document_titles
+
+    slugs = {c for result in search["results"] for c in result.get("case_ids", ())}
+    titles = {key.removeprefix("case:"): doc["title"] for key, doc in document_titles(settings.data_dir, "case").items()
+              if key.removeprefix("case:") in slugs} if slugs else {}
+    missing = {r["video_id"] for r in search["results"] if r.get("video_id") and not r.get("channel_title")}
+    return {**search, "rows": rows(search, titles, _video_facts(settings, missing) if missing else {})}
+
+
+def _video_facts(settings: Settings, video_ids: set[str]) -> dict[str, dict[str, Any]]:
+    """Channel and duration of archived videos (a result shown by a passage does not carry them)."""
+    from archive.store import open_store
+    from archive.youtube import NS_VIDEO, parse_video
+
+    found = {}
+    with open_store(settings.data_dir) as store:
+        for video_id in sorted(video_ids):
+            version = store.latest(NS_VIDEO, video_id)
+            if version is not None:
+                video = parse_video(store.read_json(version))
+                found[video_id] = {"channel_title": video.channel_title, "duration": video.duration}
+    return found
+
+
+def rows(search: dict[str, Any], titles: dict[str, str] | None = None,
+         videos: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Each result as cited: date (ISO), channel, duration and moment as m:ss, a link at that second,
+    the cases by title (the slug where no title is known) and the companies by name."""
+    titles, videos = titles or {}, videos or {}
+    out = []
+    for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
+        video = {**videos.get(result.get("video_id") or "", {}), **{k: v for k, v in result.items() if v is not None}}
+        case_ids = list(result.get("case_ids") or [])
+        out.append({
+            "rank": rank, "kind": result.get("kind", ""), "title": result.get("title", ""),
+            "url": result.get("url", ""),
+            "date": result.get("date"), "channel": video.get("channel_title"),
+            "duration": clock_time(int(video["duration"])) if video.get("duration") else None,
+            **_moment(result), "cases": [titles.get(c, c) for c in case_ids],
+            "companies": list(result.get("companies") or []), "themes": list(result.get("themes") or []),
+            "year": result.get("year"), "score": result.get("score"), "snippet": result.get("snippet", ""),
+            "moments": [{**_moment(m), "snippet": m.get("snippet", "")} for m in result.get("moments", [])],
+            "case_ids": case_ids, "embed": result.get("embed", "")})
+    return out
+
+
+def _moment(hit: dict[str, Any]) -> dict[str, Any]:
+    """Where a hit is said: its second as m:ss and a link into the video at that second."""
+    start = hit.get("start")
+    video_id = hit.get("video_id")
+    link = watch_url(video_id, start) if video_id else hit.get("url", "")
+    return {"moment": clock_time(int(start)) if start is not None else None, "start": start, "link": link}
+
+
+def _cell(row: dict[str, Any], column: str) -> str:
+    value = row.get(column)
     if column == "moments":
-        return "; ".join(m["url"] for m in result.get("moments", []))
-    if column == "embed":
-        return result.get("embed", "")
-    value = result.get(column)
+        return "; ".join(f"{m['moment']} {m['link']}" for m in value or ())
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return "" if value is None else str(value)
@@ -43,7 +102,8 @@ def _header_lines(search: dict[str, Any]) -> list[str]:
         f"results: {search['total']} (this export: {shown}, from {search.get('offset', 0) + 1 if shown else 0}; "
         f"sorted by {search.get('sort', 'relevance')})",
         f"index built at: {search.get('index_built_at')}",
-    ] + [f"partial: {reason}" for reason in partial_lines(search)]
+    ] + [f"partial: {reason}" for reason in partial_lines(search)] \
+        + [f"hint: {hint['text']}" for hint in search.get("hints", ())]
 
 
 def partial_lines(search: dict[str, Any]) -> list[str]:
@@ -67,9 +127,14 @@ def to_csv(search: dict[str, Any]) -> str:
         out.write("# " + " ".join(line.splitlines()) + "\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
-        writer.writerow([_neutral(_cell(result, c, rank)) for c in COLUMNS])
+    for row in search.get("rows") or rows(search):
+        writer.writerow([_neutral(_cell(row, c)) for c in COLUMNS])
     return out.getvalue()
+
+
+def to_json(search: dict[str, Any]) -> str:
+    """The search object (as ``/api/search`` gives it) with its cited ``rows``."""
+    return json.dumps({**search, "rows": search.get("rows") or rows(search)}, indent=2, ensure_ascii=False)
 
 
 def _md(text: str) -> str:
@@ -79,15 +144,16 @@ def _md(text: str) -> str:
 def to_markdown(search: dict[str, Any]) -> str:
     """A Markdown table with the same header facts, for citing in a report."""
     lines = [f"- {line}" for line in _header_lines(search)] + [""]
-    columns = ["#", "kind", "title", "link", "year", "cases", "snippet"]
+    columns = ["#", "kind", "title", "date", "channel", "moment", "duration", "cases", "companies", "snippet"]
     lines.append("| " + " | ".join(columns) + " |")
     lines.append("|" + "---|" * len(columns))
-    for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
-        link = f"[{'▶ ' + str(result['start']) + ' s' if 'start' in result else 'open'}]({result['url']})"
-        link += "".join(f" [▶ {m['start']} s]({m['url']})" for m in result.get("moments", []))
+    for row in search.get("rows") or rows(search):
+        link = f"[▶ {row['moment']}]({row['link']})" if row["moment"] else f"[open]({row['link'] or row['url']})"
+        link += "".join(f" [▶ {m['moment']}]({m['link']})" for m in row["moments"])
         lines.append("| " + " | ".join([
-            str(rank), result["kind"], _md(result["title"]), link, str(result.get("year") or ""),
-            _md(", ".join(result["case_ids"])), _md(result["snippet"])]) + " |")
+            str(row["rank"]), row["kind"], _md(row["title"]), row["date"] or "", _md(row["channel"] or ""), link,
+            row["duration"] or "", _md(", ".join(row["cases"])), _md(", ".join(row["companies"])),
+            _md(row["snippet"])]) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -101,15 +167,18 @@ def to_text(search: dict[str, Any]) -> str:
     """What a person reads in a terminal: ranked results, moments, then facets."""
     noun = "result" if search["total"] == 1 else "results"
     lines = [f"{search['total']} {noun} for {search['query']!r} (index built {search.get('index_built_at')})"]
-    lines += [f"partial: {reason}" for reason in partial_lines(search)] + [""]
-    for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
+    lines += [f"partial: {reason}" for reason in partial_lines(search)] + [h["text"] for h in search.get("hints", ())]
+    lines.append("")
+    cited = search.get("rows") or []
+    for n, (rank, result) in enumerate(enumerate(search["results"], start=search.get("offset", 0) + 1)):
         when = f" {clock_time(result['start'])}" if "start" in result else ""
         flag = "" if result.get("active", True) else "  [niet meer beschikbaar]"
         section = f" — {result['section']}" if result.get("section") else ""
         lines.append(f"{rank}. [{result['kind']}{when}] {result['title']}{section}{flag}")
         lines.append(f"   {result['url']}")
         if result["case_ids"] or result["companies"]:
-            lines.append(f"   cases: {', '.join(result['case_ids']) or '-'}; "
+            cases = cited[n]["cases"] if n < len(cited) else result["case_ids"]
+            lines.append(f"   cases: {', '.join(cases) or '-'}; "
                          f"companies: {', '.join(result['companies']) or '-'}")
         lines.append(f"   {result['snippet']}")
         for moment in result.get("moments", []):

@@ -13,7 +13,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Literal
+from typing import TYPE_CHECKING, Any, Iterator, Literal, cast
 
 from archive.config import Settings
 from archive.errors import CaseArchiveError, ConfigError, NotFoundError
@@ -23,6 +23,7 @@ from index.engine import (FILTER, MAX_DEPTH, MAX_EXPORT, MAX_LIMIT, BuildReport,
                           SearchResult, SearchTooCostly, current_generation, read_links, read_manifest, run_search,
                           set_costly_at_once, set_default_deadline, stop_all, write_index)
 from index.linking.links import decide, is_accepted, load_decisions
+from index.services.hints import Hint, search_hints
 from index.text.taxonomy import Taxonomy, load_taxonomy, taxonomy_to_dict
 
 if TYPE_CHECKING:
@@ -184,11 +185,21 @@ def _previous(settings: Settings, key: str) -> Path | None:
     return None
 
 
+class LibraryResult(SearchResult):
+    """A search's answer with ``hints``: why it found nothing and what was maybe meant (``index.services.hints``)."""
+
+    hints: list[Hint]
+
+
 def search(settings: Settings, text: str, options: SearchOptions | None = None,
-           taxonomy_path: Path | None = None) -> SearchResult:
-    """Search the live index with the query language."""
+           taxonomy_path: Path | None = None) -> LibraryResult:
+    """Search the live index with the query language; a search that finds nothing says why it may have."""
     # The index carries a snapshot of the taxonomy it was built with; a file named here adds to it.
-    return run_search(settings.data_dir, text, taxonomy_path or settings.taxonomy, options)
+    taxonomy = taxonomy_path or settings.taxonomy
+    result = run_search(settings.data_dir, text, taxonomy, options)
+    # Only an empty answer is looked into (a few small searches), so a search that finds costs nothing more.
+    hints = search_hints(settings.data_dir, text, Path(taxonomy) if taxonomy else None) if not result["total"] else []
+    return cast(LibraryResult, {**result, "hints": hints})
 
 
 def filter_token(name: str, value: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request
@@ -57,8 +56,8 @@ def export_results(request: Request, q: str, format: Literal["csv", "json", "md"
     result = search(settings_of(request), state.q, SearchOptions(limit=EXPORT_LIMIT, sort=state.sort,  # type: ignore[arg-type]
                                                                  include_inactive=state.inactive))
     body, media = {"csv": (export.to_csv, "text/csv"), "md": (export.to_markdown, "text/markdown"),
-                   "json": (lambda r: json.dumps(r, indent=2, ensure_ascii=False), "application/json")}[format]
-    return Response(body(result), media_type=f"{media}; charset=utf-8",
+                   "json": (export.to_json, "application/json")}[format]
+    return Response(body(export.citable(settings_of(request), dict(result))), media_type=f"{media}; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="casearchive-zoekresultaten.{format}"'})
 
 
