@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Literal
 
 from archive.config import Settings
-from archive.errors import CaseArchiveError, ConfigError, NotFoundError
+from archive.errors import EXIT_OK, EXIT_PARTIAL, CaseArchiveError, ConfigError, NotFoundError
+from archive.redact import redact
+from archive.runs import save_run
+from archive.store import utc_now
 from archive.youtube_urls import watch_url
 from index.engine import (FILTER, MAX_DEPTH, MAX_EXPORT, MAX_LIMIT, BuildReport, IndexCorrupt, IndexMissing,
                           KeptUnitsGone, Progress, QueryError, SearchBusy, SearchOptions, SearchStopped,
@@ -59,7 +62,8 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     """Build or update the index from the archive; ``rebuild`` also parses every archived item again.
 
     An update keeps the passages of the transcripts that are as they were (index.linking.reuse) unless
-    ``keep`` is false. The build holds the data directory's run lock (nested inside ``update``).
+    ``keep`` is false. The build holds the data directory's run lock (nested inside ``update``), and
+    every build that gets it is recorded in ``runs/`` as an ``index`` run, failed ones too.
     """
     from archive.lock import writer_lock
 
@@ -67,7 +71,22 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
         raise ConfigError(f"no archive in {settings.data_dir}: harvest first (casearchive harvest …), "
                           "or check --data / CASEARCHIVE_DATA")
     with writer_lock(settings, "index"):
-        return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=keep)
+        started = utc_now()
+        try:
+            report = _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=keep)
+        except Exception as exc:
+            code = exc.exit_code if isinstance(exc, CaseArchiveError) else EXIT_PARTIAL
+            save_run(settings.data_dir, "index", {"error": redact(str(exc))}, started, code)
+            raise
+        save_run(settings.data_dir, "index", _run_record(report), started, EXIT_PARTIAL if report.failures else EXIT_OK)
+        return report
+
+
+def _run_record(report: BuildReport) -> dict[str, Any]:
+    """A build's run summary, with the totals (new, changed, unchanged, failed) every run record has."""
+    totals = {"new": report.added, "changed": report.updated, "unchanged": report.unchanged,
+              "deleted": report.deleted, "failed": len(report.failures)}
+    return {**report.to_dict(), "totals": totals}
 
 
 def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, progress: Progress | None,
