@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     # this module's services
     "build", "search", "list_links", "decide_link", "describe", "describe_video", "video_transcripts",
-    "taxonomy_for", "filter_token",
+    "taxonomy_for", "filter_token", "files_in_use",
     # the engine's vocabulary the faces use, handed on on purpose
     "SearchOptions", "QueryError", "FILTER", "BuildReport", "Progress", "IndexMissing", "IndexCorrupt",
     "MAX_LIMIT", "MAX_EXPORT", "MAX_DEPTH", "SearchBusy", "SearchStopped", "SearchTooCostly",
@@ -186,6 +186,14 @@ def _write(settings: Settings, units: list[Unit], links: LinkSet, reuse: Reuse, 
     finally:
         if freeze:
             gc.unfreeze()
+
+
+def files_in_use(settings: Settings) -> tuple[Path | None, Path | None]:
+    """The taxonomy and correction list a plain ``index`` builds with: the configured ones, else the live index's."""
+    from archive.transcripts import corrections_path
+
+    return (settings.taxonomy or _previous(settings, "taxonomy_path"),
+            corrections_path(settings) or _previous(settings, "corrections_path"))
 
 
 def _previous(settings: Settings, key: str) -> Path | None:

@@ -13,8 +13,7 @@ from archive.backup_setup import CONFIG_NAME, SETUP, setup_files
 from archive.config import Settings
 from archive.errors import EXIT_OK, EXIT_PARTIAL
 from archive.status import collect_status
-from archive.transcripts import corrections_path
-from index.services.library import BuildReport, Progress, _previous, build
+from index.services.library import BuildReport, Progress, build, files_in_use
 
 __all__ = [
     # this module's services
@@ -38,9 +37,7 @@ def backup_archive(settings: Settings, target: Path) -> BackupReport:
     The taxonomy and correction list are those the settings name, else those the live index was
     built with (as a plain ``casearchive index`` would use them again).
     """
-    taxonomy = settings.taxonomy or _previous(settings, "taxonomy_path")
-    corrections = corrections_path(settings) or _previous(settings, "corrections_path")
-    return export_archive(settings.data_dir, target, setup_files(settings, taxonomy, corrections))
+    return export_archive(settings.data_dir, target, setup_files(settings, *files_in_use(settings)))
 
 
 def restore_hint(data_dir: Path) -> str:
