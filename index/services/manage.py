@@ -30,7 +30,6 @@ def index_archive(settings: Settings, *, rebuild: bool = False, taxonomy_path: P
     return report, EXIT_PARTIAL if report.failures else EXIT_OK
 
 
-
 def backup_archive(settings: Settings, target: Path) -> BackupReport:
     """``export-archive``: the archive with everything the build reads, so a restore rebuilds the same index.
 
