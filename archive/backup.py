@@ -1,8 +1,9 @@
-"""Backup and restore: the archive, curated decisions and run summaries as one verified tarball.
+"""Backup and restore: the archive, curated decisions, the build's setup and run summaries as one verified tarball.
 
 ``export_archive`` copies the catalog with SQLite's online backup API (a consistent snapshot even
 while a harvest writes), then adds exactly the blobs that snapshot references (blobs are written
-before their catalog rows, so all of them exist), ``curation/`` and ``runs/``. The first member,
+before their catalog rows, so all of them exist), ``curation/``, ``runs/`` and the ``setup/`` files
+the caller gives (``archive.backup_setup``: taxonomy, corrections, configuration). The first member,
 ``manifest.json``, lists every other member with its size and sha256. ``import_archive``
 unpacks into a staging folder, checks every member against the manifest (nothing missing,
 nothing extra, no path outside the folder, every byte as listed) and the catalog's integrity,
@@ -12,7 +13,7 @@ An export is untrusted input, so the restore is bounded: the manifest is read on
 MANIFEST_CAP bytes; the listed sizes must fit on the disk (with a margin) before anything is
 unpacked; a member whose tar header disagrees with its listed size is refused before a byte is
 written, and no member is copied past its listed size. The index is not exported: it is rebuilt
-from the archive with ``casearchive index``.
+from the archive with ``casearchive index`` and the restored setup.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
+from archive.backup_setup import SETUP, check_setup, restored_lines
 from archive.errors import ArchiveCorrupt, InputError, NotFoundError
 from archive.lock import acquire_lock
 from archive.store import utc_now
@@ -42,6 +44,8 @@ FORMAT = "casearchive-export"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 EXTRA_FOLDERS = ("curation", "runs")
+# Every top folder an export may hold; a member anywhere else is refused.
+FOLDERS = ("archive", *EXTRA_FOLDERS, SETUP)
 # A real manifest takes about 170 bytes a file: 64 MiB is some 390,000 files, far more than an
 # archive of this platform holds (the benchmark's largest has about 30,000), and its JSON parses
 # in a few hundred MB at most.
@@ -58,6 +62,7 @@ class BackupReport:
     files: int
     bytes: int
     versions: int
+    restored: tuple[str, ...] = ()  # what besides the archive an export holds, one line each for people
 
 
 def _sha256_file(path: Path) -> str:
@@ -96,8 +101,9 @@ def _count_versions(catalog: Path) -> int:
         db.close()
 
 
-def export_archive(data_dir: Path, target: Path) -> BackupReport:
-    """Write the archive, ``curation/`` and ``runs/`` of ``data_dir`` to a .tar.gz at ``target``."""
+def export_archive(data_dir: Path, target: Path, setup: dict[str, bytes] | None = None) -> BackupReport:
+    """Write the archive, ``curation/`` and ``runs/`` of ``data_dir`` and the ``setup/`` files given
+    (name -> bytes) to a .tar.gz at ``target``."""
     data_dir, target = Path(data_dir), Path(target)
     catalog = data_dir / "archive" / "catalog.sqlite"
     if not catalog.exists():
@@ -117,6 +123,13 @@ def export_archive(data_dir: Path, target: Path) -> BackupReport:
             for path in sorted((data_dir / folder).rglob("*")):
                 if path.is_file() and not path.name.startswith(".tmp-"):
                     members[path.relative_to(data_dir).as_posix()] = path
+        for name, data in (setup or {}).items():
+            if PurePosixPath(_safe_name(name)).parts[0] != SETUP:
+                raise ValueError(f"a setup file must be under {SETUP}/: {name!r}")
+            written = Path(tmp) / name
+            written.parent.mkdir(parents=True, exist_ok=True)
+            written.write_bytes(data)
+            members[name] = written
         files = {name: {"sha256": _sha256_file(path), "size": path.stat().st_size} for name, path in members.items()}
         manifest = {"format": FORMAT, "version": FORMAT_VERSION, "created_at": utc_now(),
                     "versions": _count_versions(snapshot), "files": files}
@@ -131,7 +144,8 @@ def export_archive(data_dir: Path, target: Path) -> BackupReport:
                     info.mode = 0o644
                     tar.addfile(info, handle)
         os.replace(partial, target)  # never a half tarball under the target's name
-    return BackupReport(target, len(files), target.stat().st_size, manifest["versions"])
+    return BackupReport(target, len(files), target.stat().st_size, manifest["versions"],
+                        tuple(restored_lines(list(files))))
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -144,6 +158,8 @@ def _safe_name(name: str) -> str:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or not path.parts:
         raise InputError(f"refusing a member outside the data directory: {name!r}")
+    if len(path.parts) < 2 or path.parts[0] not in FOLDERS:
+        raise InputError(f"refusing a member outside the folders of an export ({', '.join(FOLDERS)}): {name!r}")
     return path.as_posix()
 
 
@@ -262,7 +278,7 @@ def _move_into_place(staging: Path, data_dir: Path) -> None:
     moved: list[tuple[Path, Path]] = []  # (where it went, where it came from)
     emptied: list[Path] = []  # empty folders of the target that a moved folder replaced
     try:
-        for name in ("archive", *EXTRA_FOLDERS):
+        for name in FOLDERS:
             unpacked, final = staging / name, data_dir / name
             if not unpacked.exists():
                 continue
@@ -294,7 +310,7 @@ def import_archive(data_dir: Path, source: Path, lock_wait: float = 0.0) -> Back
         raise NotFoundError(f"no export file {source}")
     if (data_dir / "archive" / "catalog.sqlite").exists():
         raise InputError(f"{data_dir} already holds an archive; import into a new or empty data directory")
-    for folder in ("curation",):
+    for folder in ("curation", SETUP):
         if (data_dir / folder).exists() and any((data_dir / folder).iterdir()):
             raise InputError(f"{data_dir / folder} is not empty; import into a new or empty data directory")
     with acquire_lock(data_dir, "import-archive", lock_wait):
@@ -302,9 +318,11 @@ def import_archive(data_dir: Path, source: Path, lock_wait: float = 0.0) -> Back
         try:
             manifest = _unpack(source, staging, data_dir)
             _check_catalog(staging)
+            check_setup(staging)
             _move_into_place(staging, data_dir)  # verified: renames within the data directory
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     files = manifest["files"]
     log.info("[backup] imported %d files from %s", len(files), source)
-    return BackupReport(source, len(files), sum(f["size"] for f in files.values()), int(manifest.get("versions", 0)))
+    return BackupReport(source, len(files), sum(f["size"] for f in files.values()), int(manifest.get("versions", 0)),
+                        tuple(restored_lines(list(files))))

@@ -188,3 +188,59 @@ def test_an_import_that_fails_while_moving_into_place_leaves_the_target_as_it_wa
     assert {p.name for p in (used_target / "runs").iterdir()} == {"2026-12-01T00-30-00Z-harvest-site.json",
                                                                   "2026-12-02T00-30-00Z-update.json"}
 
+
+
+def _with_member(source: Path, target: Path, name: str, data: bytes) -> Path:
+    """A copy of an export with one more member, listed in its manifest with its true size and sha256."""
+    with tarfile.open(source, "r:gz") as tar:
+        members = [(m.name, tar.extractfile(m).read()) for m in tar]  # type: ignore[union-attr]
+    manifest = json.loads(members[0][1])
+    manifest["files"][name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    streams = [(n, len(d), io.BytesIO(d)) for n, d in [*members[1:], (name, data)]]
+    return _craft(target, json.dumps(manifest).encode(), streams)
+
+
+@pytest.mark.parametrize(("config", "refusal"), [
+    ('data = "/"\n', "points outside the restored data directory"),
+    ('data = ".."\ntaxonomy = "../../../etc/taxonomy.toml"\n', "points outside the restored data directory"),
+    ('data = ".."\n[transcripts]\ncorrections = "/etc/hosts"\n', "points outside the restored data directory"),
+    ('data = ".."\n[youtube]\nkey_file = "/home/me/youtube.key"\n', "names a YouTube key file"),
+    ('data = ".."\n[site]\nspeed = 3\n', "the exported configuration is not valid"),
+])
+def test_a_restored_configuration_must_stay_inside_the_data_directory(
+        small_export: Path, used_target: Path, tmp_path: Path, config: str, refusal: str) -> None:
+    hostile = _with_member(small_export, tmp_path / "setup.tar.gz", "setup/casearchive.toml", config.encode())
+    before = _tree(used_target)
+    with pytest.raises(InputError, match=refusal):
+        import_archive(used_target, hostile)
+    assert _tree(used_target) == before
+
+
+@pytest.mark.parametrize("name", ["casearchive.toml", "index/gen-1/manifest.json", "setup"])
+def test_a_member_outside_the_folders_of_an_export_is_refused(
+        small_export: Path, used_target: Path, tmp_path: Path, name: str) -> None:
+    hostile = _with_member(small_export, tmp_path / "outside.tar.gz", name, b"data = '/'\n")
+    before = _tree(used_target)
+    with pytest.raises(InputError, match="outside the folders of an export"):
+        import_archive(used_target, hostile)
+    assert _tree(used_target) == before
+
+
+def test_an_import_keeps_a_restored_setup_it_would_otherwise_overwrite(small_export: Path, used_target: Path) -> None:
+    (used_target / "setup").mkdir()
+    (used_target / "setup" / "taxonomy.toml").write_text("# mine\n", encoding="utf-8")
+    with pytest.raises(InputError, match="setup is not empty"):
+        import_archive(used_target, small_export)
+    assert (used_target / "setup" / "taxonomy.toml").read_text(encoding="utf-8") == "# mine\n"
+
+
+def test_a_backup_without_setup_says_the_index_may_differ(small_export: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from index.cli import cli
+
+    result = CliRunner().invoke(cli, ["--data", str(tmp_path / "new"), "import-archive", str(small_export)])
+    assert result.exit_code == 0, result.output
+    assert "Restored the link decisions (curation/)." in result.output
+    assert "holds no taxonomy, correction list or settings" in result.output
+    assert not (tmp_path / "new" / "setup").exists()

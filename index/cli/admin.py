@@ -84,12 +84,12 @@ def index_cmd(obj: Context, rebuild: bool, taxonomy: str | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @pass_ctx
 def export_archive_cmd(obj: Context, file: str) -> None:
-    """Write the archive, curated decisions and run summaries to a verified .tar.gz."""
-    from index.services.manage import export_archive
+    """Write the archive, link decisions, taxonomy, corrections, settings (no secrets), runs to a .tar.gz."""
+    from index.services.manage import backup_archive
 
-    report = export_archive(obj.settings.data_dir, Path(file))
+    report = backup_archive(obj.settings, Path(file))
     click.echo(f"Exported {report.versions} archived versions in {report.files} files to {report.path} "
-               f"({report.bytes / 1e6:.1f} MB).")
+               f"({report.bytes / 1e6:.1f} MB), with " + "; ".join(report.restored) + ".")
 
 
 @cli.command("import-archive")
@@ -97,8 +97,9 @@ def export_archive_cmd(obj: Context, file: str) -> None:
 @pass_ctx
 def import_archive_cmd(obj: Context, file: str) -> None:
     """Restore an export into an empty data directory (every file checked against its manifest)."""
-    from index.services.manage import import_archive
+    from index.services.manage import import_archive, restore_hint
 
     report = import_archive(obj.settings.data_dir, Path(file), obj.settings.lock_wait)
     click.echo(f"Imported {report.versions} archived versions ({report.files} files, checksums verified) into "
-               f"{obj.settings.data_dir}. Build the index with `casearchive index`.")
+               f"{obj.settings.data_dir}.")
+    click.echo("".join(f"Restored {line}.\n" for line in report.restored) + restore_hint(obj.settings.data_dir))

@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Literal, cast
 
 from archive.config import Settings
-from archive.errors import CaseArchiveError, ConfigError, NotFoundError
+from archive.errors import EXIT_OK, EXIT_PARTIAL, CaseArchiveError, ConfigError, NotFoundError
+from archive.redact import redact
+from archive.runs import save_run
+from archive.store import utc_now
 from archive.youtube_urls import watch_url
 from index.engine import (FILTER, MAX_DEPTH, MAX_EXPORT, MAX_LIMIT, BuildReport, IndexCorrupt, IndexMissing,
                           KeptUnitsGone, Progress, QueryError, SearchBusy, SearchOptions, SearchStopped,
@@ -34,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     # this module's services
     "build", "search", "list_links", "link_status", "decide_link", "describe", "describe_video", "video_transcripts",
-    "taxonomy_for", "filter_token",
+    "taxonomy_for", "filter_token", "files_in_use",
     # the engine's vocabulary the faces use, handed on on purpose
     "SearchOptions", "QueryError", "FILTER", "BuildReport", "Progress", "IndexMissing", "IndexCorrupt",
     "MAX_LIMIT", "MAX_EXPORT", "MAX_DEPTH", "SearchBusy", "SearchStopped", "SearchTooCostly",
@@ -60,7 +63,8 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
     """Build or update the index from the archive; ``rebuild`` also parses every archived item again.
 
     An update keeps the passages of the transcripts that are as they were (index.linking.reuse) unless
-    ``keep`` is false. The build holds the data directory's run lock (nested inside ``update``).
+    ``keep`` is false. The build holds the data directory's run lock (nested inside ``update``), and
+    every build that gets it is recorded in ``runs/`` as an ``index`` run, failed ones too.
     """
     from archive.lock import writer_lock
 
@@ -68,7 +72,22 @@ def build(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | No
         raise ConfigError(f"no archive in {settings.data_dir}: harvest first (casearchive harvest …), "
                           "or check --data / CASEARCHIVE_DATA")
     with writer_lock(settings, "index"):
-        return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=keep)
+        started = utc_now()
+        try:
+            report = _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=keep)
+        except Exception as exc:
+            code = exc.exit_code if isinstance(exc, CaseArchiveError) else EXIT_PARTIAL
+            save_run(settings.data_dir, "index", {"error": redact(str(exc))}, started, code)
+            raise
+        save_run(settings.data_dir, "index", _run_record(report), started, EXIT_PARTIAL if report.failures else EXIT_OK)
+        return report
+
+
+def _run_record(report: BuildReport) -> dict[str, Any]:
+    """A build's run summary, with the totals (new, changed, unchanged, failed) every run record has."""
+    totals = {"new": report.added, "changed": report.updated, "unchanged": report.unchanged,
+              "deleted": report.deleted, "failed": len(report.failures)}
+    return {**report.to_dict(), "totals": totals}
 
 
 def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, progress: Progress | None,
@@ -168,6 +187,14 @@ def _write(settings: Settings, units: list[Unit], links: LinkSet, reuse: Reuse, 
     finally:
         if freeze:
             gc.unfreeze()
+
+
+def files_in_use(settings: Settings) -> tuple[Path | None, Path | None]:
+    """The taxonomy and correction list a plain ``index`` builds with: the configured ones, else the live index's."""
+    from archive.transcripts import corrections_path
+
+    return (settings.taxonomy or _previous(settings, "taxonomy_path"),
+            corrections_path(settings) or _previous(settings, "corrections_path"))
 
 
 def _previous(settings: Settings, key: str) -> Path | None:

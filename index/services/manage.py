@@ -9,16 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from archive.backup import BackupReport, export_archive, import_archive
+from archive.backup_setup import CONFIG_NAME, SETUP, setup_files
 from archive.config import Settings
 from archive.errors import EXIT_OK, EXIT_PARTIAL
-from archive.runs import save_run
 from archive.status import collect_status
-from archive.store import utc_now
-from index.services.library import BuildReport, Progress, build
+from index.services.library import BuildReport, Progress, build, files_in_use
 
 __all__ = [
     # this module's services
-    "index_archive",
+    "index_archive", "backup_archive", "restore_hint",
     # handed on on purpose: the archive's status and backups
     "collect_status", "export_archive", "import_archive", "BackupReport",
 ]
@@ -26,10 +25,26 @@ __all__ = [
 
 def index_archive(settings: Settings, *, rebuild: bool = False, taxonomy_path: Path | None = None,
                   progress: Progress | None = None) -> tuple[BuildReport, int]:
-    """Build or update the index (``casearchive index``) and save the run record; the report and exit code."""
-    started = utc_now()
+    """Build or update the index (``casearchive index``; the build records the run); the report and exit code."""
     report = build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress)
-    code = EXIT_PARTIAL if report.failures else EXIT_OK
-    save_run(settings.data_dir, "index", report.to_dict(), started, code)
-    return report, code
+    return report, EXIT_PARTIAL if report.failures else EXIT_OK
 
+
+def backup_archive(settings: Settings, target: Path) -> BackupReport:
+    """``export-archive``: the archive with everything the build reads, so a restore rebuilds the same index.
+
+    The taxonomy and correction list are those the settings name, else those the live index was
+    built with (as a plain ``casearchive index`` would use them again).
+    """
+    return export_archive(settings.data_dir, target, setup_files(settings, *files_in_use(settings)))
+
+
+def restore_hint(data_dir: Path) -> str:
+    """How to rebuild the index after ``import-archive``: with the restored setup when the backup had one."""
+    config = Path(data_dir) / SETUP / CONFIG_NAME
+    if config.is_file():
+        return (f"Build the same index with `casearchive --config {config} index` (it names the restored "
+                "taxonomy and correction list; set YOUTUBE_API_KEY or youtube.key_file again before harvesting).")
+    return ("This backup holds no taxonomy, correction list or settings (it was made before backups kept them): "
+            "`casearchive index` builds the index without them; give the taxonomy with --taxonomy and the "
+            "correction list in the configuration to build the same index as before.")
