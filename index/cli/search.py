@@ -56,9 +56,9 @@ def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: 
 def show(obj: Context, item_id: str, fmt: str) -> None:
     """Show one case (its slug) or video (its id) with its links and their evidence."""
     from index.cli.case_view import print_case, print_links, print_video
-    from index.services.library import describe
+    from index.services.browse import show_view
 
-    data = describe(obj.settings, item_id)
+    data = show_view(obj.settings, item_id)  # with the titles of the cases and videos its links name
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
