@@ -123,7 +123,9 @@ def test_views_read_the_cases_the_index_build_parsed(web_demo: Settings, client:
 def test_each_piece_of_evidence_is_said_once(web_demo: Settings) -> None:
     code, out, _ = show(web_demo, "ZhyiA4uoRgn")
     assert code == 0
-    row = next(line for line in out.splitlines() if line.startswith("case:duurzaam-meedoen-in-de-metalektro"))
+    # show names the linked case by its title, its id after it
+    row = next(line for line in out.splitlines()
+               if line.startswith("Duurzaam meedoen in de Metalektro (case:duurzaam-meedoen-in-de-metalektro)"))
     assert row.count("case links the channel") == 1 and "UC6XpRSGS236lYZmcCjkBE4g" in row and "Alfa Laval" in row
 
 

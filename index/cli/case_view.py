@@ -48,11 +48,17 @@ def _evidence(evidence: list[dict[str, Any]]) -> str:
                      for e in said_once(evidence))
 
 
+def _named(item_id: str, titles: dict[str, str]) -> str:
+    """A linked case or video by its title, its id after it: ``Taakroulatie bij … (case:taakroulatie-bij-…)``."""
+    return f"{titles[item_id]} ({item_id})" if titles.get(item_id) else item_id
+
+
 def print_links(item: dict[str, Any]) -> None:
-    """A case's or video's links with their confidence, status and evidence."""
-    rows = [[link["target"], link["confidence"], link["status"], _evidence(link["evidence"])]
+    """A case's or video's links with their confidence, status and evidence (cases and videos by title)."""
+    titles = item.get("titles") or {}
+    rows = [[_named(link["target"], titles), link["confidence"], link["status"], _evidence(link["evidence"])]
             for link in item.get("links", [])]
-    rows += [[f"← {link['source']}", link["confidence"], link["status"], _evidence(link["evidence"])]
+    rows += [[f"← {_named(link['source'], titles)}", link["confidence"], link["status"], _evidence(link["evidence"])]
              for link in item.get("linked_from", [])]
     click.echo("")
     if rows:

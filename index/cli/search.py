@@ -67,9 +67,10 @@ def show(obj: Context, item_id: str, fmt: str) -> None:
     An ID that starts with - (other than a video id of 11 characters) goes after --.
     """
     from index.cli.case_view import print_case, print_links, print_video
-    from index.services.library import describe, link_status
+    from index.services.browse import show_view
+    from index.services.library import link_status
 
-    data = describe(obj.settings, item_id)
+    data = show_view(obj.settings, item_id)  # with the titles of the cases and videos its links name
     for link in [*data.get("links", []), *data.get("linked_from", [])]:
         link["status"] = link_status(link)  # the names `links list --status` takes
     if fmt == "json":

@@ -26,7 +26,7 @@ from archive.validate import calendar_date
 from archive.youtube import NS_AVAILABILITY, NS_VIDEO, parse_video
 from archive.youtube_refs import VIDEO_ID
 from archive.youtube_urls import THUMBNAIL_ORIGIN, embed_url, watch_url
-from index.engine import Health, index_health
+from index.engine import Health, current_generation, document_titles, index_health
 from index.linking.links import load_decisions, said_once
 from index.services.library import SearchOptions, describe, filter_token, search, video_transcripts
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     # the page data
     "health", "case_view", "video_view", "entity_view", "status_view", "unavailable_title", "run_items",
+    "case_titles", "show_view",
     "check_case_slug", "check_video_id", "check_entity_name", "use_settings", "CASE_SLUG", "VIDEO_ID", "Entity",
     # rules of the archive and of linking the pages apply, handed on on purpose
     "redact", "calendar_date", "embed_url", "THUMBNAIL_ORIGIN", "said_once",
@@ -46,6 +47,9 @@ ENTITY_NAME = re.compile(r'^[^"\x00-\x1f\x7f/\\]{1,120}$')  # no quotes: the nam
 ENTITY_LIMIT = 200
 RUNS_SHOWN = 30
 Entity = Literal["company", "theme"]
+# The case titles of the live index, read once per generation (a build publishes a new one),
+# by (data directory, generation).
+_TITLES: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def use_settings(settings: Settings) -> None:
@@ -129,14 +133,20 @@ def case_view(settings: Settings, slug: str) -> dict[str, Any]:
             "pending_decisions": _pending(settings, case["links"] + incoming)}
 
 
-def _case_titles(settings: Settings, links: list[dict[str, Any]]) -> dict[str, str]:
-    """The titles of the cases these links point at (one search over the live index)."""
-    case_ids = [row["target"][5:] for row in links if row["target"].startswith("case:")]
-    if not case_ids:
+def case_titles(settings: Settings) -> dict[str, str]:
+    """Every case's title by slug, as the live index holds it (none before the first build)."""
+    live = current_generation(settings.data_dir)
+    if live is None:
         return {}
-    query = "kind:case " + " ".join(filter_token("case", c) for c in case_ids)
-    found = search(settings, query, SearchOptions(limit=len(case_ids), include_inactive=True))
-    return {r["case_ids"][0]: r["title"] for r in found["results"] if r["case_ids"]}
+    key = (str(settings.data_dir), str(live))
+    titles = _TITLES.get(key)
+    if titles is None:
+        docs = document_titles(settings.data_dir, "case")
+        titles = {unit.removeprefix("case:"): doc["title"] for unit, doc in docs.items() if doc["title"]}
+        for old in [k for k in _TITLES if k[0] == key[0]]:  # an older generation of this data directory
+            _TITLES.pop(old, None)
+        _TITLES[key] = titles
+    return titles
 
 
 def _transcript_data(video_id: str, transcript: Transcript) -> dict[str, Any]:
@@ -154,11 +164,12 @@ def video_view(settings: Settings, video_id: str) -> dict[str, Any]:
     video = describe(settings, f"video:{check_video_id(video_id)}", parse=False)
     if not video["title"]:  # a private or deleted video never fetched has no metadata, so no title
         video["title"] = unavailable_title(video_id)
-    titles = _case_titles(settings, video["links"])
+    titles = case_titles(settings)
     transcripts = video_transcripts(settings, video_id, parse=False)
     return {
         "video": video,
-        "case_titles": titles,
+        "case_titles": {row["target"][5:]: titles[row["target"][5:]] for row in video["links"]
+                        if row["target"].startswith("case:") and row["target"][5:] in titles},
         "transcripts": [_transcript_data(video_id, t) for t in transcripts],
         "pending_decisions": _pending(settings, video["links"]),
     }
@@ -193,3 +204,18 @@ def status_view(settings: Settings) -> dict[str, Any]:
             "runs": [{"command": r.get("command"), "started_at": r.get("started_at"),
                       "finished_at": r.get("finished_at"), "exit_code": r.get("exit_code"),
                       "items": run_items(r)} for r in runs]}
+
+
+def show_view(settings: Settings, item_id: str) -> dict[str, Any]:
+    """``show``'s data: the case or video (``library.describe``) and the titles of the cases and videos
+    its links name, by ``kind:id`` (from the live index)."""
+    data = describe(settings, item_id)
+    named = {row["target"] for row in data["links"]} | {row["source"] for row in data["linked_from"]}
+    titles: dict[str, str] = {}
+    if current_generation(settings.data_dir) is not None and named:
+        titles.update({f"case:{slug}": title for slug, title in case_titles(settings).items()})
+        if any(n.startswith("video:") for n in named):
+            videos = document_titles(settings.data_dir, "video")  # by unit id, "video:ID"
+            titles.update({unit: doc["title"] for unit, doc in videos.items() if doc["title"]})
+        titles = {n: titles[n] for n in named if n in titles}
+    return {**data, "titles": titles}

@@ -17,16 +17,15 @@ from starlette.exceptions import HTTPException
 
 from archive.config import Settings
 from archive.errors import CaseArchiveError, InputError, LockHeld, NotFoundError, UnparseablePage
-from index.services.browse import THUMBNAIL_ORIGIN, calendar_date, embed_url, redact, said_once, use_settings
+from index.services.browse import THUMBNAIL_ORIGIN, embed_url, redact, said_once, use_settings
 from index.services.export import clock_time  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
 from index.services.library import IndexCorrupt, IndexMissing, SearchBusy, SearchStopped
 from index.web.curation import CurationRefused
+from index.web.dutch import FILTERS
 from index.web.querystate import MAX_QUERY_CHARS, SearchState, filter_tokens
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-KIND_LABELS = {"case": "casus", "note": "notitie", "video": "video", "passage": "fragment"}
-MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 # Pages load only our own CSS and script; thumbnails come from YouTube's image host.
 CSP = (f"default-src 'self'; img-src 'self' {THUMBNAIL_ORIGIN} data:; style-src 'self'; script-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
@@ -43,44 +42,16 @@ def safe_url(url: Any) -> str:
     return "#"
 
 
-def nl_date(value: Any) -> str:
-    """``2013-11-27T13:45:00Z`` as ``27 nov 2013`` (a bare year stays as it is)."""
-    text = str(value or "")
-    if len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit() \
-            and text[5:7].isdigit() and text[8:10].isdigit() and calendar_date(*map(int, text[:10].split("-"))):
-        return f"{int(text[8:10])} {MONTHS[int(text[5:7]) - 1]} {text[:4]}"
-    return text  # not a date on the calendar (an index built before dates were checked): shown as it is
-
-
 def clock(seconds: Any) -> str:
     """Seconds as m:ss (or h:mm:ss); empty for none."""
     return "" if seconds is None else clock_time(int(seconds))
 
 
-# The link rules and fields as Dutch readers of the pages know them (the CLI keeps the English names).
-RULE_LABELS = {
-    "case page": "vermeld op de casuspagina",
-    "case page links the video": "de casuspagina linkt de video",
-    "case links the channel": "de casus linkt het kanaal",
-    "case links the channel; video names its company": "de casus linkt het kanaal en de video noemt het bedrijf",
-    "description links the case": "de beschrijving linkt de casus",
-    "name mentioned": "naam genoemd",
-    "theme mentioned": "thema genoemd",
-    "via the linked case": "via de gekoppelde casus",
-    "curated": "handmatig toegevoegd",
-}
-FIELD_LABELS = {"title": "titel", "description": "beschrijving", "transcript": "transcript", "companies": "bedrijven",
-                "themes": "thema's", "case page": "casuspagina", "channel": "kanaal", "case": "casus",
-                "title/description": "titel/beschrijving", "curation": "curatie"}
-
-
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(safe_url=safe_url, said_once=said_once, nl_date=nl_date, clock=clock,
-                       filter_tokens=filter_tokens,
-                       segment=lambda value: quote(str(value), safe=""), kind_label=lambda k: KIND_LABELS.get(k, k),
-                       rule_label=lambda r: RULE_LABELS.get(r, r), field_label=lambda f: FIELD_LABELS.get(f, f))
+    env.filters.update(safe_url=safe_url, said_once=said_once, clock=clock, filter_tokens=filter_tokens,
+                       segment=lambda value: quote(str(value), safe=""), **FILTERS)
     env.globals["embed_url"] = embed_url
     return Jinja2Templates(env=env)
 
@@ -128,7 +99,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         status = error_status(exc)
         if status >= 500:
             log.error("web: %s: %s", type(exc).__name__, redact(str(exc)))
-        return error_response(request, status, str(exc), getattr(exc, "reason", None))
+        return error_response(request, status, str(exc), getattr(exc, "reason", None) or type(exc).__name__)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

@@ -13,6 +13,7 @@ from index.services.library import MAX_EXPORT, SearchOptions, decide_link, searc
 from index.web import curation
 from index.web.api import check_query, settings_of
 from index.web.charts import bar_chart, year_histogram
+from index.web.dutch import command_label, nl_date, nl_datetime, nl_number, nl_short_date
 from index.web.querystate import MAX_PAGE, PAGE_SIZE, SearchState
 
 router = APIRouter(include_in_schema=False)
@@ -25,6 +26,7 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
     """A page from its template; every value is escaped by the template engine."""
     context.setdefault("state", SearchState())
     context.setdefault("curation", curation.enabled(request))
+    context.setdefault("case_titles", {})
     return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
@@ -45,7 +47,8 @@ def search_page(request: Request, q: str = "", sort: Literal["relevance", "date"
     years = year_histogram(result["facets"].get("year", {}), lambda y: state.add("year", y))
     pages = min(MAX_PAGE, -(-result["total"] // PAGE_SIZE))
     return render(request, "search.html", {"state": state, "result": result, "years": years, "pages": pages,
-                                           "facet_names": FACET_NAMES})
+                                           "facet_names": FACET_NAMES,
+                                           "case_titles": browse.case_titles(settings_of(request))})
 
 
 @router.get("/export")
@@ -76,13 +79,15 @@ def video_page(request: Request, video_id: str) -> Response:
 @router.get("/bedrijf/{name}")
 def company_page(request: Request, name: str) -> Response:
     """A company's cases and videos."""
-    return render(request, "entity.html", browse.entity_view(settings_of(request), "company", name, html=True))
+    return render(request, "entity.html", {**browse.entity_view(settings_of(request), "company", name, html=True),
+                                           "case_titles": browse.case_titles(settings_of(request))})
 
 
 @router.get("/thema/{name}")
 def theme_page(request: Request, name: str) -> Response:
     """A theme's cases and videos."""
-    return render(request, "entity.html", browse.entity_view(settings_of(request), "theme", name, html=True))
+    return render(request, "entity.html", {**browse.entity_view(settings_of(request), "theme", name, html=True),
+                                           "case_titles": browse.case_titles(settings_of(request))})
 
 
 @router.get("/status")
@@ -91,8 +96,10 @@ def status_page(request: Request) -> Response:
     data = browse.status_view(settings_of(request))
     quota = sorted(data["status"]["quota_units_per_day"].items())[-30:]
     charts = {
-        "quota": bar_chart([(day[5:], units["total"], None, f"{day}: {units['total']} units") for day, units in quota]),
-        "runs": bar_chart([(str(i + 1), run["items"], None, f"{run['command']} {run['finished_at']}: {run['items']}")
+        "quota": bar_chart([(nl_short_date(day), units["total"], None,
+                             f"{nl_date(day)}: {nl_number(units['total'])} eenheden") for day, units in quota]),
+        "runs": bar_chart([(str(i + 1), run["items"], None, f"{command_label(run['command'])} "
+                            f"({nl_datetime(run['finished_at'])}): {nl_number(run['items'])} items")
                            for i, run in enumerate(data["runs"])]),
     }
     return render(request, "status.html", {**data, "charts": charts})
