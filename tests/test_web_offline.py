@@ -90,7 +90,7 @@ def test_the_api_docs_policy_admits_exactly_their_one_inline_script(client: Test
     digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
     assert csp["script-src"] == ["'self'", f"'sha256-{digest}'"]
     assert "'unsafe-inline'" not in csp["script-src"] and csp["default-src"] == ["'self'"]
-    assert "frame-src" not in csp and csp["img-src"] == ["'self'", "data:"]
+    assert "frame-src" not in csp and csp["img-src"] == ["'self'", "data:"] and csp["style-src"] == ["'self'"]
     assert '"validatorUrl": null' in scripts[0]  # Swagger UI asks no online validator about the document
 
 

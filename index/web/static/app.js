@@ -33,6 +33,7 @@ document.addEventListener("click", function (event) {
   var box = button.closest(".player");
   box.classList.add("playing");
   box.replaceChildren(frame);
+  frame.focus();  // keyboard users who pressed the button go on in the player
 });
 
 // A thumbnail that cannot load (offline, or gone from YouTube) shows the local placeholder instead.
