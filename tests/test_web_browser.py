@@ -227,6 +227,8 @@ def test_the_video_page_plays_from_the_start_in_place_of_its_poster(page: Any) -
     assert not [r.url for r in seen if YOUTUBE_HOSTS.match(r.url) and not THUMBNAIL.match(r.url)]
     poster = page.locator(".videohead .player.poster")
     assert poster.locator("img.thumbnail").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "video-page-poster.png"))
     poster.locator("button.play").click()
     frame = page.locator(".videohead .player iframe")
     frame.wait_for()
