@@ -8,15 +8,21 @@ form. The forms are YouTube's own: watch pages ``/watch?v=ID&t=Ns`` and the play
 channel URLs"), thumbnails ``https://i.ytimg.com/vi/ID/hqdefault.jpg`` (as the Data API's
 ``snippet.thumbnails`` gives them; /work/shared/reference/youtube-api/). Reading addresses back is
 ``archive.youtube_refs``.
+
+The web pages play a clip in the same player from YouTube's privacy-enhanced host,
+``www.youtube-nocookie.com/embed/ID?start=N`` (support.google.com/youtube/answer/171780): it sets
+no cookie before it plays.
 """
 
 from __future__ import annotations
 
 from archive.youtube_refs import ChannelRef, parse_channel
 
-__all__ = ["SITE", "THUMBNAIL_ORIGIN", "channel_url", "embed_url", "thumbnail_url", "watch_url"]
+__all__ = ["SITE", "PLAYER_ORIGIN", "THUMBNAIL_ORIGIN", "channel_url", "embed_url", "player_url", "thumbnail_url",
+           "watch_url"]
 
 SITE = "https://www.youtube.com"
+PLAYER_ORIGIN = "https://www.youtube-nocookie.com"  # the privacy-enhanced player (the web pages' CSP frames it)
 THUMBNAIL_ORIGIN = "https://i.ytimg.com"  # the image host of thumbnails (the web pages' CSP allows it)
 # The path of each kind of channel reference on the site.
 _CHANNEL_PATH = {"id": "channel/", "handle": "", "username": "user/", "custom": "c/"}
@@ -30,7 +36,17 @@ def watch_url(video_id: str, start: int | None = None) -> str:
 
 def embed_url(video_id: str, start: int | None = None) -> str:
     """A video's embed player, starting at ``start`` seconds when given ("…/embed/ID?start=42")."""
-    url = f"{SITE}/embed/{video_id}"
+    return _embed(SITE, video_id, start)
+
+
+def player_url(video_id: str, start: int | None = None) -> str:
+    """The embed player from the privacy-enhanced host ("…youtube-nocookie.com/embed/ID?start=42")."""
+    return _embed(PLAYER_ORIGIN, video_id, start)
+
+
+def _embed(origin: str, video_id: str, start: int | None) -> str:
+    """The embed player's address on ``origin``, at ``start`` seconds when given."""
+    url = f"{origin}/embed/{video_id}"
     return url if start is None else f"{url}?start={int(start)}"
 
 

@@ -136,3 +136,135 @@ def test_a_bad_query_shows_a_friendly_message(page: Any) -> None:
     response = page.goto('/?q="open')
     assert response.status == 400
     assert "Deze vraag kunnen we niet uitvoeren" in page.locator("h1").inner_text()
+
+
+# -- offline API docs, clips that play in the page, thumbnails that stand in ------------------------
+
+YOUTUBE_HOSTS = re.compile(r"^https?://([^/]*\.)?(youtube\.com|youtube-nocookie\.com|youtu\.be|ytimg\.com|"
+                           r"googlevideo\.com|ggpht\.com|googleapis\.com|gstatic\.com)(:\d+)?/")
+THUMBNAIL = re.compile(r"^https://i\.ytimg\.com/vi/[A-Za-z0-9_-]{11}/[a-z]+\.jpg$")
+PLAYER_STUB = ("<!doctype html><title>player</title><body style=\"background:#fff;font:20px sans-serif\">"
+               "<p id=stub>stub player</p>")  # stands in for YouTube's player
+
+
+def record_requests(page: Any) -> list[Any]:
+    """Every request the page's context makes from now on (its frames' included), in order."""
+    seen: list[Any] = []
+    page.context.on("request", lambda request: seen.append(request))
+    return seen
+
+
+def serve_player_stub(page: Any) -> None:
+    """Answer the privacy-enhanced player's address with a stub page (the test stays offline, the frame loads)."""
+    page.route(re.compile(r"^https://www\.youtube-nocookie\.com/"),
+               lambda route: route.fulfill(status=200, content_type="text/html", body=PLAYER_STUB))
+
+
+def watch_problems(page: Any) -> list[str]:
+    """Console errors and Content-Security-Policy violations of the page from now on."""
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" or "CSP" in msg.text else None)
+    page.add_init_script("document.addEventListener('securitypolicyviolation', "
+                         "e => console.log('CSP violation', e.violatedDirective, e.blockedURI))")
+    return problems
+
+
+def test_the_api_docs_render_and_run_with_the_network_off(page: Any, site: str) -> None:
+    seen = record_requests(page)
+    problems = watch_problems(page)
+    page.goto("/docs")
+    page.wait_for_selector(".opblock-summary-path")
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any(p.replace("\u200b", "") == "/api/search" for p in paths) and len(paths) >= 8
+    assert page.locator(".info .title").inner_text().startswith("casearchive")
+    page.locator(".opblock-summary", has_text="/api/search").first.click()  # the operation opens: the script runs
+    page.click(".opblock.is-open button.try-out__btn")
+    page.fill(".opblock.is-open input[placeholder=q]", "taakroulatie")
+    page.click(".opblock.is-open button.execute")
+    status = page.locator(".opblock.is-open .live-responses-table td.response-col_status:not(.col_header)")
+    status.wait_for()
+    assert status.inner_text() == "200"  # "Try it out" ran the search against this server
+    assert not [r.url for r in seen if not r.url.startswith(site)], "a request left the machine"
+    assert not problems, problems  # no CSP violation, no script failing to load
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "api-docs-offline.png"), full_page=False)
+
+
+def test_a_clip_plays_in_the_page_from_its_moment_only_when_clicked(page: Any) -> None:
+    serve_player_stub(page)
+    seen = record_requests(page)
+    page.goto("/?q=taakroulatie")
+    page.wait_for_load_state("networkidle")
+    card = page.locator("article.card", has=page.locator(f'h3 a[href="/video/{ALFA}"]'))
+    card.scroll_into_view_if_needed()
+    href = card.locator(".moments a.ts").first.get_attribute("href")
+    seconds = int(href.rsplit("=", 1)[1][:-1])
+    before = [r for r in seen if YOUTUBE_HOSTS.match(r.url)]
+    # Before the click the only YouTube addresses asked for are the cards' thumbnail images.
+    assert all(THUMBNAIL.match(r.url) and r.resource_type == "image" for r in before), [r.url for r in before]
+    assert page.locator("iframe").count() == 0
+    card.locator("button.play").click()
+    frame = card.locator(".player iframe")
+    frame.wait_for()
+    src = frame.get_attribute("src")
+    assert src == f"https://www.youtube-nocookie.com/embed/{ALFA}?start={seconds}&autoplay=1"
+    assert frame.get_attribute("referrerpolicy") == "strict-origin-when-cross-origin"
+    assert card.locator("button.play").count() == 0  # the control made way for the player
+    # The CSP let the frame load: the stub player answered inside it.
+    assert page.frame_locator(f'article.card iframe[src^="https://www.youtube-nocookie.com/embed/{ALFA}"]') \
+        .locator("#stub").inner_text() == "stub player"
+    assert [r.url for r in seen[len(before):] if "youtube-nocookie" in r.url] == [src]
+    assert page.locator("iframe").count() == 1  # one clip plays, the other cards stay buttons
+    ARTIFACTS.mkdir(exist_ok=True)
+    card.screenshot(path=str(ARTIFACTS / "clip-playing.png"))
+
+
+def test_the_video_page_plays_from_the_start_in_place_of_its_poster(page: Any) -> None:
+    serve_player_stub(page)
+    seen = record_requests(page)
+    page.goto(f"/video/{ALFA}")
+    page.wait_for_load_state("networkidle")
+    assert not [r.url for r in seen if YOUTUBE_HOSTS.match(r.url) and not THUMBNAIL.match(r.url)]
+    poster = page.locator(".videohead .player.poster")
+    assert poster.locator("img.thumbnail").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "video-page-poster.png"))
+    poster.locator("button.play").click()
+    frame = page.locator(".videohead .player iframe")
+    frame.wait_for()
+    assert frame.get_attribute("src") == f"https://www.youtube-nocookie.com/embed/{ALFA}?start=0&autoplay=1"
+    assert page.locator(".videohead .player img").count() == 0  # the poster made way for the player
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "video-page-playing.png"))
+
+
+def shown_thumbnails(page: Any) -> list[str]:
+    """The src of every thumbnail once each has been scrolled into view (lazy ones load then)."""
+    for img in page.locator("img.thumbnail").all():
+        img.scroll_into_view_if_needed()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("[...document.querySelectorAll('img.thumbnail')].every(i => i.complete)")
+    return page.eval_on_selector_all("img.thumbnail", "imgs => imgs.map(i => i.src + ' ' + i.naturalWidth)")
+
+
+def test_a_thumbnail_that_cannot_load_shows_the_local_placeholder(page: Any, site: str) -> None:
+    page.goto("/?q=taakroulatie")  # the page fixture cuts off i.ytimg.com, as being offline does
+    shown = shown_thumbnails(page)
+    assert len(shown) == page.locator("article.card.clip").count() >= 3
+    assert all(s == f"{site}/static/thumbnail.svg 320" for s in shown), shown
+    page.goto(f"/casus/{SEED}")
+    assert set(shown_thumbnails(page)) == {f"{site}/static/thumbnail.svg 320"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto("/?q=taakroulatie")
+    shown_thumbnails(page)
+    page.screenshot(path=str(ARTIFACTS / "thumbnails-offline.png"))
+
+
+def test_a_thumbnail_that_loads_is_kept(page: Any) -> None:
+    image = (Path(__file__).resolve().parent.parent / "index/web/static/thumbnail.svg").read_bytes()
+    page.route(THUMBNAIL, lambda route: route.fulfill(status=200, content_type="image/svg+xml", body=image))
+    page.goto("/?q=taakroulatie")
+    shown = shown_thumbnails(page)
+    assert len(shown) == page.locator("article.card.clip").count() >= 3
+    assert all(THUMBNAIL.match(s.split()[0]) for s in shown), shown
+    assert page.locator("img.placeholder").count() == 0

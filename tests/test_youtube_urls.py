@@ -14,7 +14,7 @@ from hypothesis import given, strategies as st
 
 from archive.errors import InputError
 from archive.youtube_refs import ChannelRef, parse_channel, parse_youtube_url
-from archive.youtube_urls import channel_url, embed_url, thumbnail_url, watch_url
+from archive.youtube_urls import channel_url, embed_url, player_url, thumbnail_url, watch_url
 
 VIDEO = "ZhyiA4uoRgn"  # the sample's "Taakroulatie bij Alfa Laval"
 VIDEO_IDS = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
@@ -33,6 +33,11 @@ def test_an_embed_url_with_and_without_a_start_second() -> None:
     assert embed_url(VIDEO) == "https://www.youtube.com/embed/ZhyiA4uoRgn"
     assert embed_url(VIDEO, 42) == "https://www.youtube.com/embed/ZhyiA4uoRgn?start=42"
     assert embed_url(VIDEO, 0) == "https://www.youtube.com/embed/ZhyiA4uoRgn?start=0"
+
+
+def test_the_pages_player_is_the_embed_player_on_the_privacy_enhanced_host() -> None:
+    assert player_url(VIDEO) == "https://www.youtube-nocookie.com/embed/ZhyiA4uoRgn"
+    assert player_url(VIDEO, 71) == "https://www.youtube-nocookie.com/embed/ZhyiA4uoRgn?start=71"
 
 
 def test_a_thumbnail_url_in_each_size() -> None:
@@ -67,7 +72,7 @@ def test_no_channel_url_for_what_is_no_channel() -> None:
 
 @given(VIDEO_IDS, st.one_of(st.none(), st.integers(0, 36_000)))
 def test_every_built_video_url_reads_back_as_its_video_and_start(video_id: str, start: int | None) -> None:
-    for url in (watch_url(video_id, start), embed_url(video_id, start)):
+    for url in (watch_url(video_id, start), embed_url(video_id, start), player_url(video_id, start)):
         ref = parse_youtube_url(url)
         assert ref is not None and (ref.kind, ref.value) == ("video", video_id), url
         assert (ref.start or None) == (start or None), url

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
+import re
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -17,7 +22,8 @@ from starlette.exceptions import HTTPException
 
 from archive.config import Settings
 from archive.errors import CaseArchiveError, InputError, LockHeld, NotFoundError, UnparseablePage
-from index.services.browse import THUMBNAIL_ORIGIN, embed_url, redact, said_once, use_settings
+from index.services.browse import (PLAYER_ORIGIN, THUMBNAIL_ORIGIN, embed_url, player_url, redact, said_once,
+                                   use_settings)
 from index.services.export import clock_time  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
 from index.services.library import IndexCorrupt, IndexMissing, SearchBusy, SearchStopped
 from index.web.curation import CurationRefused
@@ -26,9 +32,14 @@ from index.web.querystate import MAX_QUERY_CHARS, SearchState, filter_tokens
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-# Pages load only our own CSS and script; thumbnails come from YouTube's image host.
+# Pages load only our own CSS and script; thumbnails come from YouTube's image host, and the one
+# frame a page may hold is YouTube's privacy-enhanced player, put there when the user clicks play.
 CSP = (f"default-src 'self'; img-src 'self' {THUMBNAIL_ORIGIN} data:; style-src 'self'; script-src 'self'; "
-       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+       f"frame-src {PLAYER_ORIGIN}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+# Swagger UI 5 (swagger-ui-dist's swagger-ui-bundle.js and swagger-ui.css, with a favicon) as the pinned
+# fastapi-offline package ships it, so /docs works without the internet.
+DOCS_FILES = Path(str(files("fastapi_offline") / "static"))
+DOCS_STATIC = "/docs/static"
 
 
 def safe_url(url: Any) -> str:
@@ -52,7 +63,7 @@ def _templates() -> Jinja2Templates:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(safe_url=safe_url, said_once=said_once, clock=clock, filter_tokens=filter_tokens,
                        segment=lambda value: quote(str(value), safe=""), **FILTERS)
-    env.globals["embed_url"] = embed_url
+    env.globals.update(embed_url=embed_url, player_url=player_url)
     return Jinja2Templates(env=env)
 
 
@@ -93,6 +104,23 @@ def error_response(request: Request, status: int, message: str, reason: str | No
         status_code=status)
 
 
+def docs_page(openapi_url: str) -> HTMLResponse:
+    """Swagger UI over the OpenAPI document, every file from this server; its own CSP admits its one inline script."""
+    page = get_swagger_ui_html(
+        openapi_url=openapi_url, title="casearchive API",
+        swagger_js_url=f"{DOCS_STATIC}/swagger-ui-bundle.js", swagger_css_url=f"{DOCS_STATIC}/swagger-ui.css",
+        swagger_favicon_url=f"{DOCS_STATIC}/favicon.png",
+        # no online validator: Swagger UI would send the document's address to validator.swagger.io
+        swagger_ui_parameters={"validatorUrl": None})
+    inline = re.findall(rb"<script>(.*?)</script>", page.body, re.S)
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s).digest()).decode()}'" for s in inline)
+    # Nothing loads from anywhere but here (Swagger UI styles what it draws through the DOM, which CSP allows).
+    page.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self' {hashes}; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+    return page
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CaseArchiveError)
     async def archive_error(request: Request, exc: CaseArchiveError) -> Response:
@@ -125,13 +153,20 @@ def create_app(settings: Settings, *, curation_token: str | None = None) -> Fast
 
     app = FastAPI(title="casearchive", version="1", description=(
         "Search the case archive: cases, notes, videos and transcript passages. Every page of the site "
-        "has a JSON twin under /api; errors are `{\"error\": {\"status\", \"message\"}}`."))
+        "has a JSON twin under /api; errors are `{\"error\": {\"status\", \"message\"}}`."),
+        docs_url=None, redoc_url=None)  # /docs below serves Swagger UI from local files
     # Read-only configuration, set once here; requests share nothing else.
     app.state.settings = settings
     use_settings(settings)
     app.state.curation_token = curation_token or None
     app.state.templates = _templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount(DOCS_STATIC, StaticFiles(directory=DOCS_FILES), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return docs_page(app.openapi_url or "/openapi.json")
+
     app.include_router(api_router)
     app.include_router(page_router)
     _install_error_handlers(app)
@@ -141,8 +176,8 @@ def create_app(settings: Settings, *, curation_token: str | None = None) -> Fast
         response: Response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if response.headers.get("content-type", "").startswith("text/html") and request.url.path != "/docs":
-            response.headers.setdefault("Content-Security-Policy", CSP)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", CSP)  # /docs has set its own
         return response
 
     return app
