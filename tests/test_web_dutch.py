@@ -76,8 +76,8 @@ def test_numbers_are_grouped_by_dots_and_read_back_the_same(n: int) -> None:
 
 
 def test_status_words_exit_codes_and_languages_are_dutch() -> None:
-    assert [status_word(w) for w in ("ok", "failed", "private", "auto", "confirmed")] == \
-        ["gelezen", "mislukt", "privé", "automatisch", "bevestigd"]
+    assert [status_word(w) for w in ("ok", "failed", "private", "suggested", "confirmed")] == \
+        ["gelezen", "mislukt", "privé", "voorgesteld", "bevestigd"]
     assert status_word("brand-new status") == "brand-new status"  # unknown: as it is, never dropped
     assert [exit_word(c) for c in (0, 1, 3, 4)] == ["gelukt", "deels gelukt", "niet gestart (een andere opdracht "
                                                      "liep nog)", "gestopt (YouTube-quotum op)"]
@@ -122,7 +122,7 @@ def test_the_search_summary_says_when_the_index_was_built_in_dutch(client: TestC
 
 def test_video_and_case_pages_have_no_english_status_words(client: TestClient) -> None:
     video = visible_text(client.get(f"/video/{ALFA}").text)
-    assert "Taal: Nederlands" in video and "automatisch" in video and SEED_TITLE in video
+    assert "Taal: Nederlands" in video and "geaccepteerd" in video and SEED_TITLE in video
     gone = visible_text(client.get(f"/video/{PRIVATE}").text)
     assert "niet meer beschikbaar (privé, sinds" in gone
     for text in (video, gone, visible_text(client.get(f"/casus/{SEED}").text)):

@@ -28,7 +28,10 @@ from archive.youtube_refs import VIDEO_ID
 from archive.youtube_urls import PLAYER_ORIGIN, THUMBNAIL_ORIGIN, embed_url, player_url, watch_url
 from index.engine import Health, current_generation, document_titles, index_health
 from index.linking.links import load_decisions, said_once
-from index.services.library import SearchOptions, describe, filter_token, search, video_transcripts
+from index.services.library import SearchOptions, describe, filter_token, link_status, search, video_transcripts
+
+# The one set of link status names of the CLI, the pages and the API (stored links say "auto" for the first two).
+LINK_STATUSES = ("accepted", "suggested", "confirmed", "rejected")
 
 if TYPE_CHECKING:
     from archive.transcripts import Transcript
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     # the page data
     "health", "case_view", "video_view", "entity_view", "status_view", "unavailable_title", "run_items",
-    "case_titles", "show_view",
+    "case_titles", "show_view", "with_status", "LINK_STATUSES",
     "check_case_slug", "check_video_id", "check_entity_name", "use_settings", "CASE_SLUG", "VIDEO_ID", "Entity",
     # rules of the archive and of linking the pages apply, handed on on purpose
     "redact", "calendar_date", "embed_url", "THUMBNAIL_ORIGIN", "said_once",
@@ -119,9 +122,16 @@ def _pending(settings: Settings, links: list[dict[str, Any]]) -> dict[str, str]:
     return pending
 
 
+def with_status(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Links with the status names ``links list --status`` takes (accepted, suggested, confirmed, rejected)."""
+    return [{**link, "status": link_status(link)} for link in links]
+
+
 def case_view(settings: Settings, slug: str) -> dict[str, Any]:
     """The case page's data: a case, its notes' page links, the videos linked to it with the evidence."""
     case = describe(settings, f"case:{check_case_slug(slug)}", parse=False)
+    pending = _pending(settings, case["links"] + case["linked_from"])
+    case["links"], case["linked_from"] = with_status(case["links"]), with_status(case["linked_from"])
     incoming = [row for row in case["linked_from"] if row["source"].startswith("video:")]
     summaries = _video_summaries(settings, [row["source"][6:] for row in incoming])
     videos = [{**summaries.get(row["source"][6:],
@@ -130,8 +140,7 @@ def case_view(settings: Settings, slug: str) -> dict[str, Any]:
     videos.sort(key=lambda v: (-v["link"]["confidence"], v["title"]))
     notes = [{**note, "page_urls": [f"{note['url']}#page={n}" for n in range(1, (note.get("pages") or 0) + 1)]}
              for note in case["notes"]]
-    return {"case": {**case, "notes": notes}, "videos": videos,
-            "pending_decisions": _pending(settings, case["links"] + incoming)}
+    return {"case": {**case, "notes": notes}, "videos": videos, "pending_decisions": pending}
 
 
 def case_titles(settings: Settings) -> dict[str, str]:
@@ -167,12 +176,14 @@ def video_view(settings: Settings, video_id: str) -> dict[str, Any]:
         video["title"] = unavailable_title(video_id)
     titles = case_titles(settings)
     transcripts = video_transcripts(settings, video_id, parse=False)
+    pending = _pending(settings, video["links"])
+    video["links"], video["linked_from"] = with_status(video["links"]), with_status(video["linked_from"])
     return {
         "video": video,
         "case_titles": {row["target"][5:]: titles[row["target"][5:]] for row in video["links"]
                         if row["target"].startswith("case:") and row["target"][5:] in titles},
         "transcripts": [_transcript_data(video_id, t) for t in transcripts],
-        "pending_decisions": _pending(settings, video["links"]),
+        "pending_decisions": pending,
     }
 
 
@@ -211,6 +222,7 @@ def show_view(settings: Settings, item_id: str) -> dict[str, Any]:
     """``show``'s data: the case or video (``library.describe``) and the titles of the cases and videos
     its links name, by ``kind:id`` (from the live index)."""
     data = describe(settings, item_id)
+    data["links"], data["linked_from"] = with_status(data["links"]), with_status(data["linked_from"])
     named = {row["target"] for row in data["links"]} | {row["source"] for row in data["linked_from"]}
     titles: dict[str, str] = {}
     if current_generation(settings.data_dir) is not None and named:

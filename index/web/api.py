@@ -123,10 +123,11 @@ def api_status(request: Request) -> dict[str, Any]:
 
 
 @router.get("/api/links", tags=["curation"], responses=ERRORS, summary="Links of the live index with their evidence")
-def api_links(request: Request, status: Literal["all", "suggested", "confirmed", "rejected"] = "all",
+def api_links(request: Request,
+              status: Literal["all", "accepted", "suggested", "confirmed", "rejected"] = "all",
               source: str | None = Query(None, max_length=300)) -> list[dict[str, Any]]:
-    """The same rows as ``casearchive links list --format json``."""
-    return list_links(settings_of(request), status, source)
+    """The same rows as ``casearchive links list --format json``, status accepted, suggested, confirmed or rejected."""
+    return browse.with_status(list_links(settings_of(request), status, source))
 
 
 @router.post("/api/links/decisions", tags=["curation"], responses={**ERRORS, 403: {"model": ErrorResponse}},

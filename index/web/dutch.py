@@ -37,7 +37,7 @@ FIELD_LABELS = {"title": "titel", "description": "beschrijving", "transcript": "
                 "title/description": "titel/beschrijving", "curation": "curatie"}
 # Every status word a page can show: links, notes, videos, transcripts, runs (archive.errors' exit codes).
 STATUS_WORDS = {
-    "auto": "automatisch", "confirmed": "bevestigd", "rejected": "afgewezen",
+    "accepted": "geaccepteerd", "suggested": "voorgesteld", "confirmed": "bevestigd", "rejected": "afgewezen",
     "ok": "gelezen", "failed": "mislukt", "partial": "deels gelukt", "skipped": "overgeslagen",
     "not fetched": "niet opgehaald", "not read by the index yet": "nog niet door de index gelezen",
     "private": "privé", "deleted": "verwijderd", "unavailable": "niet beschikbaar",
