@@ -3,13 +3,16 @@ and a note page read from a scan says so on its card and in the JSON (``ocr``)."
 
 from __future__ import annotations
 
-from typing import Iterator
+import shutil
+from dataclasses import replace
+from typing import Any, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from archive.config import Settings
 from index.services import browse
+from index.services.library import build
 from index.linking import links
 from index.web import create_app
 from tests.test_web import ALFA, SEED, web_demo  # noqa: F401  (web_demo is a fixture used here)
@@ -40,3 +43,43 @@ def test_a_suggested_link_shows_its_dutch_label(client: TestClient, monkeypatch:
     page = client.get(f"/video/{ALFA}").text
     assert 'status-suggested">voorgesteld<' in page and "geaccepteerd" not in page and "automatisch" not in page
     assert {row["status"] for row in client.get("/api/links").json()} <= {"suggested", "confirmed", "rejected"}
+
+
+@pytest.fixture(scope="module")
+def scanned(web_demo: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, str]]:  # noqa: F811
+    """The demo rebuilt as if its first note's pages were scans read by OCR (no Tesseract needed):
+    the build is given the notes with each page's ``ocr`` flag set, as archive.notes sets it."""
+    from index.linking import sources
+
+    data_dir = tmp_path_factory.mktemp("scanned") / "demo-data"
+    shutil.copytree(web_demo.data_dir, data_dir, symlinks=True)
+    settings = replace(web_demo, data_dir=data_dir)
+    real = sources.iter_notes
+    first: list[str] = []
+
+    def as_scanned(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for version, note in real(*args, **kwargs):
+            if note.status == "ok" and (not first or first[0] == note.url):
+                first[:] = [note.url]
+                note = replace(note, pages=[replace(page, ocr=True) for page in note.pages])
+            yield version, note
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sources, "iter_notes", as_scanned)
+        build(settings, rebuild=True)
+    assert first, "the demo has a note"
+    yield settings, first[0]
+
+
+def test_a_note_read_from_a_scan_is_marked_on_its_card_and_in_the_json(scanned: tuple[Settings, str]) -> None:
+    settings, url = scanned
+    with TestClient(create_app(settings)) as client:
+        found = client.get("/api/search", params={"q": "kind:note", "limit": 50}).json()["results"]
+        notes = {r["url"].split("#")[0]: r for r in found if r["kind"] == "note"}
+        assert notes[url]["ocr"] is True
+        assert all(r["ocr"] is False for u, r in notes.items() if u != url)  # only the scanned note says so
+        page = client.get("/", params={"q": "kind:note"}).text
+    cards = page.split('<article class="card')[1:]
+    marked = [card for card in cards if "tekst uit scan (OCR)" in card]
+    assert marked and all(url in card for card in marked)
+    assert len(marked) < len(cards) or len(notes) == 1

@@ -115,6 +115,7 @@ def hit_of(hit_fields: dict[str, Any], score: float, query: Any, html_out: bool)
                       embed=embed_url(meta["video_id"], start))
     if hit_fields["kind"] == "note":
         result["page"] = meta.get("page")
+        result["ocr"] = bool(meta.get("ocr"))  # the page's text was read from a scan (units.py stores it)
     if hit_fields["kind"] == "case":
         result["id"] = hit_fields["parent"]
         if meta.get("section"):

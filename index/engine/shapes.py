@@ -31,6 +31,7 @@ class Hit(TypedDict, total=False):
     end: float | None
     caption: str | None
     page: int | None  # a note page
+    ocr: bool  # a note page whose text Tesseract read from a scan
     section: str  # a case section
     duration: int | None  # a video (seconds)
     channel_title: str | None
