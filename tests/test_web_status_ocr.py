@@ -83,3 +83,18 @@ def test_a_note_read_from_a_scan_is_marked_on_its_card_and_in_the_json(scanned: 
     marked = [card for card in cards if "tekst uit scan (OCR)" in card]
     assert marked and all(url in card for card in marked)
     assert len(marked) < len(cards) or len(notes) == 1
+
+
+
+def test_the_case_page_marks_the_scanned_note_and_its_pages(scanned: tuple[Settings, str]) -> None:
+    settings, url = scanned
+    with TestClient(create_app(settings)) as client:
+        found = client.get("/api/search", params={"q": "kind:note", "limit": 50}).json()["results"]
+        slug = next(r["case_ids"][0] for r in found if r["url"].startswith(url + "#") and r["case_ids"])
+        notes = client.get(f"/api/cases/{slug}").json()["case"]["notes"]
+        page = client.get(f"/casus/{slug}").text
+    [scan] = [note for note in notes if note["url"] == url]
+    assert scan["ocr"] is True and scan["ocr_pages"] == list(range(1, scan["pages"] + 1))
+    assert all(note["ocr"] is False and note["ocr_pages"] == [] for note in notes if note["url"] != url)
+    [block] = [b for b in page.split('<div class="note">')[1:] if "tekst uit scan (OCR)" in b]
+    assert url in block
