@@ -134,8 +134,9 @@ def _scanned_pages(settings: Settings, slug: str) -> dict[str, list[int]]:
                    SearchOptions(limit=MAX_LIMIT, include_inactive=True))
     pages: dict[str, list[int]] = {}
     for hit in found["results"]:
-        if hit.get("ocr") and hit.get("page"):
-            pages.setdefault(hit["url"].split("#")[0], []).append(int(hit["page"]))
+        number = hit.get("page")
+        if hit.get("ocr") and number:
+            pages.setdefault(hit["url"].split("#")[0], []).append(number)
     return {url: sorted(numbers) for url, numbers in pages.items()}
 
 
