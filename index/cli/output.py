@@ -6,13 +6,15 @@ import logging
 import shutil
 import sys
 import time
-from typing import Any, Sequence
+from typing import Any, Sequence, TextIO
 
 import click
 
 # Where the group's --progress/--no-progress is kept for every command's bars (None: a terminal decides).
 PROGRESS_KEY = "casearchive.progress"
 BAR_WIDTH = 24
+# What a step counts where that is not the command's own unit (``update`` runs every step).
+STEP_UNITS = {"index": "units", "caption files": "videos", "online transcripts": "videos"}
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -40,9 +42,9 @@ class TerminalProgress:
     first, so the two never share a line.
     """
 
-    def __init__(self, unit: str, enabled: bool | None = None) -> None:
+    def __init__(self, unit: str, enabled: bool | None = None, stream: TextIO | None = None) -> None:
         self.unit = unit
-        self.stream = sys.stderr
+        self.stream = stream or sys.stderr
         ctx = click.get_current_context(silent=True)
         forced = ctx.meta.get(PROGRESS_KEY) if ctx is not None else None
         choice = enabled if enabled is not None else forced
@@ -89,7 +91,7 @@ class TerminalProgress:
 
     def line(self, label: str, done: int, total: int | None) -> str:
         """The bar for this step, cut to the terminal's width."""
-        head = f"{label} ({self.unit})"
+        head = f"{label} ({STEP_UNITS.get(label, self.unit)})"
         if not total:
             text = f"{head}: {done}"
         else:
