@@ -7,7 +7,6 @@ import json
 import logging
 import re
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner, Result
@@ -16,6 +15,7 @@ from archive.sample_server import SamplePlatformServer
 from index.cli import cli
 from index.cli.output import TerminalProgress
 from tests.site_fixtures import platform_copy  # noqa: F401  (fixture)
+from tests.test_site_cli import config, fast_server  # noqa: F401  (fixtures)
 from tests.update_world import World, world  # noqa: F401  (fixture)
 
 # What a drawn bar leaves in the output: a carriage return, an erase-line code, a bar, a count.
@@ -27,22 +27,6 @@ class TtyStream(io.StringIO):
 
     def isatty(self) -> bool:
         return True
-
-
-@pytest.fixture
-def fast_server(platform_copy: Path) -> Iterator[SamplePlatformServer]:  # noqa: F811 (the fixture)
-    """The sample platform with a zero Crawl-delay, so the real CLI runs fast."""
-    robots = platform_copy / "robots.txt"
-    robots.write_text(robots.read_text().replace("Crawl-delay: 2", "Crawl-delay: 0"))
-    with SamplePlatformServer(platform_copy) as running:
-        yield running
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Path:
-    path = tmp_path / "casearchive.toml"
-    path.write_text('data = "data"\n[site]\ndelay = 0.0\nretries = 1\n', encoding="utf-8")
-    return path
 
 
 def harvest(config: Path, server: SamplePlatformServer, *flags: str) -> Result:
