@@ -134,14 +134,16 @@ def _cached_case(store: ArchiveStore, version: Version, selectors: Mapping[str, 
 
 
 def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary,
-               linked_from: Mapping[str, Sequence[str]] | None = None) -> None:
+               linked_from: Mapping[str, Sequence[str]] | None = None, progress: Progress | None = None) -> None:
     """Parse the archived attachments at ``urls``, count them and remember each one's outcome.
 
     ``linked_from`` names the case pages that link each note: a failure lists them.
     """
     linked_from = linked_from or {}
     outcomes = store.get_state(STATE_NOTES, {})
-    for url in urls:
+    for n, url in enumerate(urls, 1):
+        if progress:  # reading a scan (OCR) takes seconds a page
+            progress("reading notes", n, len(urls))
         version = store.latest(NS_ATTACHMENT, url)
         if version is None:
             continue  # its fetch failed, and is already counted as such
@@ -205,7 +207,7 @@ def harvest_site(
         finally:
             crawler.close()
         summary = crawler.summary
-        read_notes(store, attachments, summary, _linking_pages(crawler.cases.items()))
+        read_notes(store, attachments, summary, _linking_pages(crawler.cases.items()), progress)
         with ParseCache(cache_path(settings.data_dir)) as cache:
             summary.channels = list(update_site_channels(store, settings.site.selectors, crawler.cases,
                                                          crawler.unparseable, cache, known_companies))
@@ -234,7 +236,7 @@ def harvest_notes(
             crawler.close()
         summary = crawler.summary
         summary.notes_only = True
-        read_notes(store, urls, summary, _linking_pages(cases))
+        read_notes(store, urls, summary, _linking_pages(cases), progress)
     save_run(settings.data_dir, "harvest notes", summary.to_dict(), started, summary.exit_code)
     return summary
 

@@ -22,6 +22,7 @@ from archive.budget import use_limits
 from archive.config import Settings, load_settings
 from archive.errors import EXIT_PARTIAL, CaseArchiveError, storage_problem
 from archive.redact import install_log_redaction, redact
+from index.cli.output import PROGRESS_KEY
 
 FORMATS = click.Choice(["table", "json"])
 
@@ -150,12 +151,15 @@ class WordsCommand(click.Command):
                    "config lock_wait, env CASEARCHIVE_LOCK_WAIT).")
 @click.option("-v", "--verbose", count=True, help="Say more about what happens.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.option("--progress/--no-progress", "progress", default=None,
+              help="Draw progress bars on stderr (default: only when stderr is a terminal, so cron stays quiet).")
 @click.version_option(package_name="casearchive")
 @click.pass_context
 def cli(ctx: click.Context, config: str | None, data: str | None, lock_wait: float | None, verbose: int,
-        debug: bool) -> None:
+        debug: bool, progress: bool | None) -> None:
     """Archive and search the multimedia side of a Dutch knowledge platform of cases."""
     _setup_logging(verbose, debug)
+    ctx.meta[PROGRESS_KEY] = progress
     ctx.obj = Context(config, data, debug, lock_wait)
 
 
