@@ -184,7 +184,7 @@ def test_a_search_with_results_has_no_hints_and_looks_nothing_up(demo: Settings,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     looked: list[str] = []
     monkeypatch.setattr(hints_module, "suggest_words", lambda *a, **k: looked.append("suggest") or [])
-    monkeypatch.setattr(hints_module, "document_titles", lambda *a, **k: looked.append("titles") or {})
+    monkeypatch.setattr(hints_module, "case_titles", lambda *a, **k: looked.append("titles") or {})
     for query in ("taakroulatie", "taakroulatie -company:Philips", QUERY):
         result = search(demo, query)
         assert result["total"] > 0 and result["hints"] == [], query

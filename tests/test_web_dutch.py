@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from archive.config import Settings
 from index.cli import cli
-from index.services import browse
+from index.services import browse, titles
 from index.web import create_app
 from index.web.dutch import exit_word, language_name, nl_date, nl_datetime, nl_number, status_word
 from tests.test_web import ALFA, SEED, web_demo  # noqa: F401  (web_demo is a fixture used here)
@@ -164,12 +164,12 @@ def test_show_names_linked_cases_and_videos_by_title(web_demo: Settings) -> None
 def test_case_titles_are_read_once_per_index_generation(web_demo: Settings, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
                                                         tmp_path: Path) -> None:
     reads: list[str] = []
-    real = browse.document_titles
-    monkeypatch.setattr(browse, "document_titles", lambda data_dir, kind: reads.append(kind) or real(data_dir, kind))
-    monkeypatch.setattr(browse, "_TITLES", {})
+    real = titles.document_titles
+    monkeypatch.setattr(titles, "document_titles", lambda data_dir, kind: reads.append(kind) or real(data_dir, kind))
+    monkeypatch.setattr(titles, "_TITLES", {})
     first = browse.case_titles(web_demo)
     assert first[SEED] == SEED_TITLE and browse.case_titles(web_demo) == first and reads == ["case"]
     assert browse.case_titles(replace(web_demo, data_dir=tmp_path)) == {} and reads == ["case"]  # no index yet
     # A new generation (an index build) is read anew.
-    monkeypatch.setattr(browse, "current_generation", lambda data_dir: Path(data_dir) / "index" / "gen-newer")
+    monkeypatch.setattr(titles, "current_generation", lambda data_dir: Path(data_dir) / "index" / "gen-newer")
     assert browse.case_titles(web_demo) == first and reads == ["case", "case"]

@@ -27,6 +27,7 @@ from archive.youtube import NS_AVAILABILITY, NS_VIDEO, parse_video
 from archive.youtube_refs import VIDEO_ID
 from archive.youtube_urls import PLAYER_ORIGIN, THUMBNAIL_ORIGIN, embed_url, player_url, watch_url
 from index.engine import Health, current_generation, document_titles, index_health
+from index.services import titles
 from index.linking.links import load_decisions, said_once
 from index.services.library import (MAX_LIMIT, SearchOptions, describe, filter_token, link_status, search,
                                     video_transcripts)
@@ -52,9 +53,6 @@ ENTITY_NAME = re.compile(r'^[^"\x00-\x1f\x7f/\\]{1,120}$')  # no quotes: the nam
 ENTITY_LIMIT = 200
 RUNS_SHOWN = 30
 Entity = Literal["company", "theme"]
-# The case titles of the live index, read once per generation (a build publishes a new one),
-# by (data directory, generation).
-_TITLES: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def use_settings(settings: Settings) -> None:
@@ -160,18 +158,7 @@ def case_view(settings: Settings, slug: str) -> dict[str, Any]:
 
 def case_titles(settings: Settings) -> dict[str, str]:
     """Every case's title by slug, as the live index holds it (none before the first build)."""
-    live = current_generation(settings.data_dir)
-    if live is None:
-        return {}
-    key = (str(settings.data_dir), str(live))
-    titles = _TITLES.get(key)
-    if titles is None:
-        docs = document_titles(settings.data_dir, "case")
-        titles = {unit.removeprefix("case:"): doc["title"] for unit, doc in docs.items() if doc["title"]}
-        for old in [k for k in _TITLES if k[0] == key[0]]:  # an older generation of this data directory
-            _TITLES.pop(old, None)
-        _TITLES[key] = titles
-    return titles
+    return {slug: title for slug, title in titles.case_titles(settings.data_dir).items() if title}
 
 
 def _transcript_data(video_id: str, transcript: Transcript) -> dict[str, Any]:

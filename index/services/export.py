@@ -21,11 +21,10 @@ COLUMNS = ["rank", "kind", "title", "url", "date", "channel", "duration", "momen
 def citable(settings: Settings, search: dict[str, Any]) -> dict[str, Any]:
     """The search with ``rows``: each result as it is cited, with case titles and its video's channel and
     duration looked up once for the whole list (the ``--format``s and ``/export`` write these rows)."""
-    from index.engine import document_titles
+    from index.services.titles import case_titles
 
     slugs = {c for result in search["results"] for c in result.get("case_ids", ())}
-    titles = {key.removeprefix("case:"): doc["title"] for key, doc in document_titles(settings.data_dir, "case").items()
-              if key.removeprefix("case:") in slugs} if slugs else {}
+    titles = {slug: title for slug, title in case_titles(settings.data_dir).items() if slug in slugs} if slugs else {}
     missing = {r["video_id"] for r in search["results"] if r.get("video_id") and not r.get("channel_title")}
     return {**search, "rows": rows(search, titles, _video_facts(settings, missing) if missing else {})}
 

@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 from typing import TypedDict
 
-from index.engine import FILTER, QueryError, SearchOptions, document_titles, live_manifest, run_search, suggest_words
+from index.engine import FILTER, QueryError, SearchOptions, live_manifest, run_search, suggest_words
+from index.services.titles import case_titles
 from index.text.taxonomy import Taxonomy, load_taxonomy, merge_taxonomy, taxonomy_to_dict
 
 SUGGESTIONS = 3
@@ -77,7 +78,7 @@ def _taxonomy(data_dir: Path, taxonomy_path: Path | None) -> Taxonomy:
 def _unknown_filter(data_dir: Path, name: str, value: str, taxonomy: Taxonomy | None) -> list[str] | None:
     """None when the index knows this value; else the nearest known values (maybe none)."""
     if name == "case":
-        titles = {key.removeprefix("case:"): doc["title"] for key, doc in document_titles(data_dir, "case").items()}
+        titles = case_titles(data_dir)
         if value.lower() in titles:
             return None
         return _nearest(value, {**{slug: slug for slug in titles}, **{t: s for s, t in titles.items() if t}})
