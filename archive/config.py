@@ -12,6 +12,7 @@ from archive.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "casearchive.toml"
 DEFAULT_YOUTUBE_API_URL = "https://youtube.googleapis.com/"
+DEFAULT_THUMBNAIL_URL = "https://i.ytimg.com/"  # YouTube's image host, where the Data API's thumbnails live
 # How long a writing command waits for another one to finish before it exits 3 (seconds): long
 # enough for an `index` or a `harvest` started while another finishes, short enough that
 # scheduled runs do not pile up behind a stuck one.
@@ -32,6 +33,9 @@ class YouTubeSettings:
     full_pass_every_days: int = 7
     refresh_days: int = 30
     refresh_budget: int = 2
+    thumbnails: bool = True  # store each video's thumbnail in the archive (pages never ask YouTube for it)
+    thumbnail_url: str = DEFAULT_THUMBNAIL_URL
+    thumbnail_budget: int = 500  # thumbnails fetched a run at most; the rest the next run
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,10 @@ def load_settings(
         settings = replace(
             settings, youtube=replace(settings.youtube, api_url=env["CASEARCHIVE_YOUTUBE_API_URL"])
         )
+    if env.get("CASEARCHIVE_YOUTUBE_THUMBNAIL_URL"):
+        settings = replace(
+            settings, youtube=replace(settings.youtube, thumbnail_url=env["CASEARCHIVE_YOUTUBE_THUMBNAIL_URL"])
+        )
     if env.get("CASEARCHIVE_YOUTUBE_KEY_FILE"):
         settings = replace(
             settings, youtube=replace(settings.youtube, key_file=env["CASEARCHIVE_YOUTUBE_KEY_FILE"])
@@ -275,6 +283,14 @@ full_pass_every_days = 7
 # refresh_budget videos.list calls (50 videos, 1 unit each) a run. 0 turns re-checks off.
 refresh_days = 30
 refresh_budget = 2
+# Each video's thumbnail (the API's 320 px one) is stored in the archive once, so the web pages
+# show it from this server and never ask YouTube; at most thumbnail_budget a run, the rest the
+# next run. A thumbnail that cannot be fetched is a warning, tried again next run. false turns
+# fetching off (pages then show a placeholder).
+# thumbnails = true
+# thumbnail_budget = 500
+# The image host; point it at a local test server with CASEARCHIVE_YOUTUBE_THUMBNAIL_URL.
+# thumbnail_url = "https://i.ytimg.com/"
 
 [transcripts]
 # Preferred caption languages, in order.

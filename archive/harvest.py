@@ -13,6 +13,7 @@ from archive.quota import QuotaLedger
 from archive.runs import save_run
 from archive.status import videos_phrase
 from archive.summary import Failure
+from archive.thumbnails import store_thumbnails
 from archive.store import ArchiveStore, open_store, utc_now
 from archive.youtube import HarvestSummary, Progress, YouTubeHarvester
 from archive.youtube_api import YouTubeApi
@@ -150,6 +151,10 @@ def harvest_youtube(
             summary.add_unresolved(text, reason, pages)
         if not explicit:
             record_unresolved(store, summary)
+        if settings.youtube.thumbnails:  # a missing thumbnail is a warning: the videos are archived
+            thumbnails = store_thumbnails(settings, store, progress)
+            summary.thumbnails = thumbnails.to_dict()
+            summary.warnings.extend(thumbnails.problems)
         summary.archived = videos_phrase(store)
     save_run(settings.data_dir, "harvest youtube", summary.to_dict(), started, summary.exit_code)
     return summary

@@ -36,6 +36,8 @@ class HarvestSummary(RunSummary):
     # References that named no channel: {"item": "user/NAME", "reason": …, "sources": [pages]}.
     unresolved: list[dict[str, Any]] = field(default_factory=list)
     archived: str = ""  # the archive's videos after the run, as ``status`` counts them
+    # Thumbnails stored this run, missing (each a warning, tried again next run), left past the budget.
+    thumbnails: dict[str, int] = field(default_factory=dict)
 
     def add_unresolved(self, item: str, reason: str, pages: list[str] | None) -> None:
         """A channel reference that names no channel: a failure item, listed with its pages."""
@@ -54,8 +56,10 @@ class HarvestSummary(RunSummary):
         return totals
 
     def note(self) -> str:
-        """The archive's videos, and whether the quota stopped the run."""
+        """The archive's videos, the thumbnails stored and missing, and whether the quota stopped the run."""
+        thumbs = ", ".join(f"{n} {what}" for what, n in self.thumbnails.items() if n)
         return "; ".join(filter(None, [f"archive: {self.archived}" if self.archived else "",
+                                       f"thumbnails: {thumbs}" if thumbs else "",
                                        "stopped by the quota; the next run resumes" if self.stopped_by_quota else ""]))
 
     def sections(self) -> list[Section]:
@@ -76,5 +80,7 @@ class HarvestSummary(RunSummary):
             "units_total": sum(self.units.values()),
             "stopped_by_quota": self.stopped_by_quota,
             "failures": list(self.failures),
+            "warnings": list(self.warnings),
             "unresolved": list(self.unresolved),
+            "thumbnails": dict(self.thumbnails),
         }

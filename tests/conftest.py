@@ -19,6 +19,8 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in list(os.environ):
         if name.startswith("CASEARCHIVE_") or name == "YOUTUBE_API_KEY":
             monkeypatch.delenv(name)
+    # No test asks YouTube's image host: thumbnails go to a closed local port unless a test's fake serves them.
+    monkeypatch.setenv("CASEARCHIVE_YOUTUBE_THUMBNAIL_URL", "http://127.0.0.1:9/")
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
@@ -41,6 +43,7 @@ def youtube_env(fake_youtube: FakeYouTube, data_dir: Path, monkeypatch: pytest.M
     """The environment a user would set to harvest against the fake API; backoff does not wait."""
     monkeypatch.setenv("YOUTUBE_API_KEY", fake_youtube.api_key)
     monkeypatch.setenv("CASEARCHIVE_YOUTUBE_API_URL", fake_youtube.url)
+    monkeypatch.setenv("CASEARCHIVE_YOUTUBE_THUMBNAIL_URL", fake_youtube.url)  # the fake is the image host too
     monkeypatch.setenv("CASEARCHIVE_DATA", str(data_dir))
     monkeypatch.setattr("archive.youtube_api.backoff_sleep", lambda seconds: None)
     return fake_youtube

@@ -8,6 +8,11 @@ bodies with ``errors[].reason``. Every answered request is charged to a per-meth
 as Google charges it; ``quota_limit`` makes it answer ``quotaExceeded`` once spent, and
 ``fail_next`` injects 5xx/429 answers. Shapes follow the recorded responses in
 ``shared/reference/youtube-api``.
+
+It is YouTube's image host too: the videos' ``snippet.thumbnails`` name ``https://i.ytimg.com/vi/ID/…``
+as the real API does, and the harvest, pointed here (``CASEARCHIVE_YOUTUBE_THUMBNAIL_URL``), fetches
+``/vi/ID/mqdefault.jpg`` from this server: a real JPEG (tests/fixtures/thumbnails/), or what
+``thumbnail_answers`` says for a video (a 404, a page that is not an image). Images cost no quota.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from archive.youtube_urls import thumbnail_url
 
+THUMBNAIL_JPEG = (Path(__file__).parent / "fixtures" / "thumbnails" / "python.jpg").read_bytes()
 VALID_PARTS = {
     "channels": {"id", "snippet", "contentDetails", "statistics", "brandingSettings", "status", "topicDetails",
                  "localizations", "contentOwnerDetails"},
@@ -144,6 +151,10 @@ class FakeYouTube:
         self._raw: list[tuple[str, bytes]] = []  # (method, body) answered with 200 as they are
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
+        self.thumbnail_hits: Counter[str] = Counter()  # image path → times asked
+        self.thumbnail_headers: list[dict[str, str]] = []  # the headers of every image request
+        # A video's image answered otherwise: video id → (status, content type, body).
+        self.thumbnail_answers: dict[str, tuple[int, str, bytes]] = {}
 
     # -- the world -------------------------------------------------------------------------
 
@@ -179,10 +190,14 @@ class FakeYouTube:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-                status, body = fake.handle(self.path)
-                data = body if isinstance(body, bytes) else json.dumps(body, indent=2).encode()
+                if self.path.startswith(("/vi/", "/vi_webp/")):
+                    status, kind, data = fake.image(self.path, dict(self.headers))
+                else:
+                    status, body = fake.handle(self.path)
+                    data = body if isinstance(body, bytes) else json.dumps(body, indent=2).encode()
+                    kind = "application/json; charset=UTF-8"
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -207,6 +222,18 @@ class FakeYouTube:
         self.stop()
 
     # -- requests --------------------------------------------------------------------------
+
+    def image(self, path: str, headers: dict[str, str]) -> tuple[int, str, bytes]:
+        """The image host: ``/vi/ID/NAME.jpg`` is the JPEG fixture, unless ``thumbnail_answers`` says otherwise."""
+        with self._lock:
+            self.thumbnail_hits[path] += 1
+            self.thumbnail_headers.append(headers)
+        parts = urlsplit(path).path.split("/")
+        video_id = parts[2] if len(parts) == 4 else ""
+        if video_id in self.thumbnail_answers:
+            return self.thumbnail_answers[video_id]
+        known = any(v.id == video_id for c in self.channels.values() for v in c.videos)
+        return (200, "image/jpeg", THUMBNAIL_JPEG) if known else (404, "text/html", b"<html>Not Found</html>")
 
     def handle(self, path: str) -> tuple[int, dict[str, Any]]:
         parts = urlsplit(path)

@@ -136,9 +136,11 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             f'corrections = "{sample_root() / "corrections.toml"}"\n', encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.startswith("CASEARCHIVE_") and k != "YOUTUBE_API_KEY"}
         env.update({"CASEARCHIVE_CONFIG": str(config), "YOUTUBE_API_KEY": CANARY_KEY,
-                    "CASEARCHIVE_YOUTUBE_API_URL": youtube.url, "PYTHONPATH": str(Path(__file__).parent.parent)})
+                    "CASEARCHIVE_YOUTUBE_API_URL": youtube.url, "CASEARCHIVE_YOUTUBE_THUMBNAIL_URL": youtube.url,
+                    "PYTHONPATH": str(Path(__file__).parent.parent)})
         monkeypatch.setenv("YOUTUBE_API_KEY", CANARY_KEY)
         monkeypatch.setenv("CASEARCHIVE_YOUTUBE_API_URL", youtube.url)
+        monkeypatch.setenv("CASEARCHIVE_YOUTUBE_THUMBNAIL_URL", youtube.url)
         yield World(tmp_path, data_dir, config, platform, server, youtube, env)
 
 

@@ -84,10 +84,14 @@ def prepare_demo_dir(data_dir: Path) -> None:
 
 
 def demo_settings(data_dir: Path) -> Settings:
-    """Settings for the demo archive: no crawl delay on loopback, the sample taxonomy and corrections."""
+    """Settings for the demo archive: no crawl delay on loopback, the sample taxonomy and corrections.
+
+    The demo is offline: its videos are invented, so it fetches no thumbnails (the pages show the placeholder).
+    """
     root = sample_root()
     settings = Settings(data_dir=data_dir, taxonomy=root / "taxonomy.toml")
     return replace(settings, site=replace(settings.site, delay=0.0),
+                   youtube=replace(settings.youtube, thumbnails=False),
                    transcripts=replace(settings.transcripts, corrections=str(root / "corrections.toml")))
 
 
