@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
 from archive.config import load_settings
 from archive.harvest import harvest_youtube
@@ -15,6 +16,8 @@ from archive.runs import last_run
 from archive.store import open_store
 from archive.thumbnails import NS_THUMBNAIL, fetch_address, image_type, thumbnail_source
 from index.cli import cli
+from index.services.thumbnails import local_thumbnail
+from index.web import create_app
 from tests.conftest import dutch_video
 from tests.fake_youtube import THUMBNAIL_JPEG, FakeChannel, FakeYouTube
 
@@ -137,6 +140,59 @@ def test_init_writes_the_switches_commented(tmp_path: Path) -> None:
     assert "# thumbnails = true" in EXAMPLE_CONFIG and '# thumbnail_url = "https://i.ytimg.com/"' in EXAMPLE_CONFIG
     on = parse_config(EXAMPLE_CONFIG.replace("# thumbnails = true", "thumbnails = true"), tmp_path / "c.toml")
     assert on.youtube.thumbnails is True and on.youtube.thumbnail_budget == 500
+
+
+# -- the web serves the archive's copies --------------------------------------------------------------------
+
+PLACEHOLDER = (Path(__file__).parent.parent / "index/web/static/thumbnail.svg").read_bytes()
+
+
+def test_the_web_serves_the_stored_thumbnail_from_its_own_origin(youtube_env: FakeYouTube,
+                                                                 channel: FakeChannel) -> None:
+    youtube_env.thumbnail_answers[channel.videos[0].id] = (404, "text/html", b"")
+    harvest()
+    with TestClient(create_app(load_settings())) as client:
+        stored = client.get(f"/thumbnails/{channel.videos[1].id}.jpg")
+        assert stored.status_code == 200 and stored.headers["content-type"] == "image/jpeg"
+        assert stored.content == THUMBNAIL_JPEG and "max-age" in stored.headers["cache-control"]
+        assert stored.headers["x-content-type-options"] == "nosniff"
+        for missing in (channel.videos[0].id, "zzzzzzzzzzz"):  # its image failed; a video never archived
+            answer = client.get(f"/thumbnails/{missing}.jpg")
+            assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg+xml")
+            assert answer.content == PLACEHOLDER and answer.headers["cache-control"] == "no-cache"
+
+
+BAD_NAMES = ("short.jpg", "vid00000001", "vid00000001.png", "vid000000012.jpg", "vid0000000%21.jpg",
+             "vid00000001%0A.jpg", "%2E%2E%2Farchive%2Fcatalog.sqlite", "..%2F..%2Fcasearchive.toml",
+             "vid0000000%00.jpg", "x" * 5000 + ".jpg")
+
+
+def test_a_name_that_is_no_video_id_is_404_not_a_file(youtube_env: FakeYouTube, channel: FakeChannel) -> None:
+    harvest()
+    with TestClient(create_app(load_settings()), raise_server_exceptions=False) as client:
+        assert client.get("/thumbnails/vid00000001.jpg").content == THUMBNAIL_JPEG  # the right name is served
+        for name in BAD_NAMES:
+            answer = client.get(f"/thumbnails/{name}")
+            assert answer.status_code == 404, (name, answer.status_code)
+            assert answer.headers["content-type"].startswith("text/html") and "Traceback" not in answer.text
+            assert b"SQLite" not in answer.content and answer.content != THUMBNAIL_JPEG
+
+
+def test_an_empty_data_directory_gets_the_placeholder(tmp_path: Path) -> None:
+    from archive.config import Settings
+
+    with TestClient(create_app(Settings(data_dir=tmp_path / "none"))) as client:
+        assert client.get("/thumbnails/abcdefghijk.jpg").content == PLACEHOLDER
+    assert not (tmp_path / "none").exists()  # looking made no folder
+
+
+def test_pages_point_at_this_servers_copy() -> None:
+    assert local_thumbnail("https://i.ytimg.com/vi/ZhyiA4uoRgn/hqdefault.jpg") == "/thumbnails/ZhyiA4uoRgn.jpg"
+    assert local_thumbnail("https://img.youtube.com/vi/ZhyiA4uoRgn/0.jpg") == "/thumbnails/ZhyiA4uoRgn.jpg"
+    assert local_thumbnail("ZhyiA4uoRgn") == "/thumbnails/ZhyiA4uoRgn.jpg"
+    for bad in (None, "", "javascript:alert(1)", "https://evil.example/x.jpg", "ZhyiA4uoRgn\n", "../../etc",
+                "https://i.ytimg.com/vi/short/0.jpg"):
+        assert local_thumbnail(bad) == "/static/thumbnail.svg", bad
 
 
 # -- reading the API's answer and the image ----------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_search_page_shows_clip_cards_with_moments_and_an_embed(client: TestClie
     card = page[page.index(f'href="/video/{ALFA}"'):]
     assert re.search(rf'href="https://www\.youtube\.com/watch\?v={ALFA}&amp;t=\d+s"', card)
     assert re.search(rf"https://www\.youtube\.com/embed/{ALFA}\?start=\d+", card)
-    assert "i.ytimg.com/vi/" in page and "4:44" in page  # thumbnail and a duration as m:ss
+    assert f"/thumbnails/{ALFA}.jpg" in page and "4:44" in page  # thumbnail (this server's copy), m:ss
     assert f'href="/casus/{SEED}"' in page and 'href="/bedrijf/Alfa%20Laval"' in page
     # Only passages where the words are said are moments; this video says one of these words in five.
     many = client.get("/", params={"q": "werk OR rug OR taakroulatie OR competentiematrix"}).text

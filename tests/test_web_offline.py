@@ -1,7 +1,7 @@
 """What the pages ask of the internet, through FastAPI's test client: the API docs from local files,
 the one frame origin the CSP allows (YouTube's privacy-enhanced player), click-to-play controls
-in place of frames, and the local thumbnail placeholder. The browser tests (test_web_browser.py)
-show the same in Chromium with the network cut off."""
+in place of frames, thumbnails from this server (the archive's copies) and the local placeholder.
+The browser tests (test_web_browser.py) show the same in Chromium with the network cut off."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def test_pages_may_frame_only_the_privacy_enhanced_player(client: TestClient) ->
         csp = policy(client.get(url).headers["content-security-policy"])
         assert csp["frame-src"] == [PLAYER], url
         assert csp["script-src"] == ["'self'"] and csp["style-src"] == ["'self'"], url
-        assert csp["img-src"] == ["'self'", "https://i.ytimg.com", "data:"], url
+        assert csp["img-src"] == ["'self'", "data:"], url  # thumbnails too come from this server
         assert csp["default-src"] == ["'self'"] and csp["frame-ancestors"] == ["'none'"], url
         assert set(csp) == {"default-src", "img-src", "style-src", "script-src", "frame-src", "frame-ancestors",
                             "base-uri", "form-action"}, url
@@ -110,7 +110,7 @@ def test_each_clip_card_has_a_play_button_at_its_moment_and_no_frame(client: Tes
         start = int(moment.group(1)) if moment else 0
         buttons = re.findall(r'<button type="button" class="play" data-player="([^"]+)"', card)
         assert buttons == [f"{PLAYER}/embed/{video}?start={start}"], card
-        assert re.search(r'<img class="thumbnail" src="https://i\.ytimg\.com/vi/' + video, card)
+        assert f'<img class="thumbnail" src="/thumbnails/{video}.jpg"' in card
     alfa = next(c for c in cards if f"/video/{ALFA}" in c)
     assert "?start=0" not in alfa and f"{PLAYER}/embed/{ALFA}?start=71" in alfa  # the matching second, not 0
 
@@ -119,7 +119,7 @@ def test_the_video_page_plays_from_the_start_over_its_thumbnail(client: TestClie
     html = client.get(f"/video/{ALFA}").text
     assert not [t for t, _ in Tags(html).tags if t == "iframe"]
     poster = re.search(r'<div class="player poster">(.*?)</div>', html, re.S).group(1)
-    assert f'src="https://i.ytimg.com/vi/{ALFA}/' in poster
+    assert f'src="/thumbnails/{ALFA}.jpg"' in poster and "ytimg" not in html
     assert f'data-player="{PLAYER}/embed/{ALFA}?start=0"' in poster and ">▶ Afspelen</button>" in poster
 
 

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -22,24 +22,25 @@ from starlette.exceptions import HTTPException
 
 from archive.config import Settings
 from archive.errors import CaseArchiveError, InputError, LockHeld, NotFoundError, UnparseablePage
-from index.services.browse import (PLAYER_ORIGIN, THUMBNAIL_ORIGIN, embed_url, player_url, redact, said_once,
-                                   use_settings)
+from index.services.browse import PLAYER_ORIGIN, embed_url, player_url, redact, said_once, use_settings
 from index.services.export import clock_time  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
 from index.services.library import IndexCorrupt, IndexMissing, SearchBusy, SearchStopped
+from index.services.thumbnails import local_thumbnail, stored_thumbnail
 from index.web.curation import CurationRefused
 from index.web.dutch import FILTERS
 from index.web.querystate import MAX_QUERY_CHARS, SearchState, filter_tokens
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-# Pages load only our own CSS and script; thumbnails come from YouTube's image host, and the one
-# frame a page may hold is YouTube's privacy-enhanced player, put there when the user clicks play.
-CSP = (f"default-src 'self'; img-src 'self' {THUMBNAIL_ORIGIN} data:; style-src 'self'; script-src 'self'; "
+# Pages load only our own CSS, script and images (thumbnails are the archive's copies, /thumbnails/ID.jpg);
+# the one frame a page may hold is YouTube's privacy-enhanced player, put there when the user clicks play.
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        f"frame-src {PLAYER_ORIGIN}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 # Swagger UI 5 (swagger-ui-dist's swagger-ui-bundle.js and swagger-ui.css, with a favicon) as the pinned
 # fastapi-offline package ships it, so /docs works without the internet.
 DOCS_FILES = Path(str(files("fastapi_offline") / "static"))
 DOCS_STATIC = "/docs/static"
+PLACEHOLDER_FILE = HERE / "static" / "thumbnail.svg"
 
 
 def safe_url(url: Any) -> str:
@@ -62,7 +63,8 @@ def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(safe_url=safe_url, said_once=said_once, clock=clock, filter_tokens=filter_tokens,
-                       segment=lambda value: quote(str(value), safe=""), **FILTERS)
+                       segment=lambda value: quote(str(value), safe=""), local_thumbnail=local_thumbnail,
+                       **FILTERS)
     env.globals.update(embed_url=embed_url, player_url=player_url)
     return Jinja2Templates(env=env)
 
@@ -166,6 +168,15 @@ def create_app(settings: Settings, *, curation_token: str | None = None) -> Fast
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         return docs_page(app.openapi_url or "/openapi.json")
+
+    @app.get("/thumbnails/{name}", include_in_schema=False)
+    def thumbnail(name: str) -> Response:
+        """A video's thumbnail from the archive; the placeholder while none is stored (404 for a bad id)."""
+        found = stored_thumbnail(settings, name)
+        if found is None:  # not cached long: the next harvest may store it
+            return FileResponse(PLACEHOLDER_FILE, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
+        body, kind = found
+        return Response(body, media_type=kind, headers={"Cache-Control": "public, max-age=86400"})
 
     app.include_router(api_router)
     app.include_router(page_router)

@@ -1,5 +1,6 @@
 // The site's only script (nothing loads from elsewhere): copy an embed snippet, play a clip in the
-// page when asked, and show a local placeholder for a thumbnail that cannot load.
+// page when asked, and show a local placeholder for a thumbnail that cannot load. Thumbnails come from
+// this server too (the archive's copies), so nothing is asked of YouTube before a click on play.
 
 // Copy an embed snippet to the clipboard.
 document.addEventListener("click", function (event) {
@@ -36,7 +37,7 @@ document.addEventListener("click", function (event) {
   frame.focus();  // keyboard users who pressed the button go on in the player
 });
 
-// A thumbnail that cannot load (offline, or gone from YouTube) shows the local placeholder instead.
+// A thumbnail that cannot load (the server gone, a broken image) shows the local placeholder instead.
 var PLACEHOLDER = "/static/thumbnail.svg";
 function placeholder(img) {
   if (img.getAttribute("src") === PLACEHOLDER) return;  // the placeholder itself failing: leave it
