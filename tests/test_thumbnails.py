@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from archive.config import load_settings
+from archive.config import EXAMPLE_CONFIG, Settings, load_settings, parse_config
 from archive.harvest import harvest_youtube
 from archive.runs import last_run
 from archive.store import open_store
@@ -135,8 +135,6 @@ def test_the_cli_prints_each_missing_thumbnail_once_and_exits_0(youtube_env: Fak
 
 
 def test_init_writes_the_switches_commented(tmp_path: Path) -> None:
-    from archive.config import EXAMPLE_CONFIG, parse_config
-
     assert "# thumbnails = true" in EXAMPLE_CONFIG and '# thumbnail_url = "https://i.ytimg.com/"' in EXAMPLE_CONFIG
     on = parse_config(EXAMPLE_CONFIG.replace("# thumbnails = true", "thumbnails = true"), tmp_path / "c.toml")
     assert on.youtube.thumbnails is True and on.youtube.thumbnail_budget == 500
@@ -178,9 +176,26 @@ def test_a_name_that_is_no_video_id_is_404_not_a_file(youtube_env: FakeYouTube, 
             assert b"SQLite" not in answer.content and answer.content != THUMBNAIL_JPEG
 
 
-def test_an_empty_data_directory_gets_the_placeholder(tmp_path: Path) -> None:
-    from archive.config import Settings
+def test_a_restored_backup_serves_the_same_thumbnails(youtube_env: FakeYouTube, channel: FakeChannel,
+                                                     data_dir: Path, tmp_path: Path) -> None:
+    harvest()
+    backup = tmp_path / "backup.tar.gz"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["export-archive", str(backup)]).exit_code == 0
+    restored = tmp_path / "restored"
+    result = runner.invoke(cli, ["--data", str(restored), "import-archive", str(backup)])
+    assert result.exit_code == 0, result.output
+    hits = sum(youtube_env.thumbnail_hits.values())
+    with TestClient(create_app(Settings(data_dir=restored))) as client:
+        for video_id in ids(channel):
+            answer = client.get(f"/thumbnails/{video_id}.jpg")
+            assert answer.headers["content-type"] == "image/jpeg" and answer.content == THUMBNAIL_JPEG
+    assert sum(youtube_env.thumbnail_hits.values()) == hits  # from the backup, not fetched again
+    with open_store(restored) as store:
+        assert sorted(store.keys(NS_THUMBNAIL)) == sorted(ids(channel))
 
+
+def test_an_empty_data_directory_gets_the_placeholder(tmp_path: Path) -> None:
     with TestClient(create_app(Settings(data_dir=tmp_path / "none"))) as client:
         assert client.get("/thumbnails/abcdefghijk.jpg").content == PLACEHOLDER
     assert not (tmp_path / "none").exists()  # looking made no folder
