@@ -23,7 +23,7 @@ __all__ = ["SITE", "PLAYER_ORIGIN", "THUMBNAIL_ORIGIN", "channel_url", "embed_ur
 
 SITE = "https://www.youtube.com"
 PLAYER_ORIGIN = "https://www.youtube-nocookie.com"  # the privacy-enhanced player (the web pages' CSP frames it)
-THUMBNAIL_ORIGIN = "https://i.ytimg.com"  # the image host of thumbnails (the web pages' CSP allows it)
+THUMBNAIL_ORIGIN = "https://i.ytimg.com"  # the image host of thumbnails (the harvest stores them; pages never ask it)
 # The path of each kind of channel reference on the site.
 _CHANNEL_PATH = {"id": "channel/", "handle": "", "username": "user/", "custom": "c/"}
 
