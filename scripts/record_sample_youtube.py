@@ -29,7 +29,8 @@ OUTPUT = ROOT / "archive" / "sample" / "youtube" / "recording.json"
 def record() -> list[dict[str, object]]:
     """Harvest the sample world into a scratch archive and return its responses in order."""
     with sample_world() as fake, tempfile.TemporaryDirectory() as scratch:
-        settings = Settings(data_dir=Path(scratch), youtube=YouTubeSettings(api_url=fake.url))
+        # Only the API's answers are recorded: no thumbnail is fetched.
+        settings = Settings(data_dir=Path(scratch), youtube=YouTubeSettings(api_url=fake.url, thumbnails=False))
         summary = harvest_youtube(settings, SAMPLE_CHANNELS, api_key=fake.api_key)
         if summary.exit_code != 0:
             raise SystemExit(f"recording failed: {summary.failures}")
