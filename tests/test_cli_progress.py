@@ -81,7 +81,7 @@ def test_index_build_shows_progress_only_when_asked(config: Path, fast_server: S
     shown = CliRunner().invoke(cli, ["--config", str(config), "--progress", "index", "--rebuild"])
     assert shown.exit_code == 0, shown.output
     units = re.search(r"(\d+) units", shown.stdout)
-    assert units is not None and f"index (units) [{'#' * 24}] {units.group(1)}/{units.group(1)}" in shown.stderr
+    assert units is not None and f"adding units (units) [{'#' * 24}] {units.group(1)}/{units.group(1)}" in shown.stderr
 
 
 def test_a_terminal_gets_bars_and_an_unknown_total_is_a_count() -> None:
@@ -122,7 +122,7 @@ def test_a_log_line_under_verbose_clears_the_bar_first(monkeypatch: pytest.Monke
 def test_update_on_request_draws_bars_and_in_cron_is_quiet(world: World) -> None:  # noqa: F811 (fixture)
     asked = world.cli("--progress", "update")  # a subprocess: stderr is a pipe, as under cron
     assert asked.returncode == 0, asked.stderr
-    for step in ("case pages (items) [", "reading notes (items) [", "index (units) ["):
+    for step in ("case pages (items) [", "reading notes (items) [", "adding units (units) ["):
         assert step in asked.stderr, (step, asked.stderr)
     assert not BAR_MARKS.search(asked.stdout)
     cron = world.cli("update")  # the next run fetches every page again, conditionally
