@@ -212,6 +212,17 @@ def test_a_step_that_waits_is_drawn_again_with_its_time_and_ends_on_its_last_cou
     assert "(items)" not in out.split("saving the index")[1]  # a step with nothing to count shows no unit
 
 
+def test_an_unreadable_index_is_said_once_by_the_build_that_rebuilds_it(tmp_path: Path) -> None:
+    data = str(tmp_path / "demo")
+    assert CliRunner().invoke(cli, ["--data", data, "demo"]).exit_code == 0
+    for toc in (tmp_path / "demo" / "index").glob("gen-*/*.toc"):
+        toc.write_bytes(b"\x00garbage")  # a damaged disk, a bad copy
+    result = CliRunner().invoke(cli, ["--data", data, "index"])
+    assert result.exit_code == 0, result.output
+    assert "Rebuilt the index (unreadable index: " in result.stdout
+    assert (result.stdout + result.stderr).count("unreadable") == 1, result.stderr
+
+
 # -- update says what the separate harvest says ------------------------------------------------------
 
 

@@ -243,7 +243,8 @@ def _plan(data_dir: Path, units: list[Unit], rebuild: bool, kept: Sequence[str],
             else:
                 old = manifest["units"]
         except IndexCorrupt as exc:  # an unreadable index is rebuilt from the archive
-            log.warning("[index] the live index is unreadable (%s); rebuilding it from the archive", exc)
+            # Said once, by the caller: the build's reason (``index``, ``update`` and ``demo`` print it).
+            log.info("[index] the live index is unreadable (%s); rebuilding it from the archive", exc)
             rebuild, reason = True, f"unreadable index: {exc}"
     if kept and (rebuild or live != kept_from):
         raise KeptUnitsGone(f"the units to keep are not in the live generation ({reason or 'it was replaced'})")

@@ -183,7 +183,8 @@ def _write(settings: Settings, units: list[Unit], links: LinkSet, reuse: Reuse, 
                            extra_manifest=remembered, kept=reuse.kept, kept_from=reuse.generation,
                            files={REUSE_FILE: reuse.dump()})
     except KeptUnitsGone as exc:  # rare: another build published meanwhile, or the live index is broken
-        log.warning("[index] %s; making every unit again", exc)
+        # Not a problem of its own: a broken live index is said once, as the build's reason.
+        log.info("[index] %s; making every unit again", exc)
         return None
     finally:
         if freeze:
