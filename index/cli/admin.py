@@ -87,7 +87,9 @@ def export_archive_cmd(obj: Context, file: str) -> None:
     """Write the archive, link decisions, taxonomy, corrections, settings (no secrets), runs to a .tar.gz."""
     from index.services.manage import backup_archive
 
-    report = backup_archive(obj.settings, Path(file))
+    with TerminalProgress("files") as progress:  # no count to show: its name and time so far
+        progress("exporting the archive", 0, 0)
+        report = backup_archive(obj.settings, Path(file))
     click.echo(f"Exported {report.versions} archived versions in {report.files} files to {report.path} "
                f"({report.bytes / 1e6:.1f} MB), with " + "; ".join(report.restored) + ".")
 
@@ -99,7 +101,9 @@ def import_archive_cmd(obj: Context, file: str) -> None:
     """Restore an export into an empty data directory (every file checked against its manifest)."""
     from index.services.manage import import_archive, restore_hint
 
-    report = import_archive(obj.settings.data_dir, Path(file), obj.settings.lock_wait)
+    with TerminalProgress("files") as progress:  # no count to show: its name and time so far
+        progress("importing and checking the archive", 0, 0)
+        report = import_archive(obj.settings.data_dir, Path(file), obj.settings.lock_wait)
     click.echo(f"Imported {report.versions} archived versions ({report.files} files, checksums verified) into "
                f"{obj.settings.data_dir}.")
     click.echo("".join(f"Restored {line}.\n" for line in report.restored) + restore_hint(obj.settings.data_dir))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sys
+import threading
 import time
 from typing import Any, Sequence, TextIO
 
@@ -13,8 +14,15 @@ import click
 # Where the group's --progress/--no-progress is kept for every command's bars (None: a terminal decides).
 PROGRESS_KEY = "casearchive.progress"
 BAR_WIDTH = 24
-# What a step counts where that is not the command's own unit (``update`` runs every step).
-STEP_UNITS = {"index": "units", "caption files": "videos", "online transcripts": "videos"}
+# What a step counts where that is not the command's own unit (``update`` and ``index`` run many steps).
+STEP_UNITS = {"adding units": "units", "caption files": "videos", "online transcripts": "videos",
+              "reading case pages": "pages", "reading archived notes": "notes", "reading videos": "videos",
+              "reading transcripts": "transcripts", "making units": "transcripts"}
+# A step's line is drawn at most this often (seconds): a step that ticks per item stays cheap.
+REDRAW = 0.1
+# A step with no new tick for this long is drawn again with its time so far, so a slow item or a
+# step that counts nothing (saving the index) never looks stuck.
+HEARTBEAT = 1.0
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -38,68 +46,113 @@ class TerminalProgress:
 
     Not a terminal (cron, a pipe, a log file) means no output at all, unless ``--progress`` forces
     it; ``--no-progress`` silences it on a terminal. A total that is not known yet (the listing
-    pages of a crawl) is drawn as a count. A log line said while a bar is drawn clears the bar
-    first, so the two never share a line.
+    pages of a crawl) is drawn as a count; a step with nothing to count (``done`` and ``total``
+    0: saving the index) as its name and time so far. While a step waits, a thread draws its
+    line again every ``heartbeat`` seconds with the time it has taken. A log line said while a
+    bar is drawn clears the bar first, so the two never share a line.
     """
 
-    def __init__(self, unit: str, enabled: bool | None = None, stream: TextIO | None = None) -> None:
+    def __init__(self, unit: str, enabled: bool | None = None, stream: TextIO | None = None,
+                 heartbeat: float = HEARTBEAT) -> None:
         self.unit = unit
         self.stream = stream or sys.stderr
         ctx = click.get_current_context(silent=True)
         forced = ctx.meta.get(PROGRESS_KEY) if ctx is not None else None
         choice = enabled if enabled is not None else forced
         self.enabled = self.stream.isatty() if choice is None else bool(choice)
-        self._label: str | None = None
-        self._started = 0.0
+        self.heartbeat = heartbeat
+        self._step: tuple[str, int, int | None] | None = None  # the latest tick
+        self._shown: tuple[str, int, int | None] | None = None  # the tick drawn last
+        self._started = self._drawn_at = self._cleared_at = 0.0
         self._drawn = False
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
         self._log_filter = _ClearBeforeLog(self)
 
     def __enter__(self) -> "TerminalProgress":
         if self.enabled:
             _our_handlers_filter(self._log_filter, add=True)
+            self._thread = threading.Thread(target=self._beat, name="progress-heartbeat", daemon=True)
+            self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.enabled:
+            self._stop.set()
+            if self._thread is not None:
+                self._thread.join()
             _our_handlers_filter(self._log_filter, add=False)
             self.finish()
 
     def finish(self) -> None:
         """End the line in progress, if any, so what follows starts on its own line."""
+        with self._lock:
+            self._end_line()
+
+    def clear(self) -> None:
+        """Wipe the line in progress (it is drawn again at the next step or heartbeat)."""
+        with self._lock:
+            self._cleared_at = time.monotonic()
+            if self._drawn:
+                self.stream.write("\r\x1b[K")
+                self.stream.flush()
+                self._drawn = False
+
+    def __call__(self, label: str, done: int, total: int | None) -> None:
+        """Draw progress: a new label starts a new line; ticks closer than ``REDRAW`` apart are not drawn."""
+        if not self.enabled:
+            return
+        with self._lock:
+            now = time.monotonic()
+            if self._step is None or label != self._step[0]:
+                self._end_line()
+                self._started = now
+            elif now - self._drawn_at < REDRAW and done != total:
+                self._step = (label, done, total)
+                return
+            self._step = (label, done, total)
+            self._draw(now)
+
+    def _end_line(self) -> None:
+        """End the drawn line, with the step's latest count on it (the lock is held)."""
+        if self._drawn and self._step != self._shown:
+            self._draw(time.monotonic())
         if self._drawn:
             self.stream.write("\n")
             self.stream.flush()
             self._drawn = False
 
-    def clear(self) -> None:
-        """Wipe the line in progress (it is drawn again at the next step)."""
-        if self._drawn:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-            self._drawn = False
-
-    def __call__(self, label: str, done: int, total: int | None) -> None:
-        """Draw progress: a new label starts a new line."""
-        if not self.enabled:
-            return
-        if label != self._label:
-            self.finish()
-            self._label, self._started = label, time.monotonic()
-        self.stream.write("\r" + self.line(label, done, total) + "\x1b[K")
+    def _draw(self, now: float) -> None:
+        """Draw the current step's line over the last one (the lock is held)."""
+        assert self._step is not None
+        self.stream.write("\r" + self.line(*self._step) + "\x1b[K")
         self.stream.flush()
-        self._drawn = True
+        self._drawn, self._drawn_at, self._shown = True, now, self._step
+
+    def _beat(self) -> None:
+        """The heartbeat thread: draw a step that has not moved for ``heartbeat`` seconds again, with its time."""
+        while not self._stop.wait(self.heartbeat / 4):
+            with self._lock:
+                now = time.monotonic()
+                # Not right after a log line wiped the bar: that line is still being written.
+                if self._step is not None and now - self._drawn_at >= self.heartbeat \
+                        and now - self._cleared_at >= self.heartbeat:
+                    self._draw(now)
 
     def line(self, label: str, done: int, total: int | None) -> str:
-        """The bar for this step, cut to the terminal's width."""
-        head = f"{label} ({STEP_UNITS.get(label, self.unit)})"
-        if not total:
-            text = f"{head}: {done}"
+        """The line for this step, cut to the terminal's width."""
+        elapsed = time.monotonic() - self._started
+        spent = f"  {_clock(elapsed)}" if elapsed >= 1 else ""
+        if not total and not done and total is not None:  # a step with nothing to count
+            text = f"{label} …{spent}"
+        elif not total:
+            text = f"{label} ({STEP_UNITS.get(label, self.unit)}): {done}{spent}"
         else:
             share = min(1.0, max(0, done) / total)
             bar = "#" * int(share * BAR_WIDTH)
-            elapsed = time.monotonic() - self._started
-            left = f"  {_clock(elapsed / share - elapsed)} left" if 0 < share < 1 and elapsed >= 1 else ""
-            text = f"{head} [{bar:<{BAR_WIDTH}}] {done}/{total}{left}"
+            left = f"  {_clock(elapsed / share - elapsed)} left" if 0 < share < 1 and elapsed >= 1 else spent
+            text = f"{label} ({STEP_UNITS.get(label, self.unit)}) [{bar:<{BAR_WIDTH}}] {done}/{total}{left}"
         return text[:max(10, shutil.get_terminal_size().columns - 1)]
 
 

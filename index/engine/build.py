@@ -31,6 +31,7 @@ from index.engine.table import write_table
 
 log = logging.getLogger(__name__)
 
+# (step, done, total): total None when not known yet; done and total 0 for a step with nothing to count.
 Progress = Callable[[str, int, "int | None"], None]
 KEEP_GENERATIONS = 2
 # The kept-passage records (``index.linking.reuse``): written anew into each generation, never hard-linked.
@@ -242,7 +243,8 @@ def _plan(data_dir: Path, units: list[Unit], rebuild: bool, kept: Sequence[str],
             else:
                 old = manifest["units"]
         except IndexCorrupt as exc:  # an unreadable index is rebuilt from the archive
-            log.warning("[index] the live index is unreadable (%s); rebuilding it from the archive", exc)
+            # Said once, by the caller: the build's reason (``index``, ``update`` and ``demo`` print it).
+            log.info("[index] the live index is unreadable (%s); rebuilding it from the archive", exc)
             rebuild, reason = True, f"unreadable index: {exc}"
     if kept and (rebuild or live != kept_from):
         raise KeptUnitsGone(f"the units to keep are not in the live generation ({reason or 'it was replaced'})")
@@ -280,7 +282,9 @@ def _apply(plan: _Plan, units: list[Unit], progress: Progress | None) -> tuple[l
         for n, unit in enumerate(changed, 1):
             writer.add_document(**unit.to_fields())
             if progress and (n % 200 == 0 or n == len(changed)):
-                progress("index", n, len(changed))
+                progress("adding units", n, len(changed))
+        if progress:  # Whoosh's commit writes the segments: seconds with nothing to count
+            progress("saving the index", 0, 0)
         writer.commit()
     except BaseException:
         writer.cancel()

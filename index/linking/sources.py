@@ -11,12 +11,14 @@ from archive.cases import iter_cases, iter_notes
 from archive.config import Settings
 from archive.captions import load_corrections
 from archive.parse_cache import ParseCache, parse_with
+from archive.site import NS_ATTACHMENT
 from archive.status import inactive_videos
-from archive.transcripts import corrections_path, load_transcripts
+from archive.transcripts import corrections_path, load_transcripts, preferred_versions
 from archive.store import ArchiveStore, open_store
 from archive.validate import InvalidValue
 from archive.youtube import NS_VIDEO, Video, parse_video
 from archive.youtube_refs import ChannelRef
+from index.engine import Progress
 from index.text.taxonomy import Taxonomy
 from index.linking.units import NotePage, Sources
 
@@ -24,39 +26,47 @@ log = logging.getLogger(__name__)
 
 
 def load_sources(settings: Settings, taxonomy: Taxonomy, cache: ParseCache | None = None, *,
-                 store: ArchiveStore | None = None, lazy: Container[str] = ()) -> Sources:
+                 store: ArchiveStore | None = None, lazy: Container[str] = (),
+                 progress: Progress | None = None) -> Sources:
     """Parse the latest version of every archived case, note, video and transcript.
 
     With a ``cache``, an item parsed before with the same inputs is taken from it, and entries
     no item asked for are deleted at the end. The passages of the transcripts whose origin is in
     ``lazy`` are read when first used, from ``store`` (which the caller keeps open until then).
+    ``progress`` hears of each item read (the case pages are counted; the rest have a total).
     """
+    tick = progress or (lambda _label, _done, _total: None)
     sources = Sources()
     known = {e.name: e.names() for e in taxonomy.entries("company")}
     with nullcontext(store) if store is not None else open_store(settings.data_dir) as store:
         for _version, case in iter_cases(store, settings.site.selectors, known or None, cache,
                                           sources.problems):
             sources.cases.append(case)
-        sources.notes = _note_pages(store, sources.cases, cache)
-        sources.videos = _videos(store, cache, sources.problems)
+            tick("reading case pages", len(sources.cases), None)
+        sources.notes = _note_pages(store, sources.cases, cache, tick)
+        sources.videos = _videos(store, cache, sources.problems, tick)
         sources.inactive = inactive_videos(store)
         corrections = load_corrections(corrections_path(settings))
-        sources.transcripts = list(load_transcripts(store, corrections, cache=cache, lazy=lazy,
-                                                    problems=sources.problems))
+        total = len(preferred_versions(store))  # a quick look at the catalog, before the slow parse
+        for transcript in load_transcripts(store, corrections, cache=cache, lazy=lazy, problems=sources.problems):
+            sources.transcripts.append(transcript)
+            tick("reading transcripts", len(sources.transcripts), total)
         sources.channel_of_case_link = _resolved_channels(store)
     if cache is not None:
         cache.forget_unused()
     return sources
 
 
-def _note_pages(store: ArchiveStore, cases: list[Any], cache: ParseCache | None) -> list[NotePage]:
+def _note_pages(store: ArchiveStore, cases: list[Any], cache: ParseCache | None, tick: Progress) -> list[NotePage]:
     """The pages with text of every archived note, each with the cases that attach the note."""
     attached: dict[str, list[tuple[str, str]]] = {}
     for case in cases:
         for attachment in case.attachments:
             attached.setdefault(attachment.url, []).append((case.id, attachment.text))
     pages = []
-    for _version, note in iter_notes(store, cache):
+    total = store.count(NS_ATTACHMENT)
+    for n, (_version, note) in enumerate(iter_notes(store, cache), 1):
+        tick("reading archived notes", n, total)
         if note.status != "ok":
             continue
         on = attached.get(note.url, [])
@@ -70,11 +80,13 @@ def _note_pages(store: ArchiveStore, cases: list[Any], cache: ParseCache | None)
     return pages
 
 
-def _videos(store: ArchiveStore, cache: ParseCache | None, problems: list[str]) -> list[Video]:
+def _videos(store: ArchiveStore, cache: ParseCache | None, problems: list[str], tick: Progress) -> list[Video]:
     """Every archived video; one over the item budget or no longer valid is left out, listed in ``problems``."""
     videos = []
     item_bytes = limits().item_bytes
-    for version in store.iter_latest(NS_VIDEO):
+    total = store.count(NS_VIDEO)
+    for n, version in enumerate(store.iter_latest(NS_VIDEO), 1):
+        tick("reading videos", n, total)
         if item_bytes and version.size > item_bytes:  # one item over budget is left out, listed
             problems.append(f"video {version.key}: over budget: the API item is {version.size:,} "
                             f"bytes, over the budget of {item_bytes:,} (limits.item_bytes)")

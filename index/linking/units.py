@@ -14,7 +14,7 @@ from index.linking.names import KnownText, NameFinder, name_finder
 from index.linking.mentions import MentionCache, text_key
 from index.linking.reuse import Reuse, TranscriptRecord, passage_context, said
 from index.linking.rules import CaseInfo, VideoInfo
-from index.engine import Unit, pack_cues
+from index.engine import Progress, Unit, pack_cues
 from index.text.taxonomy import Taxonomy, add_case_labels
 
 
@@ -61,24 +61,28 @@ def _case_channels(case: Any, resolve: dict[str, str]) -> tuple[str, ...]:
 
 
 def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, str], dict[str, Any]] | None = None,
-               mentions: MentionCache | None = None, reuse: Reuse | None = None) -> tuple[list[Unit], LinkSet]:
+               mentions: MentionCache | None = None, reuse: Reuse | None = None,
+               progress: Progress | None = None) -> tuple[list[Unit], LinkSet]:
     """Every unit with its links (cases, companies, themes, sector, year, kind, language, active);
     ``mentions`` remembers which names each text mentions, for the next build (index.linking.mentions).
 
     With ``reuse`` (index.linking.reuse), the passages of a transcript that is as it was in the live
     generation are not made: their ids go to ``reuse.kept``; ``reuse.records`` gets the record
-    of every transcript, for the next build.
+    of every transcript, for the next build. ``progress`` hears of linking and of each transcript made.
     """
+    tick = progress or (lambda _label, _done, _total: None)
     for case in sources.cases:
         add_case_labels(taxonomy, case.themes, case.sectors, case.companies)
     previous = reuse.previous if reuse is not None else {}
     case_infos, video_infos = _link_inputs(sources, previous)
     companies = name_finder(taxonomy, "company", mentions)
+    tick("linking", 0, 0)  # the rules run over every case and video at once: nothing to count
     links = link_all(case_infos, video_infos, taxonomy, decisions, mentions, companies)
     units, video_units = _archive_units(sources, links, companies, taxonomy)
-    for transcript in sources.transcripts:
+    for n, transcript in enumerate(sources.transcripts, 1):
         units.extend(_transcript_units(transcript, video_units.get(transcript.video_id), companies, reuse,
                                        previous.get(_ident(transcript))))
+        tick("making units", n, len(sources.transcripts))
     return units, links
 
 

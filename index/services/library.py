@@ -104,7 +104,7 @@ def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, pro
     remembered: dict[str, Any] = {"taxonomy_path": str(Path(path).resolve()) if path else None,
                                   "corrections_path": str(Path(corrections).resolve()) if corrections else None}
     reuse = Reuse() if rebuild or not keep else read_reuse(current_generation(settings.data_dir))
-    made = _make_units(settings, taxonomy, reuse, rebuild)
+    made = _make_units(settings, taxonomy, reuse, rebuild, progress)
     if made is None:
         return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
     units, links, problems = made
@@ -118,8 +118,8 @@ def _build(settings: Settings, *, rebuild: bool, taxonomy_path: Path | None, pro
     return _build(settings, rebuild=rebuild, taxonomy_path=taxonomy_path, progress=progress, keep=False)
 
 
-def _make_units(settings: Settings, taxonomy: Taxonomy, reuse: Reuse,
-                rebuild: bool) -> tuple[list[Unit], LinkSet, list[str]] | None:
+def _make_units(settings: Settings, taxonomy: Taxonomy, reuse: Reuse, rebuild: bool,
+                progress: Progress | None) -> tuple[list[Unit], LinkSet, list[str]] | None:
     """The build's second step: read the archive and link it into units, links and the items that
     failed; None when a kept transcript's captions are gone (the build then reads every one)."""
     from archive.parse_cache import ParseCache, cache_path
@@ -143,12 +143,13 @@ def _make_units(settings: Settings, taxonomy: Taxonomy, reuse: Reuse,
         # kept from the live generation are read only if linking has to search them.
         with ParseCache(cache_path(settings.data_dir), refresh=rebuild) as cache, \
                 open_store(settings.data_dir) as store:
-            sources = load_sources(settings, taxonomy, cache, store=store, lazy=reuse.lazy())
+            sources = load_sources(settings, taxonomy, cache, store=store, lazy=reuse.lazy(), progress=progress)
             problems = list(sources.problems)
             log.info("[index] parsed %d archived items, %d taken from the parse cache", cache.misses, cache.hits)
             gc.disable()
             mentions = MentionCache(mentions_path(settings.data_dir), refresh=rebuild)
-            units, links = make_units(sources, taxonomy, load_decisions(settings.data_dir), mentions, reuse)
+            units, links = make_units(sources, taxonomy, load_decisions(settings.data_dir), mentions, reuse,
+                                      progress)
         mentions.save()
         log.info("[index] name mentions: %s", ", ".join(f"{kind} {reused} texts remembered, {searched} searched"
                                                        for kind, (reused, searched) in mentions.summary().items()))
@@ -182,7 +183,8 @@ def _write(settings: Settings, units: list[Unit], links: LinkSet, reuse: Reuse, 
                            extra_manifest=remembered, kept=reuse.kept, kept_from=reuse.generation,
                            files={REUSE_FILE: reuse.dump()})
     except KeptUnitsGone as exc:  # rare: another build published meanwhile, or the live index is broken
-        log.warning("[index] %s; making every unit again", exc)
+        # Not a problem of its own: a broken live index is said once, as the build's reason.
+        log.info("[index] %s; making every unit again", exc)
         return None
     finally:
         if freeze:

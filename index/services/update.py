@@ -97,8 +97,13 @@ class UpdateReport:
         }
 
 
-def _steps(summary: RunSummary) -> list[StepResult]:
-    """A harvester's summary as the run's steps: one a source it covered."""
+def _steps(summary: RunSummary, report: UpdateReport) -> list[StepResult]:
+    """A harvester's summary as the run's steps, one a source it covered; its warnings (a page the
+    parser read with a problem) join the run's, each once, named by the harvester as failures are."""
+    for warning in summary.warnings:
+        line = f"{summary.name}: {warning}"
+        if line not in report.warnings:
+            report.warnings.append(line)
     return [StepResult(part.name, part.status, part.exit_code, counts=dict(part.counts), units=dict(part.units),
                        failures=list(part.failures), note=part.note, detail=dict(part.details))
             for part in summary.sections()]
@@ -220,7 +225,8 @@ def run_update(
             if why:
                 job.skip(harvester.name, why)
             else:
-                job.run(harvester.name, partial(harvester.run, settings, progress), _steps)
+                job.run(harvester.name, partial(harvester.run, settings, progress),
+                        partial(_steps, report=job.report))
         job.run("index", lambda: build(settings, taxonomy_path=taxonomy_path, progress=progress),
                 lambda built: [_index_step(built.to_dict(), job.report)])
         report = job.report
@@ -258,7 +264,9 @@ def summary_lines(report: UpdateReport) -> list[str]:
             what = (f"{c['added']} added, {c['updated']} updated, {c['deleted']} deleted, "
                     f"{c['unchanged']} unchanged, {c.get('failed', 0)} failed; {c['total']} units")
         elif step.counts:
-            what = ", ".join(f"{step.counts.get(k, 0)} {k}" for k in COUNTS)
+            # A source's own counts (pages skipped by robots.txt, notes read) as its command shows them.
+            what = ", ".join([f"{step.counts.get(k, 0)} {k}" for k in COUNTS]
+                             + [f"{n} {k}" for k, n in step.counts.items() if k not in COUNTS and n])
         else:
             what = step.status
         units = f"; {sum(step.units.values())} quota units" if step.units else ""
