@@ -12,11 +12,13 @@ import io
 import json
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from archive.config import Settings
 from index.cli import cli
+from index.services import library
 from index.services.export import COLUMNS
 from index.web import create_app
 from tests.test_web import web_demo  # noqa: F401  (a fixture the scanned one uses)
@@ -80,3 +82,28 @@ def test_markdown_and_the_terminal_mark_the_ocr_rows_visibly(scanned: tuple[Sett
         all(url in block for block in blocks if "[OCR text]" in block)
     assert all("[OCR text]" in block for block in blocks if f"{url}#page=" in block)
 
+
+def test_the_case_page_marks_scanned_pages_without_running_a_search(scanned: tuple[Settings, str],  # noqa: F811
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    settings, url = scanned
+    with TestClient(create_app(settings)) as client:
+        found = client.get("/api/search", params={"q": QUERY, "limit": 50}).json()["results"]
+        slug = next(r["case_ids"][0] for r in found if r["url"].startswith(url + "#") and r["case_ids"])
+        searches: list[str] = []
+        # Every search of the services goes through the engine's run_search (library imports it).
+        real = library.run_search
+
+        def spy(data_dir: Any, text: str, *args: Any, **kwargs: Any) -> Any:
+            searches.append(text)
+            return real(data_dir, text, *args, **kwargs)
+
+        monkeypatch.setattr(library, "run_search", spy)
+        assert client.get("/api/search", params={"q": QUERY}).status_code == 200 and searches == [QUERY]  # it counts
+        searches.clear()
+        page = client.get(f"/casus/{slug}").text
+        notes = client.get(f"/api/cases/{slug}").json()["case"]["notes"]
+    assert searches == []
+    [scan] = [note for note in notes if note["url"] == url]
+    assert scan["ocr"] is True and scan["ocr_pages"] == list(range(1, scan["pages"] + 1))
+    [block] = [b for b in page.split('<div class="note">')[1:] if "tekst uit scan (OCR)" in b]
+    assert url in block
