@@ -75,6 +75,9 @@ def test_a_snippet_without_the_querys_words_ends_after_a_whole_word(web_demo: Se
         whole = words_of(f"{case['title']}\n{text}")
         assert all(word in whole for word in shown_words(hit["snippet"])), hit["snippet"]
         assert not hit["snippet"].endswith(("ü…", "é…")) and "Vacuü" not in hit["snippet"]
+    # Cut short at a block's end rather than after a heading left dangling ("verzuim. · Maatregelen …").
+    (floors,) = [hit for hit in found if "vloerenfabriek" in hit["id"]]
+    assert floors["snippet"].endswith("oorzaak van verzuim. …")
 
 
 def test_a_heading_is_not_glued_to_the_sentences_around_it(web_demo: Settings) -> None:  # noqa: F811
