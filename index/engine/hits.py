@@ -86,13 +86,18 @@ def one_line(text: str, blocks: bool) -> str:
 
 
 def clipped(text: str, limit: int = PLAIN_CHARS) -> str:
-    """The text's start, cut at the last block's end in its second half, else at the last space before
-    ``limit`` characters (never inside a word), with `` …`` when there is more."""
+    """The text's start, cut at the last block's end in its second half (a sentence's end first), else
+    at the last space before ``limit`` characters (never inside a word), with `` …`` when there is more."""
     if len(text) <= limit:
         return text
-    cut = text.rfind(BLOCK, limit // 2, limit)  # rather the end of a block than a heading left dangling
-    if cut >= 0:
-        return text[:cut].rstrip(",;:") + " …"
+    ends = []  # the ends of blocks in the second half: rather cut there than leave a heading dangling
+    cut = text.rfind(BLOCK, limit // 2, limit)
+    while cut >= 0:
+        ends.append(cut)
+        cut = text.rfind(BLOCK, limit // 2, cut)
+    sentences = [end for end in ends if text[end - 1] in ".!?…"]
+    if ends:
+        return text[:(sentences or ends)[0]].rstrip(",;:") + " …"
     cut = text.rfind(" ", 0, limit + 1)
     if cut < limit // 2:  # one very long word (an address): cut after it if it ends soon, else inside it
         after = text.find(" ", limit)
