@@ -183,3 +183,19 @@ def test_every_query_error_has_a_dutch_sentence(demo_pages: tuple[TestClient, st
         assert query_problem(message), message
     assert len(messages) >= 12 and len(QUERY_PROBLEMS) >= len(messages)
     assert query_problem("something else went wrong") == ""
+
+
+def test_the_curation_pages_say_their_own_words_in_dutch(web_demo: Settings,  # noqa: F811
+                                                         demo_pages: tuple[TestClient, str, list[str]]) -> None:
+    """With curation on: the buttons, the form, the "saved" notice, and the page of a refused decision."""
+    _client, data, urls = demo_pages
+    with TestClient(create_app(web_demo, curation_token="curation-token-for-tests-1234")) as client:
+        for url in [u for u in urls if u.startswith(("/casus/", "/video/"))][:6]:
+            page = client.get(url, params={"opgeslagen": "1"}).text
+            assert "Besluit opgeslagen" in page and ("Bevestigen" in page or "Nog niet gekoppeld" in page), url
+            assert not giveaways(own_words(page, data)), (url, giveaways(own_words(page, data)))
+        refused = client.post("/curatie", data={"token": "wrong", "action": "confirmed|a|b"},
+                              headers={"accept": "text/html"})
+    assert refused.status_code == 403
+    pieces = own_words(refused.text, "")
+    assert any("Geen toestemming" in piece for piece in pieces) and not giveaways(pieces)
