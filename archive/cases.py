@@ -290,7 +290,8 @@ def describe_case(settings: Settings, case_id: str, *, known_companies: KnownNam
                           "archived": stored is not None,
                           "status": status,
                           "reason": note.reason if note else None,
-                          "pages": len(note.pages) if note else 0})
+                          "pages": len(note.pages) if note else 0,
+                          "ocr_pages": [page.number for page in note.pages if page.ocr] if note else []})
         return {
             "kind": "case",
             **case.to_dict(),

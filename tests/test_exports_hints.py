@@ -34,7 +34,7 @@ ALFA = "ZhyiA4uoRgn"  # the sample's Alfa Laval video, whose captions say "taakr
 MEETING = "tDDb-xHKas1"  # the sample's regional meeting: found by a passage, so its row needs the archive
 QUERY = 'taakroulatie company:"Alfa Laval"'
 CSV_COLUMNS = ["rank", "kind", "title", "url", "date", "channel", "duration", "moment", "link", "cases", "companies",
-               "themes", "year", "score", "snippet", "moments", "case_ids", "embed"]
+               "themes", "year", "score", "snippet", "moments", "case_ids", "embed", "ocr"]
 
 
 @pytest.fixture(scope="module")

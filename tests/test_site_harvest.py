@@ -191,7 +191,7 @@ def test_old_layout_case_is_found_by_its_slug_or_its_numeric_id(tmp_path: Path, 
     assert by_slug["url"] == server.url + OLD_PATH
     assert by_slug["notes"] == [{"url": server.url + "/media/bijlagen/werkoverleg-de-groot.pdf",
                                  "text": "Werkoverleg De Groot (pdf)", "type": "pdf", "archived": True,
-                                 "status": "ok", "reason": None, "pages": 1}]
+                                 "status": "ok", "reason": None, "pages": 1, "ocr_pages": []}]
     with pytest.raises(NotFoundError):
         describe_case(settings, "bestaat-niet")
 

@@ -47,25 +47,28 @@ def test_a_suggested_link_shows_its_dutch_label(client: TestClient, monkeypatch:
 
 @pytest.fixture(scope="module")
 def scanned(web_demo: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, str]]:  # noqa: F811
-    """The demo rebuilt as if its first note's pages were scans read by OCR (no Tesseract needed):
-    the build is given the notes with each page's ``ocr`` flag set, as archive.notes sets it."""
-    from index.linking import sources
+    """The demo rebuilt as if its first note's pages were scans read by OCR (no Tesseract needed): the
+    note reader gives that note with each page's ``ocr`` flag set, as archive.notes sets it, so the
+    parse cache and the index both hold it, as after a real OCR read."""
+    from archive import cases
+    from archive.parse_cache import cache_path
 
     data_dir = tmp_path_factory.mktemp("scanned") / "demo-data"
     shutil.copytree(web_demo.data_dir, data_dir, symlinks=True)
+    cache_path(data_dir).unlink()  # the notes are read afresh, through the patched reader
     settings = replace(web_demo, data_dir=data_dir)
-    real = sources.iter_notes
+    real = cases.parse_note
     first: list[str] = []
 
-    def as_scanned(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        for version, note in real(*args, **kwargs):
-            if note.status == "ok" and (not first or first[0] == note.url):
-                first[:] = [note.url]
-                note = replace(note, pages=[replace(page, ocr=True) for page in note.pages])
-            yield version, note
+    def as_scanned(*args: Any, **kwargs: Any) -> Any:
+        note = real(*args, **kwargs)
+        if note.status == "ok" and (not first or first[0] == note.url):
+            first[:] = [note.url]
+            note = replace(note, pages=tuple(replace(page, ocr=True) for page in note.pages))
+        return note
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sources, "iter_notes", as_scanned)
+        patch.setattr(cases, "parse_note", as_scanned)
         build(settings, rebuild=True)
     assert first, "the demo has a note"
     yield settings, first[0]

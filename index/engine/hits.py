@@ -14,6 +14,10 @@ from index.engine.analyzers import exact_analyzer, stemmed_analyzer
 from index.engine.schema import cue_texts
 from index.engine.shapes import Hit
 
+BLOCK = " · "  # where a snippet's text starts a new block: a heading, a list item, a paragraph, a video's tags
+PLAIN_CHARS = 200  # a snippet without the query's words: the text's start, cut after a whole word
+SNAP = 40  # at most this many characters a fragment is widened to start and end at a space (not inside a word)
+
 
 class _Marks(highlight.Formatter):
     """Wrap matched words in a pair of markers (plain text) or <mark> (HTML, escaped)."""
@@ -30,15 +34,75 @@ class _Marks(highlight.Formatter):
         return f"<mark>{word}</mark>" if self.html_out else f"«{word}»"
 
     def format_fragment(self, fragment: Any, replace: bool = False) -> str:
-        out, index = [], fragment.startchar
+        text = fragment.text
+        out, index = [], _word_start(text, fragment.startchar)
         for token in fragment.matches:
             if token.startchar < index:
                 continue
-            out.append(self._text(fragment.text[index:token.startchar]))
-            out.append(self.format_token(fragment.text, token, replace))
+            out.append(self._text(text[index:token.startchar]))
+            out.append(self.format_token(text, token, replace))
             index = token.endchar
-        out.append(self._text(fragment.text[index:fragment.endchar]))
-        return "".join(out)
+        end = _word_end(text, fragment.endchar)
+        label = text.find(BLOCK, index, end)  # a block after the last match (a heading, tags): not glued on
+        out.append(self._text(text[index:label if label >= 0 else end]))
+        return "".join(out).strip(BLOCK)
+
+
+def _word_start(text: str, start: int) -> int:
+    """A fragment's start moved back to the space before its word: a token may begin inside one (a
+    letter with a combining accent, an apostrophe, a part of a compound)."""
+    space = text.rfind(" ", max(0, start - SNAP), start)
+    return space + 1 if space >= 0 or start <= SNAP else start
+
+
+def _word_end(text: str, end: int) -> int:
+    """A fragment's end moved on to the space after its word (the text's end if that comes first)."""
+    space = text.find(" ", end, end + SNAP)
+    return space if space >= 0 else len(text) if len(text) - end <= SNAP else end
+
+
+def one_line(text: str, blocks: bool) -> str:
+    """The text on one line as a snippet shows it, each break between blocks a visible ``BLOCK`` so a
+    heading, a list item or a video's tags are not glued to the sentence before them.
+
+    With ``blocks`` every line is a block (a case's headings, paragraphs and list items, a video's
+    description lines and tags line); else only blank lines part blocks and a single line break is
+    where a PDF wrapped its line.
+    """
+    pieces: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        words = line.split()
+        if blocks and words:
+            pieces.append(" ".join(words))
+        elif words:
+            current.extend(words)
+        elif current:
+            pieces.append(" ".join(current))
+            current = []
+    if current:
+        pieces.append(" ".join(current))
+    return BLOCK.join(pieces)
+
+
+def clipped(text: str, limit: int = PLAIN_CHARS) -> str:
+    """The text's start, cut at the last block's end in its second half (a sentence's end first), else
+    at the last space before ``limit`` characters (never inside a word), with `` …`` when there is more."""
+    if len(text) <= limit:
+        return text
+    ends = []  # the ends of blocks in the second half: rather cut there than leave a heading dangling
+    cut = text.rfind(BLOCK, limit // 2, limit)
+    while cut >= 0:
+        ends.append(cut)
+        cut = text.rfind(BLOCK, limit // 2, cut)
+    sentences = [end for end in ends if text[end - 1] in ".!?…"]
+    if ends:
+        return text[:(sentences or ends)[0]].rstrip(",;:") + " …"
+    cut = text.rfind(" ", 0, limit + 1)
+    if cut < limit // 2:  # one very long word (an address): cut after it if it ends soon, else inside it
+        after = text.find(" ", limit)
+        cut = after if 0 <= after <= limit + SNAP else limit
+    return text[:cut].rstrip(BLOCK + ",;:") + " …"
 
 
 def _terms(query: Any, fieldname: str) -> set[str]:
@@ -62,8 +126,10 @@ def _analyzers() -> tuple[Any, Any]:
     return stemmed_analyzer(), exact_analyzer()
 
 
-def make_snippet(text: str, query: Any, html_out: bool = False) -> str:
-    """The best fragments of ``text`` with the query's words marked (stemmed or exact)."""
+def make_snippet(text: str, query: Any, html_out: bool = False, blocks: bool = False) -> str:
+    """The best fragments of ``text`` with the query's words marked (stemmed or exact), on one line
+    (``one_line``), never cut inside a word."""
+    text = one_line(text, blocks)
     fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
     for terms, analyzer in zip(spoken(query), _analyzers()):
         if terms:
@@ -71,9 +137,8 @@ def make_snippet(text: str, query: Any, html_out: bool = False) -> str:
             marked = highlight.highlight(text, frozenset(terms), analyzer, fragmenter, _Marks(html_out), top=2,
                                          mode="index")
             if marked:
-                return " ".join(marked.split())
-    text = " ".join(text.split())
-    plain = text[:200] + ("…" if len(text) > 200 else "")
+                return marked
+    plain = clipped(text)
     return html.escape(plain) if html_out else plain
 
 
@@ -98,7 +163,9 @@ def hit_of(hit_fields: dict[str, Any], score: float, query: Any, html_out: bool)
     meta = hit_fields["meta"]
     result: dict[str, Any] = {
         "id": hit_fields["id"], "kind": hit_fields["kind"], "title": hit_fields.get("title", ""),
-        "snippet": make_snippet(hit_fields.get("content", ""), query, html_out), "url": meta["url"],
+        # A case's and a video's lines are blocks (headings, list items, tags); a note's are a PDF's wrapped lines.
+        "snippet": make_snippet(hit_fields.get("content", ""), query, html_out,
+                                blocks=hit_fields["kind"] in ("case", "video")), "url": meta["url"],
         "score": round(score, 4), "case_ids": meta["case_ids"], "companies": meta["companies"],
         "themes": meta["themes"], "sectors": meta["sectors"], "year": meta["year"], "date": meta.get("date"),
         "active": meta["active"],

@@ -29,7 +29,7 @@ from archive.youtube_urls import PLAYER_ORIGIN, THUMBNAIL_ORIGIN, embed_url, pla
 from index.engine import Health, current_generation, document_titles, index_health
 from index.services import titles
 from index.linking.links import load_decisions, said_once
-from index.services.library import (MAX_LIMIT, SearchOptions, describe, filter_token, link_status, search,
+from index.services.library import (SearchOptions, describe, filter_token, link_status, search,
                                     video_transcripts)
 
 # The one set of link status names of the CLI, the pages and the API (stored links say "auto" for the first two).
@@ -126,18 +126,6 @@ def with_status(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**link, "status": link_status(link)} for link in links]
 
 
-def _scanned_pages(settings: Settings, slug: str) -> dict[str, list[int]]:
-    """The pages of a case's notes whose text the index holds as read from a scan by OCR, by note URL."""
-    found = search(settings, f"{filter_token('case', slug)} kind:note",
-                   SearchOptions(limit=MAX_LIMIT, include_inactive=True))
-    pages: dict[str, list[int]] = {}
-    for hit in found["results"]:
-        number = hit.get("page")
-        if hit.get("ocr") and number:
-            pages.setdefault(hit["url"].split("#")[0], []).append(number)
-    return {url: sorted(numbers) for url, numbers in pages.items()}
-
-
 def case_view(settings: Settings, slug: str) -> dict[str, Any]:
     """The case page's data: a case, its notes' page links, the videos linked to it with the evidence."""
     case = describe(settings, f"case:{check_case_slug(slug)}", parse=False)
@@ -149,10 +137,9 @@ def case_view(settings: Settings, slug: str) -> dict[str, Any]:
                                {"video_id": row["source"][6:], "title": unavailable_title(row["source"][6:])}),
                "link": row} for row in incoming]
     videos.sort(key=lambda v: (-v["link"]["confidence"], v["title"]))
-    scanned = _scanned_pages(settings, slug)
+    # The pages read from a scan come with the note as the index build read it (its parse cache).
     notes = [{**note, "page_urls": [f"{note['url']}#page={n}" for n in range(1, (note.get("pages") or 0) + 1)],
-              "ocr": bool(scanned.get(note["url"])), "ocr_pages": scanned.get(note["url"], [])}
-             for note in case["notes"]]
+              "ocr": bool(note.get("ocr_pages"))} for note in case["notes"]]
     return {"case": {**case, "notes": notes}, "videos": videos, "pending_decisions": pending}
 
 

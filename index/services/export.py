@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 # OWASP's CSV injection rule: a cell a spreadsheet would read as a formula gets a leading quote.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ["rank", "kind", "title", "url", "date", "channel", "duration", "moment", "link", "cases", "companies",
-           "themes", "year", "score", "snippet", "moments", "case_ids", "embed"]
+           "themes", "year", "score", "snippet", "moments", "case_ids", "embed", "ocr"]
+# What Markdown and the terminal add to a note page whose text Tesseract read from a scan (it may hold misreadings).
+OCR_MARK = "OCR text"
 
 
 def citable(settings: Settings, search: dict[str, Any]) -> dict[str, Any]:
@@ -47,7 +49,8 @@ def _video_facts(settings: Settings, video_ids: set[str]) -> dict[str, dict[str,
 def rows(search: dict[str, Any], titles: dict[str, str] | None = None,
          videos: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Each result as cited: date (ISO), channel, duration and moment as m:ss, a link at that second,
-    the cases by title (the slug where no title is known) and the companies by name."""
+    the cases by title (the slug where no title is known), the companies by name, and whether the text
+    is OCR's reading of a scanned note page (``ocr``)."""
     titles, videos = titles or {}, videos or {}
     out = []
     for rank, result in enumerate(search["results"], start=search.get("offset", 0) + 1):
@@ -62,7 +65,7 @@ def rows(search: dict[str, Any], titles: dict[str, str] | None = None,
             "companies": list(result.get("companies") or []), "themes": list(result.get("themes") or []),
             "year": result.get("year"), "score": result.get("score"), "snippet": result.get("snippet", ""),
             "moments": [{**_moment(m), "snippet": m.get("snippet", "")} for m in result.get("moments", [])],
-            "case_ids": case_ids, "embed": result.get("embed", "")})
+            "case_ids": case_ids, "embed": result.get("embed", ""), "ocr": bool(result.get("ocr"))})
     return out
 
 
@@ -80,6 +83,8 @@ def _cell(row: dict[str, Any], column: str) -> str:
         return "; ".join(f"{m['moment']} {m['link']}" for m in value or ())
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else ""
     return "" if value is None else str(value)
 
 
@@ -149,8 +154,9 @@ def to_markdown(search: dict[str, Any]) -> str:
     for row in search.get("rows") or rows(search):
         link = f"[▶ {row['moment']}]({row['link']})" if row["moment"] else f"[open]({row['link'] or row['url']})"
         link += "".join(f" [▶ {m['moment']}]({m['link']})" for m in row["moments"])
+        kind = row["kind"] + (f" ({OCR_MARK})" if row.get("ocr") else "")  # its text may hold misreadings
         lines.append("| " + " | ".join([
-            str(row["rank"]), row["kind"], _md(row["title"]), row["date"] or "", _md(row["channel"] or ""), link,
+            str(row["rank"]), kind, _md(row["title"]), row["date"] or "", _md(row["channel"] or ""), link,
             row["duration"] or "", _md(", ".join(row["cases"])), _md(", ".join(row["companies"])),
             _md(row["snippet"])]) + " |")
     return "\n".join(lines) + "\n"
@@ -171,7 +177,8 @@ def to_text(search: dict[str, Any]) -> str:
     cited = search.get("rows") or []
     for n, (rank, result) in enumerate(enumerate(search["results"], start=search.get("offset", 0) + 1)):
         when = f" {clock_time(result['start'])}" if "start" in result else ""
-        flag = "" if result.get("active", True) else "  [niet meer beschikbaar]"
+        flag = ("" if result.get("active", True) else "  [niet meer beschikbaar]") + \
+            (f"  [{OCR_MARK}]" if result.get("ocr") else "")
         section = f" — {result['section']}" if result.get("section") else ""
         lines.append(f"{rank}. [{result['kind']}{when}] {result['title']}{section}{flag}")
         lines.append(f"   {result['url']}")

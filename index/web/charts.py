@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from index.web.dutch import nl_number
+
 WIDTH = 600
 HEIGHT = 120
 LABEL_SPACE = 18  # room under the bars for their labels
@@ -58,7 +60,8 @@ def bar_chart(points: list[tuple[str, int, str | None, str]], width: int = WIDTH
 
 
 def year_histogram(year_counts: dict[str, int], href: Callable[[str], str]) -> Chart:
-    """Results per year, empty years between included, each bar linking to ``href(year)``."""
+    """Results per year, empty years between included, each bar linking to ``href(year)``; the hover
+    title says the count in Dutch form (``2013: 1.234 resultaten``)."""
     years = sorted(int(y) for y in year_counts if str(y).isdigit())
     if not years:
         return Chart(WIDTH, HEIGHT)
@@ -66,6 +69,7 @@ def year_histogram(year_counts: dict[str, int], href: Callable[[str], str]) -> C
     points: list[tuple[str, int, str | None, str]] = []
     for year in span:
         count = int(year_counts.get(str(year), 0))
-        points.append((str(year), count, href(str(year)) if count else None, f"{year}: {count}"))
+        noun = "resultaat" if count == 1 else "resultaten"
+        points.append((str(year), count, href(str(year)) if count else None, f"{year}: {nl_number(count)} {noun}"))
     return bar_chart(points)
 

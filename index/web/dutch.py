@@ -3,6 +3,7 @@ and numbers, and one table per kind of status word the archive and the index use
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -50,6 +51,45 @@ COUNT_LABELS = {"cases": "casussen", "notes": "notities", "channels": "kanalen",
 COMMAND_LABELS = {"harvest site": "kennisbank ophalen", "harvest youtube": "YouTube-gegevens ophalen",
                   "harvest transcripts": "transcripten ophalen", "index": "zoekindex bouwen",
                   "update": "alles bijwerken", "import-archive": "archief terugzetten", "demo": "demo"}
+
+# The query language's and the pages' input errors (in English for the CLI, the API and the log) as the
+# error page says them in Dutch: (the English message's start, the Dutch sentence with its named parts).
+QUERY_PROBLEMS = [(re.compile(pattern), dutch) for pattern, dutch in [
+    (r"unbalanced quote", "Een aanhalingsteken wordt niet gesloten: zet elke woordgroep tussen twee \" "
+                          "(bijvoorbeeld \"duurzame inzetbaarheid\")."),
+    (r"a '\)' closes nothing", "Er staat een ) zonder ( ervoor."),
+    (r"a '\(' is never closed", "Er staat een ( die nergens wordt gesloten."),
+    (r"unknown field '(?P<name>[^']{0,200})' \(known: (?P<known>[^)]{0,200})\)",
+     "Het filter {name} bestaat niet; de filters zijn {known}."),
+    (r"year:(?P<value>.{0,600}) is not a year or a range",
+     "year:{value} is geen jaar of reeks jaren; schrijf year:2013 of year:2012..2014."),
+    (r"year:(?P<value>.{0,600}) is an empty range",
+     "year:{value} is een lege reeks: het eerste jaar ligt na het tweede."),
+    (r"kind:(?P<value>.{0,600}) is not a kind",
+     "kind:{value} is geen soort; kies case (casus), note (notitie), video of passage (fragment)."),
+    (r"caption:(?P<value>.{0,600}) is not a caption kind",
+     "caption:{value} is geen soort ondertiteling; kies manual, auto of imported."),
+    (r"(?P<name>\w{1,20}): needs a value", "Na {name}: hoort een waarde, direct na de dubbele punt ({name}:…)."),
+    (r"(?P<word>\S{1,600}): a wildcard needs at least two letters", "{word}: zet minstens twee letters voor * of ?."),
+    (r"(?P<word>\S{1,600}): a fuzzy search allows at most 2 edits",
+     "{word}: met ~ mogen hooguit 2 letters verschillen (woord~ of woord~2)."),
+    (r"the query is empty", "De zoekvraag is leeg: geef woorden, een \"woordgroep\" of een filter zoals theme:…"),
+    (r"the query is too long \((?P<n>\d{1,9}) characters", "De zoekvraag is te lang ({n} tekens)."),
+    (r"a web address is not searchable text",
+     "Een webadres is geen zoektekst: zoek op woorden, of gebruik case:<slug> voor een casus."),
+    (r"NOT needs a word after it", "Na NOT hoort een woord (werkdruk NOT stress). Om een filter weg te laten zet u "
+                                   "er een - voor (-kind:note); het woord „not” schrijft u in kleine letters."),
+    (r"the query has no words or filters", "De zoekvraag heeft geen woorden of filters."),
+    (r"cannot read the query", "De zoekvraag is niet te lezen: AND en OR hebben aan beide kanten een woord nodig, NOT "
+                               "en een - of + een woord erachter (zoek de woorden zelf tussen \"aanhalingstekens\")."),
+    (r"the query has no searchable words",
+     "De zoekvraag heeft geen woorden om op te zoeken (alleen stopwoorden of operatoren?)."),
+    (r"offset \+ limit is \d{1,9}; at most (?P<n>\d{1,9})",
+     "Zo ver kunt u niet doorbladeren (hooguit {n} resultaten); maak de vraag nauwer of voeg een filter toe."),
+    (r"a name has 1 to 120 characters",
+     "Een naam heeft 1 tot 120 tekens, zonder aanhalingstekens, schuine strepen of stuurtekens."),
+    (r"(?P<name>\w{1,40}): Input should be", "De waarde van {name} in het adres klopt niet."),
+]]
 
 
 def _moment(value: Any) -> datetime | date | None:
@@ -120,8 +160,51 @@ def language_name(code: Any) -> str:
     return LOCALE.languages.get(text.replace("-", "_"), LOCALE.languages.get(text.split("-")[0], text)) or text
 
 
+# Why a note could not be read (archive.notes, in English for the CLI and the log), in Dutch for the case page.
+NOTE_PROBLEMS = [(re.compile(pattern), dutch) for pattern, dutch in [
+    (r"no text layer in (?P<n>\d{1,9}) page\(s\) \(a scan\?\); install",
+     "Een scan zonder tekstlaag ({pages}); om hem te lezen zijn tesseract-ocr en tesseract-ocr-nld nodig."),
+    (r"no text layer in (?P<n>\d{1,9}) page\(s\) \(a scan\?\), and OCR read no text",
+     "Een scan zonder tekstlaag ({pages}); OCR las er geen tekst in."),
+    (r"no text layer in (?P<n>\d{1,9}) page\(s\)", "Geen tekstlaag ({pages}): een scan?"),
+    (r"not a PDF", "Het bestand is geen PDF."),
+    (r"corrupt PDF", "Het PDF-bestand is beschadigd."),
+    (r"encrypted PDF", "Het PDF-bestand is versleuteld en kan niet worden gelezen."),
+    (r"corrupt DOCX|document\.xml is too large|DOCX declares XML entities",
+     "Het Word-bestand is beschadigd of niet veilig te lezen."),
+    (r"the document has no text|the page has no text|the file is empty", "Het bestand bevat geen tekst."),
+    (r"over budget", "Het bestand is te groot of te traag om te lezen (een grens uit de instellingen, [limits])."),
+    (r"unsupported attachment type '(?P<kind>[^']{0,40})'", "Dit soort bijlage ({kind}) kan niet worden gelezen."),
+]]
+
+
+def _in_dutch(problems: list[tuple[re.Pattern[str], str]], message: Any) -> str:
+    """The Dutch sentence of the first pattern the message starts with, its parts filled in ("" if none)."""
+    text = str(message or "")
+    for pattern, dutch in problems:
+        found = pattern.match(text)
+        if found:
+            parts = found.groupdict()
+            if parts.get("n"):
+                count = int(parts["n"])
+                parts.update(n=nl_number(count), pages=f"{nl_number(count)} pagina{'' if count == 1 else '’s'}")
+            return dutch.format(**parts)
+    return ""
+
+
+def query_problem(message: Any) -> str:
+    """What an input error means, in Dutch ("" for a message without a Dutch sentence)."""
+    return _in_dutch(QUERY_PROBLEMS, message)
+
+
+def note_problem(reason: Any) -> str:
+    """Why a note could not be read, in Dutch ("" for a reason without a Dutch sentence)."""
+    return _in_dutch(NOTE_PROBLEMS, reason)
+
+
 FILTERS = {"nl_date": nl_date, "nl_datetime": nl_datetime, "nl_number": nl_number, "status_word": status_word,
            "exit_word": exit_word, "language_name": language_name,
            "kind_label": lambda k: KIND_LABELS.get(k, k), "rule_label": lambda r: RULE_LABELS.get(r, r),
            "field_label": lambda f: FIELD_LABELS.get(f, f), "count_label": lambda c: COUNT_LABELS.get(c, c),
-           "command_label": command_label}
+           "command_label": command_label, "query_problem": query_problem,
+           "note_problem": note_problem}
