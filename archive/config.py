@@ -26,6 +26,7 @@ class YouTubeSettings:
     """How to reach the YouTube Data API and which channels to harvest."""
 
     channels: tuple[str, ...] = ()
+    own_channels: tuple[str, ...] = ()  # the platform's own channels: a case linking one is no evidence
     api_url: str = DEFAULT_YOUTUBE_API_URL
     key_file: str | None = None
     retries: int = 5
@@ -263,6 +264,9 @@ max_pages = 100
 [youtube]
 # Channels as UC… id, @handle or URL. Channels linked from case pages are added automatically.
 channels = ["UC6XpRSGS236lYZmcCjkBE4g"]
+# The platform's own channels (UC… id, @handle or URL), which host the films of many cases: a case
+# page that points at one ("more films on our channel") places none of its videos with that case.
+# own_channels = ["@kennisbanksocialeinnovatie"]
 # key_file = "~/.config/casearchive/youtube.key"
 # The Data API root; point it at a local test server with CASEARCHIVE_YOUTUBE_API_URL.
 # api_url = "https://youtube.googleapis.com/"

@@ -97,15 +97,14 @@ def test_show_an_unknown_id_is_a_clear_error(demo: Path) -> None:
 def test_report_lists_the_gaps(demo: Path) -> None:
     code, out = run(demo, "report", "--format", "json")
     report = json.loads(out)
-    # Each sample channel is linked by one case page alone (the seed's own channel by the seed, the
-    # platform's by the Hendriks case), so every video of it is linked to that case, but for the
-    # private upload never fetched (the index has no unit of it).
+    # The seed's channel is linked by the seed alone, and each of its videos names a seed company;
+    # the platform's channel is linked by the Hendriks case ("more films on our channel"), but
+    # other cases embed its videos, so it is shared: a video of it that no page links and that
+    # names no case's company has no case (nor a suggestion), as the private upload never fetched.
     never_fetched = {v.id for c in (seed_channel(), platform_channel()) for v in c.videos if v.state == "private"}
-    assert {v["id"] for v in report["videos_without_case"]} == never_fetched
+    assert {v["id"] for v in report["videos_without_case"]} == never_fetched | {"pX4nV8cQ2tA", "wL9dK3sF7hB"}
     code, out = run(demo, "show", "pX4nV8cQ2tA", "--format", "json")
-    link = next(row for row in json.loads(out)["links"] if row["target"].startswith("case:"))
-    assert link["target"] == "case:leren-op-de-werkvloer-bij-bouwbedrijf-hendriks" and link["confidence"] >= 0.5
-    assert link["evidence"][0]["rule"] == "case links the channel"
+    assert not [row for row in json.loads(out)["links"] if row["target"].startswith("case:")]
     assert "generatiepact-bij-transportbedrijf-van-wijk" in {c["id"] for c in report["cases_without_video"]}
     gaps = {v["id"]: v["reason"] for v in report["videos_without_transcript"]}
     assert "ZhyiA4uoRgn" not in gaps and gaps["atmUdjAWtGS"] == "provider off"

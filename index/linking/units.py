@@ -40,6 +40,7 @@ class Sources:
     videos: list[Video] = field(default_factory=list)
     inactive: dict[str, dict[str, Any]] = field(default_factory=dict)
     channel_of_case_link: dict[str, str] = field(default_factory=dict)  # handle/url → channel id
+    own_channels: tuple[str, ...] = ()  # the platform's own channel ids (youtube.own_channels, resolved)
     transcripts: list[Transcript] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # archived items left out, each with why
 
@@ -74,7 +75,7 @@ def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, 
     previous = reuse.previous if reuse is not None else {}
     case_infos, video_infos = _link_inputs(sources, previous)
     companies = name_finder(taxonomy, "company", mentions)
-    links = link_all(case_infos, video_infos, taxonomy, decisions, mentions, companies)
+    links = link_all(case_infos, video_infos, taxonomy, decisions, mentions, companies, sources.own_channels)
     units, video_units = _archive_units(sources, links, companies, taxonomy)
     for transcript in sources.transcripts:
         units.extend(_transcript_units(transcript, video_units.get(transcript.video_id), companies, reuse,
