@@ -227,3 +227,42 @@ def test_show_a_video_known_only_as_a_private_playlist_entry(demo: Path) -> None
     video = json.loads(out)
     assert code == 0 and video["metadata"] is False and video["active"] is False
     assert video["inactive_reason"] == "private"
+
+
+def test_a_rejected_company_leaves_every_unit_of_the_video_in_the_cli_and_the_web(demo: Path, tmp_path: Path) -> None:
+    """The README's example: Photonis is only named in the regional meeting's film; rejected, that
+    film and its transcript passages (which name Photonis) leave company:Photonis everywhere."""
+    from fastapi.testclient import TestClient
+
+    from index.web import create_app
+
+    data = tmp_path / "demo-data"
+    shutil.copytree(demo, data, symlinks=True)  # index/current is a symlink to the live generation
+
+    def photonis_units() -> tuple[set[str], set[str], set[str]]:
+        """The units company:Photonis finds through the CLI and the web's search, and the videos of /api/companies."""
+        code, out = run(data, "search", "company:Photonis", "--limit", "50", "--format", "json")
+        assert code == 0
+        cli_units = {unit for r in json.loads(out)["results"]
+                     for unit in [r["id"], *(m["id"] for m in r.get("moments", []))]}
+        with TestClient(create_app(Settings(data_dir=data))) as client:
+            page = client.get("/", params={"q": "company:Photonis"}).text
+            api = client.get("/api/companies/Photonis").json()
+        web_units = {vid for vid in ("tDDb-xHKas1", "atmUdjAWtGS") if vid in page}
+        company_videos = {json.dumps(row) for row in api.get("videos", [])}
+        return cli_units, web_units, company_videos
+
+    video = "tDDb-xHKas1"
+    before_cli, before_web, before_api = photonis_units()
+    assert any(video in unit for unit in before_cli) and video in before_web
+    code, out = run(data, "links", "reject", f"video:{video}", "company:Photonis", "--note", "alleen genoemd")
+    assert code == 0 and run(data, "index")[0] == 0
+    after_cli, after_web, after_api = photonis_units()
+    assert not [unit for unit in after_cli if video in unit], after_cli
+    assert video not in after_web and "atmUdjAWtGS" in after_web
+    assert not [row for row in after_api if video in row]
+    # Its passages still hold the word: a plain search finds them, without the company on them.
+    code, out = run(data, "search", "Photonis kind:passage", "--limit", "50", "--format", "json")
+    passages = [r for r in json.loads(out)["results"] if video in r["id"]]
+    assert passages and all("Photonis" not in r.get("companies", []) for r in passages)
+    assert len(after_cli) < len(before_cli)

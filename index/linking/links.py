@@ -121,6 +121,11 @@ class LinkSet:
         """Every link of a source, found or decided, accepted or not, in the order they were made."""
         return self._by_source.get(source, [])
 
+    def rejected(self, source: str, prefix: str) -> frozenset[str]:
+        """The targets of a source with a given prefix that a person rejected, names only."""
+        return frozenset(entry.target[len(prefix):] for entry in self._by_source.get(source, ())
+                         if entry.target.startswith(prefix) and entry.status == "rejected")
+
     def targets(self, source: str, prefix: str) -> list[str]:
         """The accepted targets of a source with a given prefix (``case:``, ``company:``…), names only."""
         return sorted(entry.target[len(prefix):] for entry in self._by_source.get(source, ())
