@@ -256,8 +256,15 @@ def test_a_rejected_company_leaves_every_unit_of_the_video_in_the_cli_and_the_we
     before_cli, before_web, before_api = photonis_units()
     assert any(video in unit for unit in before_cli) and video in before_web
     code, out = run(data, "links", "reject", f"video:{video}", "company:Photonis", "--note", "alleen genoemd")
-    assert code == 0 and run(data, "index")[0] == 0
+    code, built = run(data, "index")
+    assert code == 0
     after_cli, after_web, after_api = photonis_units()
+    # `index` and `report` count the same links: all found, the rejected one among them.
+    found = int(built.split(" links found")[0].rsplit(" ", 1)[1])
+    reported = run(data, "report")[1].splitlines()[0]
+    assert f" {found} links found (" in reported and ", 1 rejected)" in reported
+    counts = json.loads(run(data, "report", "--format", "json")[1])["counts"]
+    assert counts["links_found"] == found == counts["links"] + counts["suggestions"] + counts["rejected"]
     assert not [unit for unit in after_cli if video in unit], after_cli
     assert video not in after_web and "atmUdjAWtGS" in after_web
     assert not [row for row in after_api if video in row]
