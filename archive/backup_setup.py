@@ -5,7 +5,8 @@ correction list and settings. ``setup_files`` gathers them as ``setup/`` members
 the configuration is written afresh from the settings, never copied, so the YouTube key file's
 path and any key in the API address stay out (the key itself never is in the settings). The
 restored ``setup/casearchive.toml`` names the restored files and the data directory around it,
-so ``casearchive --config <data>/setup/casearchive.toml index`` rebuilds the same index.
+and a command given no other configuration uses it (``archive.config.load_settings``), so a plain
+``casearchive --data <data> index`` rebuilds the same index.
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from archive.config import Settings, parse_config
+from archive.config import RESTORED_CONFIG, Settings, parse_config
 from archive.errors import ConfigError, InputError
 
-SETUP = "setup"
-CONFIG_NAME = "casearchive.toml"
+SETUP, CONFIG_NAME = RESTORED_CONFIG.parts  # where a command looks for it without --config
 TAXONOMY_NAME = "taxonomy.toml"
 CORRECTIONS_NAME = "corrections.toml"
 # Settings left out of the written configuration, and why: the key file is a secret's location,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -11,6 +12,9 @@ from typing import Any, Mapping
 from archive.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "casearchive.toml"
+# Where ``import-archive`` restores a backup's configuration, inside the data directory.
+RESTORED_CONFIG = Path("setup") / DEFAULT_CONFIG_NAME
+log = logging.getLogger(__name__)
 DEFAULT_YOUTUBE_API_URL = "https://youtube.googleapis.com/"
 DEFAULT_THUMBNAIL_URL = "https://i.ytimg.com/"  # YouTube's image host, where the Data API's thumbnails live
 # How long a writing command waits for another one to finish before it exits 3 (seconds): long
@@ -27,6 +31,7 @@ class YouTubeSettings:
     """How to reach the YouTube Data API and which channels to harvest."""
 
     channels: tuple[str, ...] = ()
+    own_channels: tuple[str, ...] = ()  # the platform's own channels: a case linking one is no evidence
     api_url: str = DEFAULT_YOUTUBE_API_URL
     key_file: str | None = None
     retries: int = 5
@@ -174,15 +179,19 @@ def load_settings(
     data_dir: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Settings:
-    """Merge defaults, the config file, the environment and the flags given here."""
+    """Merge defaults, the config file (``--config``, else CASEARCHIVE_CONFIG, else ./casearchive.toml,
+    else the one restored into the data directory), the environment and the flags given here."""
     env = os.environ if env is None else env
     path = config or env.get("CASEARCHIVE_CONFIG")
+    restored: Path | None = None
     if path:
         path = Path(path).expanduser()
         if not path.is_file():
             raise ConfigError(f"config file not found: {path}")
     elif Path(DEFAULT_CONFIG_NAME).is_file():
         path = Path(DEFAULT_CONFIG_NAME)
+    else:
+        path = restored = _restored_config(data_dir, env)
     settings = Settings()
     if path:
         try:
@@ -190,6 +199,8 @@ def load_settings(
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read config file {path}: {exc}") from None
         settings = parse_config(text, Path(path))
+    if restored is not None:  # its data directory is the one it is in, whatever it says
+        settings = replace(settings, data_dir=restored.parent.parent)
     if env.get("CASEARCHIVE_DATA"):
         settings = replace(settings, data_dir=Path(env["CASEARCHIVE_DATA"]).expanduser())
     if env.get("CASEARCHIVE_TAXONOMY"):
@@ -211,6 +222,18 @@ def load_settings(
     if data_dir is not None:
         settings = replace(settings, data_dir=Path(data_dir).expanduser())
     return settings
+
+
+def _restored_config(data_dir: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Path | None:
+    """The configuration a backup restored into the data directory (``<data>/setup/casearchive.toml``):
+    used when no other is given, so a plain command on a restored archive builds the index it was
+    backed up with (same taxonomy, corrections and settings)."""
+    data = Path(data_dir if data_dir is not None else env.get("CASEARCHIVE_DATA") or Settings().data_dir)
+    restored = data.expanduser() / RESTORED_CONFIG
+    if not restored.is_file():
+        return None
+    log.info("[config] no --config given: using the configuration restored with the archive, %s", restored)
+    return restored
 
 
 def read_api_key(settings: Settings, env: Mapping[str, str] | None = None) -> str:
@@ -271,6 +294,9 @@ max_pages = 100
 [youtube]
 # Channels as UC… id, @handle or URL. Channels linked from case pages are added automatically.
 channels = ["UC6XpRSGS236lYZmcCjkBE4g"]
+# The platform's own channels (UC… id, @handle or URL), which host the films of many cases: a case
+# page that points at one ("more films on our channel") places none of its videos with that case.
+# own_channels = ["@kennisbanksocialeinnovatie"]
 # key_file = "~/.config/casearchive/youtube.key"
 # The Data API root; point it at a local test server with CASEARCHIVE_YOUTUBE_API_URL.
 # api_url = "https://youtube.googleapis.com/"

@@ -68,26 +68,40 @@ def test_a_restored_backup_rebuilds_the_same_links_and_results(demo: Path, expor
     config = restored / "setup" / "casearchive.toml"
     for line in ("Restored the taxonomy (setup/taxonomy.toml).", "Restored the link decisions (curation/).",
                  "Restored the caption correction list (setup/corrections.toml).",
-                 f"casearchive --config {config} index"):
+                 f"casearchive --data {restored} index", str(config)):
         assert line in told
-    _run("--config", str(config), "index")
-    before, after = _links("--data", str(demo)), _links("--config", str(config))
+    # The plain command, as a user types it after a restore: the restored setup is used unasked.
+    built = _run("--data", str(restored), "-v", "index")
+    assert f"using the configuration restored with the archive, {config}" in built.stderr
+    before, after = _links("--data", str(demo)), _links("--data", str(restored))
     assert {(r["source"], r["target"]): r for r in after} == {(r["source"], r["target"]): r for r in before}
     statuses = {(r["source"], r["target"]): r["status"] for r in after}
     assert statuses[("video:5KXSc7Tvo_h", "theme:Gezond werken")] == "rejected"
     assert statuses[("video:5KXSc7Tvo_h", "company:Photonis")] == "confirmed"
     answers = _answers("--data", str(demo))
     assert all(answers[q] for q in EXAMPLE_QUERIES)
-    assert _answers("--config", str(config)) == answers
+    assert _answers("--data", str(restored)) == answers
+    assert _answers("--config", str(config)) == answers  # the same setup named outright
 
 
-def test_without_the_restored_setup_the_index_differs_and_the_import_said_so(
-        demo: Path, exported: tuple[Path, str]) -> None:
+def test_without_the_restored_setup_the_index_differs(demo: Path, exported: tuple[Path, str]) -> None:
     """The control: the archive and decisions alone (what backups held before) build other links."""
     bare = demo.parent / "bare"
     _run("--data", str(bare), "import-archive", str(exported[0]))
+    for member in (bare / "setup").iterdir():
+        member.unlink()
     _run("--data", str(bare), "index")
     assert _links("--data", str(bare)) != _links("--data", str(demo))
+
+
+def test_an_explicit_configuration_wins_over_the_restored_one(demo: Path, exported: tuple[Path, str],
+                                                              tmp_path: Path) -> None:
+    restored = demo.parent / "restored-explicit"
+    _run("--data", str(restored), "import-archive", str(exported[0]))
+    mine = tmp_path / "mine.toml"
+    mine.write_text(f'data = "{restored}"\n', encoding="utf-8")
+    _run("--config", str(mine), "index")  # no taxonomy: other links than the backup's setup gives
+    assert _links("--config", str(mine)) != _links("--data", str(demo))
 
 
 def _every_byte(backup: Path) -> bytes:

@@ -52,11 +52,12 @@ def taxonomy() -> Taxonomy:
     return parse_taxonomy(TAXONOMY, "taxonomy.toml")
 
 
-def made(**kwargs: object) -> dict[tuple[str, str], tuple[float, list[str], str]]:
+def made(cases: tuple[CaseInfo, ...] = (SEED, OTHER),
+         **kwargs: object) -> dict[tuple[str, str], tuple[float, list[str], str]]:
     """Each link of the world: its confidence, the rules of its evidence and its status."""
     return {(link.source, link.target): (round(link.confidence, 2), sorted({e.rule for e in link.evidence}),
                                          link.status)
-            for link in link_all([SEED, OTHER], VIDEOS, taxonomy(), **kwargs)}  # type: ignore[arg-type]
+            for link in link_all(list(cases), VIDEOS, taxonomy(), **kwargs)}  # type: ignore[arg-type]
 
 
 def test_every_rule_says_its_evidence_and_confidence_and_runs_once() -> None:
@@ -68,7 +69,9 @@ def test_every_rule_says_its_evidence_and_confidence_and_runs_once() -> None:
 
 def test_each_rule_makes_the_links_of_its_own_evidence(monkeypatch: pytest.MonkeyPatch) -> None:
     everything = made()
-    assert {rule for _c, found, _s in everything.values() for rule in found} >= {
+    # The channel that two cases link suggests nothing; the seed's alone suggests its videos.
+    seed_alone = made(cases=(SEED,))
+    assert {rule for world in (everything, seed_alone) for _c, found, _s in world.values() for rule in found} >= {
         "case page", "case page links the video", "a note of the case links the video", "name mentioned",
         "theme mentioned", "description links the case", "case links the channel; video names its company",
         "case links the channel", "via the linked case"}
@@ -93,13 +96,15 @@ def test_the_channel_rules_read_the_links_of_the_rules_before_them() -> None:
     for slug in ("duurzaam-meedoen-in-de-metalektro", "taakroulatie-bij-photonis"):
         assert everything[("video:atmUdjAWtGS", f"case:{slug}")] == (
             0.8, ["case links the channel; video names its company"], "auto")
-    # Alfa Laval is the seed case's only: placed there, suggested to the other case (0.4).
-    assert everything[("video:ZhyiA4uoRgn", "case:taakroulatie-bij-photonis")] == (
-        0.4, ["case links the channel"], "auto")
-    # Burgerhout names no case's company; its note places it with the seed case, so the other
-    # case of the channel is only suggested.
-    assert everything[("video:U8po-799Nks", "case:taakroulatie-bij-photonis")] == (
-        0.4, ["case links the channel"], "auto")
+    # Alfa Laval is the seed case's only: placed there; a channel two cases link suggests it to
+    # neither, nor the Burgerhout video (its note places it with the seed case).
+    assert ("video:ZhyiA4uoRgn", "case:taakroulatie-bij-photonis") not in everything
+    assert ("video:U8po-799Nks", "case:taakroulatie-bij-photonis") not in everything
+    # The seed's own channel (no other case links it) suggests each video to it, at 0.4, and one
+    # naming its company places it there.
+    alone = made(cases=(SEED,))
+    assert alone[("video:ZhyiA4uoRgn", "case:duurzaam-meedoen-in-de-metalektro")] == (
+        0.8, ["case links the channel", "case links the channel; video names its company"], "auto")
 
 
 def test_a_rule_added_to_the_list_is_run_and_people_decide_on_its_links(monkeypatch: pytest.MonkeyPatch) -> None:

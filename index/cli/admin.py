@@ -71,7 +71,7 @@ def index_cmd(obj: Context, rebuild: bool, taxonomy: str | None) -> None:
     click.echo(f"{kind} the index ({report.reason}): {report.added} added, {report.updated} updated, "
                f"{report.deleted} deleted, {report.unchanged} unchanged, {len(report.failures)} left out; "
                f"{report.total} units, "
-               f"{report.links} links, {report.seconds:.1f} s")
+               f"{report.links} links found, {report.seconds:.1f} s")
     for failure in report.failures:
         click.echo(f"left out: {failure}", err=True)
     if not report.total:

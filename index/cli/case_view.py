@@ -42,9 +42,15 @@ def print_case(case: dict[str, Any]) -> None:
     click.echo(case["text"])
 
 
-def _evidence(evidence: list[dict[str, Any]]) -> str:
-    """A link's evidence on one line, each fact once: ``rule (field: text; field: text)``."""
-    return "; ".join(f"{e['rule']} (" + "; ".join(f"{d['field']}: {d['text']}" for d in [e, *e["also"]]) + ")"
+def _evidence(evidence: list[dict[str, Any]], titles: dict[str, str] | None = None) -> str:
+    """A link's evidence on one line, each fact once: ``rule (field: text; field: text)``; a case
+    it names (``via the linked case``) by its title."""
+    titles = titles or {}
+
+    def text(d: dict[str, Any]) -> str:
+        return titles.get(f"case:{d['text']}") or d["text"] if d["field"] == "case" else d["text"]
+
+    return "; ".join(f"{e['rule']} (" + "; ".join(f"{d['field']}: {text(d)}" for d in [e, *e["also"]]) + ")"
                      for e in said_once(evidence))
 
 
@@ -56,10 +62,10 @@ def _named(item_id: str, titles: dict[str, str]) -> str:
 def print_links(item: dict[str, Any]) -> None:
     """A case's or video's links with their confidence, status and evidence (cases and videos by title)."""
     titles = item.get("titles") or {}
-    rows = [[_named(link["target"], titles), link["confidence"], link["status"], _evidence(link["evidence"])]
+    rows = [[_named(link["target"], titles), link["confidence"], link["status"], _evidence(link["evidence"], titles)]
             for link in item.get("links", [])]
-    rows += [[f"← {_named(link['source'], titles)}", link["confidence"], link["status"], _evidence(link["evidence"])]
-             for link in item.get("linked_from", [])]
+    rows += [[f"← {_named(link['source'], titles)}", link["confidence"], link["status"],
+              _evidence(link["evidence"], titles)] for link in item.get("linked_from", [])]
     click.echo("")
     if rows:
         print_table(["link", "conf.", "status", "evidence"], rows)

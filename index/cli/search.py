@@ -91,7 +91,11 @@ def report(obj: Context, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(f"Index built {data['index_built_at']}: " + ", ".join(f"{v} {k}" for k, v in data["counts"].items()))
+    counts = data["counts"]
+    # The links as `index` counts them (all found), then what each is: counted in search, suggested, rejected.
+    click.echo(f"Index built {data['index_built_at']}: {counts['cases']} cases, {counts['videos']} videos, "
+               f"{counts['units']} units, {counts['links_found']} links found ({counts['links']} counted, "
+               f"{counts['suggestions']} suggestions, {counts['rejected']} rejected)")
     click.echo(videos_line(data))
     for title, key, columns in [("Videos linked to no case", "videos_without_case", ["id", "title", "active"]),
                                 ("Cases with no video", "cases_without_video", ["id", "title"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -16,7 +17,7 @@ from index.cli.output import TerminalProgress
 def demo(obj: Context) -> None:
     """Run the whole job on the bundled SAMPLE data, offline (into ./demo-data unless --data)."""
     from index.services.demo import run_demo, step_line
-    from index.services.export import to_text
+    from index.services.export import citable, to_text
 
     data_dir = Path(obj.data or "demo-data")
     with TerminalProgress("items") as progress:
@@ -26,7 +27,10 @@ def demo(obj: Context) -> None:
         click.echo(f"  {step_line(name, step)}")
     for result in report.searches:
         click.echo("\n$ casearchive --data " + f"{report.data_dir} search --limit 2 '{result['query']}'")
-        click.echo(to_text({**result, "results": result["results"][:2]}).split("\n\ntheme:")[0].rstrip())
+        # Cited as `search` cites it: the cases by title (the demo's index is built by now).
+        shown = citable(replace(obj.settings, data_dir=report.data_dir),
+                        {**result, "results": result["results"][:2]})
+        click.echo(to_text(shown).split("\n\ntheme:")[0].rstrip())
     click.echo(f"\nTry your own: casearchive --data {report.data_dir} search 'zelfroosteren'"
                f"\n              casearchive --data {report.data_dir} show duurzaam-meedoen-in-de-metalektro"
                f"\n              casearchive --data {report.data_dir} report")

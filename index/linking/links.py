@@ -25,7 +25,7 @@ from index.linking.mentions import MentionCache
 # as other rooms and the tests import them from here.
 from index.linking.names import FEW, KnownText, NameFinder, find_each, mentions, name_finder  # noqa: F401
 from index.linking.rules import (  # noqa: F401
-    CASE_URL, CHANNEL_OF_ONE_CASE, CHANNEL_SUGGESTS, FEW_CHANNEL_CASES, RULES, WEB_ADDRESS, CaseInfo,
+    CASE_URL, CHANNEL_NAMES_COMPANY, CHANNEL_SUGGESTS, RULES, WEB_ADDRESS, CaseInfo,
     Evidence, VideoInfo, World, address_key)
 from index.text.taxonomy import Taxonomy, fold_name
 
@@ -121,6 +121,11 @@ class LinkSet:
         """Every link of a source, found or decided, accepted or not, in the order they were made."""
         return self._by_source.get(source, [])
 
+    def rejected(self, source: str, prefix: str) -> frozenset[str]:
+        """The targets of a source with a given prefix that a person rejected, names only."""
+        return frozenset(entry.target[len(prefix):] for entry in self._by_source.get(source, ())
+                         if entry.target.startswith(prefix) and entry.status == "rejected")
+
     def targets(self, source: str, prefix: str) -> list[str]:
         """The accepted targets of a source with a given prefix (``case:``, ``company:``…), names only."""
         return sorted(entry.target[len(prefix):] for entry in self._by_source.get(source, ())
@@ -130,13 +135,15 @@ class LinkSet:
 def link_all(cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
              decisions: dict[tuple[str, str], dict[str, Any]] | None = None,
              mentions: MentionCache | None = None,  # noqa: F811 (the keyword callers use; shadows the function)
-             company_names: NameFinder | None = None) -> LinkSet:
+             company_names: NameFinder | None = None, own_channels: Iterable[str] = ()) -> LinkSet:
     """Compute every link between the archive's cases and videos: each rule of ``RULES`` in order,
     then people's decisions once more (``mentions``: see index.linking.mentions; ``company_names``:
-    the caller's finder of company names, to ask it about texts afterwards)."""
+    the caller's finder of company names, to ask it about texts afterwards; ``own_channels``: the
+    platform's own channel ids, which no case's link to them makes its channel)."""
     links = LinkSet()
     company_names = company_names or name_finder(taxonomy, "company", mentions)
-    world = World(cases, videos, taxonomy, decisions or {}, company_names, name_finder(taxonomy, "theme", mentions))
+    world = World(cases, videos, taxonomy, decisions or {}, company_names, name_finder(taxonomy, "theme", mentions),
+                  own_channels)
     for rule in RULES:
         rule(links, world)
     # The rules after ``people_decided`` may have found links a person decided on.

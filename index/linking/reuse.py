@@ -6,7 +6,7 @@ beside its manifest, a record per transcript of what its passage units were made
 - ``origin``: the transcript's origin (a hash of the raw captions, the correction list and the
   parser: ``Transcript.origin``) and its kind;
 - ``context``: a hash of what the passages take from their video (title, cases, companies,
-  themes, sectors, year, date, active, thumbnail);
+  themes, sectors, year, date, active, thumbnail) and of the companies a person rejected for it;
 - ``key``: the ``text_key`` of the whole transcript text, which linking looks names up in, and
   the keys of the passages' texts;
 - ``said``: a hash of the companies named in the whole text, each with all its names then;
@@ -42,7 +42,7 @@ from index.engine import SCHEMA_VERSION
 log = logging.getLogger(__name__)
 
 # Bump when what a record holds, or what it must match, changes.
-REUSE_VERSION = 2
+REUSE_VERSION = 3  # 3: the context holds the companies rejected for the video
 # The modules whose code decides what a passage unit holds: any edit of them drops the records.
 # Everything that makes a passage unit: the linking room, the word and name analysis, the unit schema.
 _CODE = ("linking/*.py", "text/*.py", "engine/schema.py")
@@ -93,13 +93,14 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def passage_context(video: Any) -> bytes:
-    """A hash of what a transcript's passages take from their video unit (``None``: no video)."""
+def passage_context(video: Any, rejected: Iterable[str] = ()) -> bytes:
+    """A hash of what a transcript's passages take from their video unit (``None``: no video) and
+    of the companies rejected for it (which its passages leave out, though they name them)."""
     if video is None:
         values: tuple[Any, ...] = ()
     else:
         values = (video.title, video.case_ids, video.companies, video.themes, video.sectors, video.year,
-                  video.date, video.active, video.extra.get("thumbnail"))
+                  video.date, video.active, video.extra.get("thumbnail"), sorted(rejected))
     return hashlib.blake2b(repr(values).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 

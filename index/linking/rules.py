@@ -39,14 +39,12 @@ from typing import Any, Iterable, Iterator, Protocol
 from index.linking.names import KnownText, NameFinder, find_each
 from index.text.taxonomy import Taxonomy
 
-# A video of a channel that one case links belongs to that case (accepted, weaker than a video
-# naming the case's company, 0.8); a video of a channel several cases link is only suggested to them.
-CHANNEL_OF_ONE_CASE = 0.6
+# A case page that links a channel says where more films are, not that each is about the case: a
+# channel one case alone links suggests its videos to that case (below ``ACCEPT``); a video there
+# naming the case's company is placed with it (0.8). A shared channel (``World.shared_channels``:
+# several cases link it, other cases link its videos, or it is the platform's own) suggests nothing.
 CHANNEL_SUGGESTS = 0.4
 CHANNEL_NAMES_COMPANY = 0.8
-# Up to this many cases on one channel, a video placed with some of them is suggested to the rest;
-# a channel that more cases link (a sector's, the platform's own) suggests only videos nothing places.
-FEW_CHANNEL_CASES = 10
 # How sure a company named in a video's field makes its link; a theme named there is 0.1 less sure
 # (a theme word is more often said in passing than a company's name).
 FIELD_CONFIDENCE = {"title": 0.9, "description": 0.8, "transcript": 0.6}
@@ -107,6 +105,7 @@ class FoundLink(Protocol):
     target: str
     confidence: float
     evidence: list[Evidence]
+    status: str
 
     @property
     def accepted(self) -> bool: ...
@@ -140,8 +139,9 @@ class World:
 
     def __init__(self, cases: list[CaseInfo], videos: list[VideoInfo], taxonomy: Taxonomy,
                  decisions: dict[tuple[str, str], dict[str, Any]], company_names: NameFinder,
-                 theme_names: NameFinder) -> None:
+                 theme_names: NameFinder, own_channels: Iterable[str] = ()) -> None:
         self.cases = cases
+        self.own_channels = frozenset(own_channels)  # the platform's own channel ids (configured)
         self.videos = videos
         self.taxonomy = taxonomy
         self.decisions = decisions
@@ -171,6 +171,20 @@ class World:
             for channel in dict.fromkeys(case.channels):  # a page may link its channel by id and by handle
                 channel_cases.setdefault(channel, []).append(case)
         return channel_cases
+
+    @cached_property
+    def shared_channels(self) -> set[str]:
+        """The channels that are no one case's own: the platform's (``own_channels``), those several
+        cases link, and those holding a video that the page or a note of a case not linking the
+        channel links (a channel the platform's cases share, as its own channel in the site footer)."""
+        shared = set(self.own_channels) | {channel for channel, on in self.channel_cases.items() if len(on) > 1}
+        channel_of = {v.id: v.channel_id for v in self.videos}
+        for case in self.cases:
+            for video_id in (*case.video_ids, *(video_id for video_id, _page in case.note_videos)):
+                channel = channel_of.get(video_id)
+                if channel and channel not in case.channels:
+                    shared.add(channel)
+        return shared
 
     @cached_property
     def case_companies(self) -> dict[str, set[str]]:
@@ -299,26 +313,17 @@ def channel_case_names_company(links: Links, world: World) -> None:
 
 
 def channel_of_cases(links: Links, world: World) -> None:
-    """A video of a channel that cases link (evidence "case links the channel", the channel id).
-
-    A channel that one case links is that case's channel: video → case, confidence 0.6. A channel
-    that several cases link suggests the video to those it is not placed with yet, confidence
-    0.4; on a channel of more than ``FEW_CHANNEL_CASES`` cases (a sector's, the platform's own)
-    only a video that nothing places is suggested: at L a channel has 100 cases, and 99
-    suggestions per video would bury the ones worth a look.
+    """A video of a channel that one case alone links, and that is no shared channel
+    (``World.shared_channels``): video → case, confidence 0.4, a suggestion for a person (evidence
+    "case links the channel", the channel id). A page pointing at a channel ("more films on our
+    channel") is no evidence that each of its videos is about the case; other evidence (the page
+    links the video, the video names the case's company) places it.
     """
     for video in world.videos:
-        source = f"video:{video.id}"
         on_channel = world.channel_cases.get(video.channel_id, [])
-        evidence = Evidence("case links the channel", "channel", video.channel_id)
-        if len(on_channel) == 1:
-            links.add(source, f"case:{on_channel[0].slug}", CHANNEL_OF_ONE_CASE, evidence)
-        elif on_channel:
-            placed = set(links.targets(source, "case:"))
-            if not placed or len(on_channel) <= FEW_CHANNEL_CASES:
-                for case in on_channel:
-                    if case.slug not in placed:
-                        links.add(source, f"case:{case.slug}", CHANNEL_SUGGESTS, evidence)
+        if len(on_channel) == 1 and video.channel_id not in world.shared_channels:
+            links.add(f"video:{video.id}", f"case:{on_channel[0].slug}", CHANNEL_SUGGESTS,
+                      Evidence("case links the channel", "channel", video.channel_id))
 
 
 def people_decided(links: Links, world: World) -> None:
@@ -330,12 +335,14 @@ def people_decided(links: Links, world: World) -> None:
 
 def themes_via_case(links: Links, world: World) -> None:
     """A video linked to a case (an accepted link, after people's decisions) shares the case's
-    themes: video → theme, confidence 0.9 × that link's (evidence "via the linked case", the slug)."""
+    themes: video → theme, confidence 0.9 × that link's, or 0.9 when a person confirmed it
+    (evidence "via the linked case", the slug). A suggestion gives no theme."""
     for link in list(links):
         if link.source.startswith("video:") and link.target.startswith("case:") and link.accepted:
             case = world.by_slug.get(link.target[5:])
+            sure = 1.0 if link.status == "confirmed" else link.confidence
             for theme in case.themes if case else ():
-                links.add(link.source, f"theme:{world.taxonomy.canonical('theme', theme)}", link.confidence * VIA_CASE,
+                links.add(link.source, f"theme:{world.taxonomy.canonical('theme', theme)}", sure * VIA_CASE,
                           Evidence("via the linked case", "case", case.slug))
 
 

@@ -17,7 +17,8 @@ from archive.transcripts import corrections_path, load_transcripts, preferred_ve
 from archive.store import ArchiveStore, open_store
 from archive.validate import InvalidValue
 from archive.youtube import NS_VIDEO, Video, parse_video
-from archive.youtube_refs import ChannelRef
+from archive.errors import InputError
+from archive.youtube_refs import ChannelRef, parse_channel
 from index.engine import Progress
 from index.text.taxonomy import Taxonomy
 from index.linking.units import NotePage, Sources
@@ -52,6 +53,7 @@ def load_sources(settings: Settings, taxonomy: Taxonomy, cache: ParseCache | Non
             sources.transcripts.append(transcript)
             tick("reading transcripts", len(sources.transcripts), total)
         sources.channel_of_case_link = _resolved_channels(store)
+    sources.own_channels = _own_channels(settings.youtube.own_channels, sources.channel_of_case_link)
     if cache is not None:
         cache.forget_unused()
     return sources
@@ -110,3 +112,21 @@ def _resolved_channels(store: ArchiveStore) -> dict[str, str]:
             ref = ChannelRef(kind, value)  # type: ignore[arg-type]
             resolved[str(ref).lower()] = store.get_state(name)
     return resolved
+
+
+def _own_channels(configured: tuple[str, ...], resolved: dict[str, str]) -> tuple[str, ...]:
+    """The channel ids of ``youtube.own_channels`` (ids as they are, handles and names as the
+    YouTube harvester resolved them); one that is no channel or not resolved yet is said and skipped."""
+    ids = []
+    for text in configured:
+        try:
+            ref = parse_channel(text)
+        except InputError as exc:
+            log.warning("[index] youtube.own_channels: %s", exc)
+            continue
+        channel_id = ref.value if ref.kind == "id" else resolved.get(str(ref).lower())
+        if channel_id:
+            ids.append(channel_id)
+        else:
+            log.warning("[index] youtube.own_channels: %s is not resolved yet (run casearchive harvest youtube)", text)
+    return tuple(ids)

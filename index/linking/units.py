@@ -40,6 +40,7 @@ class Sources:
     videos: list[Video] = field(default_factory=list)
     inactive: dict[str, dict[str, Any]] = field(default_factory=dict)
     channel_of_case_link: dict[str, str] = field(default_factory=dict)  # handle/url → channel id
+    own_channels: tuple[str, ...] = ()  # the platform's own channel ids (youtube.own_channels, resolved)
     transcripts: list[Transcript] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # archived items left out, each with why
 
@@ -77,11 +78,12 @@ def make_units(sources: Sources, taxonomy: Taxonomy, decisions: dict[tuple[str, 
     case_infos, video_infos = _link_inputs(sources, previous)
     companies = name_finder(taxonomy, "company", mentions)
     tick("linking", 0, 0)  # the rules run over every case and video at once: nothing to count
-    links = link_all(case_infos, video_infos, taxonomy, decisions, mentions, companies)
+    links = link_all(case_infos, video_infos, taxonomy, decisions, mentions, companies, sources.own_channels)
     units, video_units = _archive_units(sources, links, companies, taxonomy)
     for n, transcript in enumerate(sources.transcripts, 1):
         units.extend(_transcript_units(transcript, video_units.get(transcript.video_id), companies, reuse,
-                                       previous.get(_ident(transcript))))
+                                       previous.get(_ident(transcript)),
+                                       links.rejected(f"video:{transcript.video_id}", "company:")))
         tick("making units", n, len(sources.transcripts))
     return units, links
 
@@ -128,10 +130,11 @@ def _archive_units(sources: Sources, links: LinkSet, companies: NameFinder, taxo
 
 
 def _transcript_units(transcript: Transcript, parent: Unit | None, companies: NameFinder, reuse: Reuse | None,
-                      record: TranscriptRecord | None) -> list[Unit]:
+                      record: TranscriptRecord | None, rejected: frozenset[str] = frozenset()) -> list[Unit]:
     """A transcript's passage units; none when its passages are kept as they were (with
-    ``reuse``), and its record for the next build."""
-    context = passage_context(parent)
+    ``reuse``), and its record for the next build. A company whose link to the video a person
+    rejected is in none of its passages, though one names it."""
+    context = passage_context(parent, rejected)
     found = companies.found_in_this_build(record.key) if record is not None else None
     if (reuse is not None and record is not None and found is not None and record.origin == transcript.origin
             and record.kind == transcript.kind and record.context == context
@@ -143,7 +146,7 @@ def _transcript_units(transcript: Transcript, parent: Unit | None, companies: Na
     # A passage is part of its transcript's text: when linking found no changed company in
     # that text, there is none in the passage either (no look for changed names in each).
     clear = companies.clear_of_changes(key)
-    units = [_passage_unit(transcript, n, passage, parent, companies, clear)
+    units = [_passage_unit(transcript, n, passage, parent, companies, clear, rejected)
              for n, passage in enumerate(transcript.passages)]
     if reuse is not None:
         reuse.records[_ident(transcript)] = TranscriptRecord(
@@ -221,11 +224,15 @@ def _note_unit(note: NotePage, links: LinkSet, companies: NameFinder, sectors_of
     # A note has no date or language of its own on the platform: it shares its case's.
     case = next((case_by_slug[s] for s in note.case_slugs if s in case_by_slug), None)
     case_companies = {c for slug in note.case_slugs for c in links.targets(f"case:{slug}", "company:")}
+    # A company a person rejected for the note's cases is not the note's either, though it names it.
+    rejected = set.intersection(*(set(links.rejected(f"case:{slug}", "company:")) for slug in note.case_slugs)) \
+        if note.case_slugs else set()
+    named = set(_named(note.text, companies)) - rejected
     themes = {t for slug in note.case_slugs for t in links.targets(f"case:{slug}", "theme:")}
     return Unit(
         id=f"note:{note.url}#page={note.page}", kind="note", parent=parent, source=f"site.note:{note.url}",
         title=f"{note.title} (p. {note.page})", content=note.text, url=f"{note.url}#page={note.page}",
-        case_ids=list(note.case_slugs), companies=sorted(case_companies | set(_named(note.text, companies))),
+        case_ids=list(note.case_slugs), companies=sorted(case_companies | named),
         themes=sorted(themes), sectors=sorted({s for slug in note.case_slugs for s in sectors_of_case.get(slug, [])}),
         year=case.year if case else None, date=(case.date or (str(case.year) if case.year else None)) if case else None,
         lang=case.language if case else None,
@@ -258,10 +265,11 @@ def _video_unit(video: Video, links: LinkSet, inactive: dict[str, dict[str, Any]
 
 
 def _passage_unit(transcript: Transcript, n: int, passage: Passage, video: Unit | None,
-                  companies: NameFinder, within_clear: bool = False) -> Unit:
-    """The unit of one transcript passage: its video's links, and the companies it names itself."""
+                  companies: NameFinder, within_clear: bool = False, rejected: frozenset[str] = frozenset()) -> Unit:
+    """The unit of one transcript passage: its video's links, and the companies it names itself
+    but for those a person rejected for the video."""
     start = int(passage.start)
-    own = _named(passage.text, companies, within_clear)
+    own = [name for name in _named(passage.text, companies, within_clear) if name not in rejected]
     return Unit(
         id=f"passage:{transcript.video_id}:{transcript.language}:{n}", kind="passage",
         parent=f"video:{transcript.video_id}", source=f"transcript:{transcript.video_id}",

@@ -137,5 +137,5 @@ def step_line(name: str, step: dict[str, Any]) -> str:
     if name == "transcripts":
         totals = step.get("totals", {})
         return "transcripts: " + ", ".join(f"{k} {v}" for k, v in totals.items())
-    return (f"index: {step['total']} units ({step['reason']}), {step['links']} links, "
+    return (f"index: {step['total']} units ({step['reason']}), {step['links']} links found, "
             f"{step['seconds']:.1f} s")

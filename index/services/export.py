@@ -26,9 +26,11 @@ def citable(settings: Settings, search: dict[str, Any]) -> dict[str, Any]:
     from index.services.titles import case_titles
 
     slugs = {c for result in search["results"] for c in result.get("case_ids", ())}
+    slugs |= set((search.get("facets") or {}).get("case") or ())  # the facet line names cases by title too
     titles = {slug: title for slug, title in case_titles(settings.data_dir).items() if slug in slugs} if slugs else {}
     missing = {r["video_id"] for r in search["results"] if r.get("video_id") and not r.get("channel_title")}
-    return {**search, "rows": rows(search, titles, _video_facts(settings, missing) if missing else {})}
+    return {**search, "rows": rows(search, titles, _video_facts(settings, missing) if missing else {}),
+            "case_titles": titles}
 
 
 def _video_facts(settings: Settings, video_ids: set[str]) -> dict[str, dict[str, Any]]:
@@ -138,7 +140,8 @@ def to_csv(search: dict[str, Any]) -> str:
 
 def to_json(search: dict[str, Any]) -> str:
     """The search object (as ``/api/search`` gives it) with its cited ``rows``."""
-    return json.dumps({**search, "rows": search.get("rows") or rows(search)}, indent=2, ensure_ascii=False)
+    shown = {key: value for key, value in search.items() if key != "case_titles"}  # the rows name them
+    return json.dumps({**shown, "rows": search.get("rows") or rows(search)}, indent=2, ensure_ascii=False)
 
 
 def _md(text: str) -> str:
@@ -194,6 +197,7 @@ def to_text(search: dict[str, Any]) -> str:
         lines.append("")
     for name, counts in search["facets"].items():
         if counts:
-            top = ", ".join(f"{value} ({count})" for value, count in list(counts.items())[:8])
+            named = search.get("case_titles", {}) if name == "case" else {}
+            top = ", ".join(f"{named.get(value, value)} ({count})" for value, count in list(counts.items())[:8])
             lines.append(f"{name}: {top}")
     return "\n".join(lines).rstrip() + "\n"

@@ -43,8 +43,10 @@ def restore_hint(data_dir: Path) -> str:
     """How to rebuild the index after ``import-archive``: with the restored setup when the backup had one."""
     config = Path(data_dir) / SETUP / CONFIG_NAME
     if config.is_file():
-        return (f"Build the same index with `casearchive --config {config} index` (it names the restored "
-                "taxonomy and correction list; set YOUTUBE_API_KEY or youtube.key_file again before harvesting).")
+        return (f"Build the same index with `casearchive --data {data_dir} index`: without --config (or "
+                f"CASEARCHIVE_CONFIG, or a ./casearchive.toml) it uses the restored {config}, which names the "
+                "restored taxonomy and correction list. Set YOUTUBE_API_KEY or youtube.key_file again before "
+                "harvesting.")
     return ("This backup holds no taxonomy, correction list or settings (it was made before backups kept them): "
             "`casearchive index` builds the index without them; give the taxonomy with --taxonomy and the "
             "correction list in the configuration to build the same index as before.")

@@ -48,7 +48,9 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
     return {
         "index_built_at": manifest.get("built_at"),
         "counts": {"cases": len(cases), "videos": len(archived), "units": len(manifest.get("units", {})),
-                   "links": len(accepted), "suggestions": len(suggestions)},
+                   "links": len(accepted), "suggestions": len(suggestions),
+                   # every link the build found, as `index` counts them: counted + suggested + rejected
+                   "links_found": len(links), "rejected": sum(link["status"] == "rejected" for link in links)},
         "videos": video_counts(archived),
         "videos_without_case": [{"id": vid, "title": _title(videos, vid), "active": active}
                                 for vid, active in sorted(archived.items()) if f"video:{vid}" not in linked_videos],

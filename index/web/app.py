@@ -28,7 +28,7 @@ from index.services.library import IndexCorrupt, IndexMissing, SearchBusy, Searc
 from index.services.thumbnails import local_thumbnail, stored_thumbnail
 from index.web.curation import CurationRefused
 from index.web.dutch import FILTERS
-from index.web.querystate import MAX_QUERY_CHARS, SearchState, filter_tokens
+from index.web.querystate import MAX_QUERY_CHARS, SearchState, chip_label, filter_tokens
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -63,8 +63,8 @@ def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(safe_url=safe_url, said_once=said_once, clock=clock, filter_tokens=filter_tokens,
-                       segment=lambda value: quote(str(value), safe=""), local_thumbnail=local_thumbnail,
-                       **FILTERS)
+                       chip_label=chip_label, segment=lambda value: quote(str(value), safe=""),
+                       local_thumbnail=local_thumbnail, **FILTERS)
     env.globals.update(embed_url=embed_url, player_url=player_url)
     return Jinja2Templates(env=env)
 

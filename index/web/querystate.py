@@ -36,6 +36,14 @@ def without_filter(query: str, token: str) -> str:
     return " ".join(kept.split())
 
 
+def chip_label(token: str, case_titles: dict[str, str]) -> str:
+    """How a filter reads on its chip: a case by its title ("casus: Duurzaam meedoen in de
+    Metalektro" for ``case:duurzaam-meedoen-in-de-metalektro``), any other filter as written."""
+    name, _, value = token.partition(":")
+    title = case_titles.get(value.strip('"')) if name.casefold() == "case" else None
+    return f"casus: {title}" if title else token
+
+
 @dataclass(frozen=True)
 class SearchState:
     """Everything the search page's URL holds; defaults are left out of links."""
