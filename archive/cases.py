@@ -20,12 +20,13 @@ from archive.harvest import SITE_CHANNELS_STATE, reference_key
 from archive.http import PoliteClient
 from archive.lock import writer_lock
 from archive.notes import Note, parse_note
-from archive.ocr import cache_dir, ocr_cache
+from archive.ocr import INSTALL, cache_dir, ocr_cache
 from archive.parse_cache import NotCached, ParseCache, cache_key, cache_path, newest_cached, parse_with
 from archive.runs import save_run
 from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE, Progress, SiteCrawler, SiteSummary, parse_case_safely
 from archive.site_urls import case_aliases, case_id_from_url, check_start_url, same_host
 from archive.store import ArchiveStore, Version, open_store, utc_now
+from archive.summary import failure_line
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +155,9 @@ def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary,
                          "type": note.type, "sha256": version.sha256, "checked_at": utc_now()}
         if note.status == "ok":
             summary.notes_read += 1
+        elif (note.reason or "").endswith(INSTALL):  # nothing wrong with the note: this machine lacks Tesseract
+            summary.notes_failed += 1
+            summary.warnings.append(failure_line(url, f"note not read: {note.reason}", linked_from.get(url)))
         else:
             summary.notes_failed += 1
             summary.fail_item("attachment", url, f"note not read: {note.reason}", linked_from.get(url))

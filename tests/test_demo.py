@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from archive import ocr
 from archive.config import Settings
 from archive.status import collect_status
 from archive.youtube_replay import ReplayHttp, ReplayMismatch
 from index.cli import cli
-from index.services.demo import sample_root
+from index.services.demo import OCR_QUERY, SAMPLE_HOST, sample_root
 from index.services.library import search
 from scripts.record_sample_youtube import record
 from tests.sample_world import platform_channel, seed_channel
@@ -32,7 +34,57 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert (f"youtube: {len(uploads)} videos ({len(uploads) - inactive} active, {inactive} inactive) "
             "from 2 channels") in result.stdout
     assert "transcripts: files 4, new 4" in result.stdout
+    (target / "demo-output.txt").write_text(result.stdout, encoding="utf-8")
     return target
+
+
+def demo_output(demo_dir: Path) -> str:
+    """What the module's demo run printed."""
+    return (demo_dir / "demo-output.txt").read_text(encoding="utf-8")
+
+
+def test_the_demo_lists_each_problem_of_its_runs_once_and_says_they_are_deliberate(demo_dir: Path) -> None:
+    out = demo_output(demo_dir)
+    [record] = [json.loads(p.read_text(encoding="utf-8")) for p in (demo_dir / "runs").glob("*-harvest-site.json")]
+    assert record["failures"] and record["warnings"]
+    for kind, label in (("failures", "failed"), ("warnings", "warning")):
+        for problem in record[kind]:
+            short = problem.replace(SAMPLE_HOST, "")
+            assert out.count(short) == 1 and f"{label}: site: {short}" in out, short
+    assert SAMPLE_HOST not in out.split("problems:")[1].split("\n$ ")[0]  # short: the sample host is left out
+    assert (f"problems: {len(record['failures'])} failed, {len(record['warnings'])} warnings, "
+            "put in the SAMPLE platform on purpose") in out
+
+
+@pytest.mark.skipif(ocr.engine() is None, reason="Tesseract with its Dutch model is not installed")
+def test_with_tesseract_the_demo_reads_the_scanned_note_and_finds_a_word_only_its_image_holds(demo_dir: Path) -> None:
+    out = demo_output(demo_dir)
+    assert "ocr: the scanned note was read by Tesseract" in out
+    assert "scan" not in out.split("problems:")[1].split("\n$ ")[0]  # not listed as a problem
+    [hit] = find(demo_dir, OCR_QUERY)["results"]
+    assert hit["kind"] == "note" and hit["ocr"] is True and hit["url"].endswith("ergonomie-oostwold-scan.pdf#page=1")
+    assert hit["case_ids"] == ["minder-gezondheidsklachten-door-ergonomie-bij-vloerenfabriek-oostwold"]
+    shown = out.split(f"search --limit 2 '{OCR_QUERY}'")[1]
+    assert "[note] Werkplekscan Oostwold (scan) (p. 1)  [OCR: text read from a scan]" in shown
+    result = CliRunner().invoke(cli, ["--data", str(demo_dir), "search", OCR_QUERY])
+    assert result.exit_code == 0 and "[OCR: text read from a scan]" in result.stdout
+
+
+def test_without_tesseract_the_demo_skips_the_scan_with_one_line_and_exits_0(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "tesseract" else real_which(name))
+    ocr.engine.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["--data", str(tmp_path / "demo-data"), "demo"])
+    finally:
+        ocr.engine.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert result.output.count("install tesseract-ocr and tesseract-ocr-nld") == 1
+    assert "ocr: the scanned note is skipped: no Tesseract" in result.stdout
+    assert "scan" not in result.stdout.split("problems:")[1].split("\n$ ")[0]  # not listed as a problem
+    assert f"search --limit 2 '{OCR_QUERY}'" not in result.stdout
+    assert not search(Settings(data_dir=tmp_path / "demo-data"), OCR_QUERY)["results"]
 
 
 def find(demo_dir: Path, query: str) -> dict:

@@ -172,6 +172,7 @@ def to_text(search: dict[str, Any]) -> str:
     for n, (rank, result) in enumerate(enumerate(search["results"], start=search.get("offset", 0) + 1)):
         when = f" {clock_time(result['start'])}" if "start" in result else ""
         flag = "" if result.get("active", True) else "  [niet meer beschikbaar]"
+        flag += "  [OCR: text read from a scan]" if result.get("ocr") else ""
         section = f" — {result['section']}" if result.get("section") else ""
         lines.append(f"{rank}. [{result['kind']}{when}] {result['title']}{section}{flag}")
         lines.append(f"   {result['url']}")
