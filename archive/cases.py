@@ -6,7 +6,9 @@ the archive with ``iter_cases`` and ``iter_notes``, which parse the stored raw b
 
 from __future__ import annotations
 
+import difflib
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Any, Callable, Container, Iterable, Iterator, Mapping, Sequence
@@ -31,6 +33,7 @@ from archive.summary import failure_line
 log = logging.getLogger(__name__)
 
 STATE_NOTES = "site/notes"
+NEAREST = 3  # slugs suggested for a case id that is not archived
 KnownNames = Mapping[str, Sequence[str]] | Sequence[str] | None
 
 
@@ -268,7 +271,21 @@ def find_case(store: ArchiveStore, case_id: str, selectors: Mapping[str, str] | 
                     raise NotFoundError(f"case {wanted} is archived but the index holds no reading of it "
                                         "(run `casearchive index`; a page it cannot read is listed there)") from None
                 return held
-    raise NotFoundError(f"no archived case with id {case_id!r} (run `casearchive harvest site` first?)")
+    raise NotFoundError(f"no archived case with id {case_id!r}{_nearest_cases(store, wanted)}")
+
+
+def _nearest_cases(store: ArchiveStore, wanted: str) -> str:
+    """The tail of a "no such case" message: the archived slugs nearest to ``wanted`` (those holding
+    each of its words, else the closest spellings), else how to list them, else how to get some."""
+    slugs = sorted({case_id_from_url(v.key) for v in store.iter_latest(NS_PAGE) if v.meta.get("kind") == "case"})
+    if not slugs:
+        return " (run `casearchive harvest site` first?)"
+    words = re.findall(r"\w+", wanted.casefold())
+    near = [slug for slug in slugs if words and all(word in slug for word in words)]
+    near = near or difflib.get_close_matches(wanted.casefold(), slugs, n=NEAREST, cutoff=0.6)
+    if near:
+        return f"; did you mean: {', '.join(near[:NEAREST])}?"
+    return f"; {len(slugs)} cases are archived (list them: casearchive search kind:case)"
 
 
 def describe_case(settings: Settings, case_id: str, *, known_companies: KnownNames = None,

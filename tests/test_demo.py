@@ -11,10 +11,11 @@ from click.testing import CliRunner
 
 from archive import ocr
 from archive.config import Settings
+from archive.harvest import harvest_youtube
 from archive.status import collect_status
 from archive.youtube_replay import ReplayHttp, ReplayMismatch
 from index.cli import cli
-from index.services.demo import OCR_QUERY, SAMPLE_HOST, sample_root
+from index.services.demo import OCR_QUERY, SAMPLE_HOST, demo_settings, sample_root
 from index.services.library import search
 from scripts.record_sample_youtube import record
 from tests.sample_world import platform_channel, seed_channel
@@ -157,3 +158,15 @@ def test_the_replay_refuses_a_request_it_did_not_record() -> None:
         replay.request("http://x/youtube/v3/videos?id=abc&part=snippet&key=k&alt=json")
     with pytest.raises(ReplayMismatch, match="no answer"):
         replay.request("http://x/youtube/v3/videos?id=abc")
+
+
+def test_each_channels_progress_ends_at_its_total_private_uploads_included(tmp_path: Path) -> None:
+    recording = json.loads(RECORDING.read_text(encoding="utf-8"))
+    shown: dict[str, tuple[int, int | None]] = {}
+    harvest_youtube(demo_settings(tmp_path / "data"), recording["channels"], api_key="k",
+                    http=ReplayHttp(recording["responses"]),
+                    progress=lambda label, done, total: shown.__setitem__(label, (done, total)))
+    uploads = {channel.title: len(channel.videos) for channel in (seed_channel(), platform_channel())}
+    assert {label: shown[label] for label in uploads} == {title: (n, n) for title, n in uploads.items()}
+    # The entry that was not counted: the private upload, known only as a "Private video" entry.
+    assert [v.state for c in (seed_channel(), platform_channel()) for v in c.videos].count("private") == 1

@@ -102,6 +102,11 @@ def test_report_lists_the_gaps(demo: Path) -> None:
     # private upload never fetched (the index has no unit of it).
     never_fetched = {v.id for c in (seed_channel(), platform_channel()) for v in c.videos if v.state == "private"}
     assert {v["id"] for v in report["videos_without_case"]} == never_fetched
+    # Its title was never public: the report says why there is none rather than leaving it blank.
+    assert [v["title"] for v in report["videos_without_case"]] == ["(no title: video unavailable, private)"]
+    code, out = run(demo, "report")
+    [row] = [line for line in out.splitlines() if line.startswith(tuple(never_fetched))]
+    assert "(no title: video unavailable, private)" in row
     code, out = run(demo, "show", "pX4nV8cQ2tA", "--format", "json")
     link = next(row for row in json.loads(out)["links"] if row["target"].startswith("case:"))
     assert link["target"] == "case:leren-op-de-werkvloer-bij-bouwbedrijf-hendriks" and link["confidence"] >= 0.5
