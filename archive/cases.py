@@ -6,7 +6,9 @@ the archive with ``iter_cases`` and ``iter_notes``, which parse the stored raw b
 
 from __future__ import annotations
 
+import difflib
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Any, Callable, Container, Iterable, Iterator, Mapping, Sequence
@@ -20,16 +22,18 @@ from archive.harvest import SITE_CHANNELS_STATE, reference_key
 from archive.http import PoliteClient
 from archive.lock import writer_lock
 from archive.notes import Note, parse_note
-from archive.ocr import cache_dir, ocr_cache
+from archive.ocr import INSTALL, cache_dir, ocr_cache
 from archive.parse_cache import NotCached, ParseCache, cache_key, cache_path, newest_cached, parse_with
 from archive.runs import save_run
 from archive.site import NS_ATTACHMENT, NS_PAGE, STATE_GONE, Progress, SiteCrawler, SiteSummary, parse_case_safely
 from archive.site_urls import case_aliases, case_id_from_url, check_start_url, same_host
 from archive.store import ArchiveStore, Version, open_store, utc_now
+from archive.summary import failure_line
 
 log = logging.getLogger(__name__)
 
 STATE_NOTES = "site/notes"
+NEAREST = 3  # slugs suggested for a case id that is not archived
 KnownNames = Mapping[str, Sequence[str]] | Sequence[str] | None
 
 
@@ -154,6 +158,9 @@ def read_notes(store: ArchiveStore, urls: Sequence[str], summary: SiteSummary,
                          "type": note.type, "sha256": version.sha256, "checked_at": utc_now()}
         if note.status == "ok":
             summary.notes_read += 1
+        elif (note.reason or "").endswith(INSTALL):  # nothing wrong with the note: this machine lacks Tesseract
+            summary.notes_failed += 1
+            summary.warnings.append(failure_line(url, f"note not read: {note.reason}", linked_from.get(url)))
         else:
             summary.notes_failed += 1
             summary.fail_item("attachment", url, f"note not read: {note.reason}", linked_from.get(url))
@@ -264,7 +271,21 @@ def find_case(store: ArchiveStore, case_id: str, selectors: Mapping[str, str] | 
                     raise NotFoundError(f"case {wanted} is archived but the index holds no reading of it "
                                         "(run `casearchive index`; a page it cannot read is listed there)") from None
                 return held
-    raise NotFoundError(f"no archived case with id {case_id!r} (run `casearchive harvest site` first?)")
+    raise NotFoundError(f"no archived case with id {case_id!r}{_nearest_cases(store, wanted)}")
+
+
+def _nearest_cases(store: ArchiveStore, wanted: str) -> str:
+    """The tail of a "no such case" message: the archived slugs nearest to ``wanted`` (those holding
+    each of its words, else the closest spellings), else how to list them, else how to get some."""
+    slugs = sorted({case_id_from_url(v.key) for v in store.iter_latest(NS_PAGE) if v.meta.get("kind") == "case"})
+    if not slugs:
+        return " (run `casearchive harvest site` first?)"
+    words = re.findall(r"\w+", wanted.casefold())
+    near = [slug for slug in slugs if words and all(word in slug for word in words)]
+    near = near or difflib.get_close_matches(wanted.casefold(), slugs, n=NEAREST, cutoff=0.6)
+    if near:
+        return f"; did you mean: {', '.join(near[:NEAREST])}?"
+    return f"; {len(slugs)} cases are archived (list them: casearchive search kind:case)"
 
 
 def describe_case(settings: Settings, case_id: str, *, known_companies: KnownNames = None,

@@ -32,6 +32,7 @@ import urllib3
 import urllib3.connection
 
 from archive.errors import FetchError
+from archive.net_errors import describe_network_error
 
 log = logging.getLogger(__name__)
 
@@ -307,13 +308,14 @@ class PoliteClient:
                 if time.monotonic() >= deadline:  # the watchdog cut the headers off
                     raise RefusedError(f"{url}: no answer within {self.total_timeout:g}s "
                                        "(site.total_timeout), not archived") from None
-                problem = f"{type(exc).__name__}: {exc}"
+                problem = describe_network_error(exc)  # requests' own text is three exceptions deep
+                log.debug("[site] %s: %s: %s", url, type(exc).__name__, exc)
             finally:
                 _answer.deadline = None
                 self._last_at[host] = self._clock()
                 self._next_at[host] = self._last_at[host] + self.delay_for(host)
             if attempt >= self.retries:
-                raise FetchError(f"{url}: {problem} (gave up after {attempt + 1} attempts)")
+                raise FetchError(f"{url}: {problem} (gave up after {attempt + 1} attempt{'s' if attempt else ''})")
             if retry_after is not None and retry_after > MAX_RETRY_AFTER:
                 raise FetchError(f"{url}: {problem}, Retry-After {retry_after:.0f}s is too long; next run")
             backoff = max(self.delay_for(host), 1.0) * 2 ** attempt

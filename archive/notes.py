@@ -24,7 +24,7 @@ from xml.etree import ElementTree
 
 from archive.budget import OverBudget, check_size, checkpoint, limits, time_budget
 from archive.embeds import addresses_across_lines
-from archive.ocr import INSTALL_HINT, OcrFailed, OcrUnavailable, ocr_page
+from archive.ocr import INSTALL, INSTALL_HINT, OcrFailed, OcrUnavailable, ocr_page
 from archive.page_text import YouTubeLink, decode_html, drop_boilerplate, find_youtube_links, norm, soup_of
 from archive.site_urls import attachment_type
 from archive.youtube_refs import parse_youtube_url
@@ -267,7 +267,7 @@ def parse_pdf(body: bytes, url: str) -> Note:
     for number, text in scans.read.items():
         raw[number - 1] = text
     if not any(text.strip() for text in raw):
-        why = (f"; {INSTALL_HINT.split('; ')[1]}" if scans.unavailable else
+        why = (f"; {INSTALL}" if scans.unavailable else
                "; " + "; ".join(scans.skipped) if scans.skipped else
                ", and OCR read no text" if scans.read else "")
         return _failed(url, "pdf", f"no text layer in {len(raw)} page(s) (a scan?){why}")

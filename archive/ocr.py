@@ -24,7 +24,8 @@ from archive.budget import checkpoint, limits
 log = logging.getLogger(__name__)
 
 LANGUAGE = "nld"
-INSTALL_HINT = "scanned, no text layer; install tesseract-ocr and tesseract-ocr-nld to read it"
+INSTALL = "install tesseract-ocr and tesseract-ocr-nld to read it"
+INSTALL_HINT = f"scanned, no text layer; {INSTALL}"
 # An image this small holds no readable line of text (a logo, a rule, a tile of a pattern).
 MIN_SIDE = 32
 _cache_dir: ContextVar[Path | None] = ContextVar("casearchive_ocr_cache", default=None)

@@ -195,7 +195,9 @@ class SiteCrawler:
             try:
                 response = self.client.get(robots_url, **_validators(latest))
             except FetchError as exc:
-                self._fail("robots", robots_url, f"robots.txt unreachable, not crawling {host}: {exc}")
+                # The client's message starts with the address, which the failure line already names.
+                self._fail("robots", robots_url, "robots.txt unreachable, so the host is not crawled: "
+                           + str(exc).removeprefix(f"{robots_url}: "))
                 policy = disallow_all(self.client.user_agent)
             else:
                 if response.status == 304 and latest is not None:

@@ -307,7 +307,10 @@ class YouTubeHarvester:
         run["page_token"] = data.get("nextPageToken")
         run["done_paging"] = stop or not run["page_token"]
         self._save(state)
-        self.progress(summary.title or summary.channel, len(run["seen"]), total)
+        # Hidden entries (private, deleted) are never "seen", and an incremental pass stops at the first
+        # known video: once paging is done, the whole list is accounted for.
+        done = total if run["done_paging"] and total is not None else len(run["seen"])
+        self.progress(summary.title or summary.channel, done, total)
 
     def _playlist_consistent(self, state: dict[str, Any], total: int | None) -> bool:
         """Whether the playlist grew by exactly the new uploads (else something vanished)."""

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from archive import ocr
 from archive.config import Settings
+from archive.harvest import harvest_youtube
 from archive.status import collect_status
 from archive.youtube_replay import ReplayHttp, ReplayMismatch
 from index.cli import cli
-from index.services.demo import sample_root
+from index.services.demo import OCR_QUERY, SAMPLE_HOST, demo_settings, sample_root
 from index.services.library import search
 from scripts.record_sample_youtube import record
 from tests.sample_world import platform_channel, seed_channel
@@ -32,7 +35,57 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert (f"youtube: {len(uploads)} videos ({len(uploads) - inactive} active, {inactive} inactive) "
             "from 2 channels") in result.stdout
     assert "transcripts: files 4, new 4" in result.stdout
+    (target / "demo-output.txt").write_text(result.stdout, encoding="utf-8")
     return target
+
+
+def demo_output(demo_dir: Path) -> str:
+    """What the module's demo run printed."""
+    return (demo_dir / "demo-output.txt").read_text(encoding="utf-8")
+
+
+def test_the_demo_lists_each_problem_of_its_runs_once_and_says_they_are_deliberate(demo_dir: Path) -> None:
+    out = demo_output(demo_dir)
+    [record] = [json.loads(p.read_text(encoding="utf-8")) for p in (demo_dir / "runs").glob("*-harvest-site.json")]
+    assert record["failures"] and record["warnings"]
+    for kind, label in (("failures", "failed"), ("warnings", "warning")):
+        for problem in record[kind]:
+            short = problem.replace(SAMPLE_HOST, "")
+            assert out.count(short) == 1 and f"{label}: site: {short}" in out, short
+    assert SAMPLE_HOST not in out.split("problems:")[1].split("\n$ ")[0]  # short: the sample host is left out
+    assert (f"problems: {len(record['failures'])} failed, {len(record['warnings'])} warnings, "
+            "put in the SAMPLE platform on purpose") in out
+
+
+@pytest.mark.skipif(ocr.engine() is None, reason="Tesseract with its Dutch model is not installed")
+def test_with_tesseract_the_demo_reads_the_scanned_note_and_finds_a_word_only_its_image_holds(demo_dir: Path) -> None:
+    out = demo_output(demo_dir)
+    assert "ocr: the scanned note was read by Tesseract" in out
+    assert "scan" not in out.split("problems:")[1].split("\n$ ")[0]  # not listed as a problem
+    [hit] = find(demo_dir, OCR_QUERY)["results"]
+    assert hit["kind"] == "note" and hit["ocr"] is True and hit["url"].endswith("ergonomie-oostwold-scan.pdf#page=1")
+    assert hit["case_ids"] == ["minder-gezondheidsklachten-door-ergonomie-bij-vloerenfabriek-oostwold"]
+    shown = out.split(f"search --limit 2 '{OCR_QUERY}'")[1]
+    assert "[note] Werkplekscan Oostwold (scan) (p. 1)  [OCR text]" in shown
+    result = CliRunner().invoke(cli, ["--data", str(demo_dir), "search", OCR_QUERY])
+    assert result.exit_code == 0 and "[OCR text]" in result.stdout
+
+
+def test_without_tesseract_the_demo_skips_the_scan_with_one_line_and_exits_0(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "tesseract" else real_which(name))
+    ocr.engine.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["--data", str(tmp_path / "demo-data"), "demo"])
+    finally:
+        ocr.engine.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert result.output.count("install tesseract-ocr and tesseract-ocr-nld") == 1
+    assert "ocr: the scanned note is skipped: no Tesseract" in result.stdout
+    assert "scan" not in result.stdout.split("problems:")[1].split("\n$ ")[0]  # not listed as a problem
+    assert f"search --limit 2 '{OCR_QUERY}'" not in result.stdout
+    assert not search(Settings(data_dir=tmp_path / "demo-data"), OCR_QUERY)["results"]
 
 
 def find(demo_dir: Path, query: str) -> dict:
@@ -105,3 +158,15 @@ def test_the_replay_refuses_a_request_it_did_not_record() -> None:
         replay.request("http://x/youtube/v3/videos?id=abc&part=snippet&key=k&alt=json")
     with pytest.raises(ReplayMismatch, match="no answer"):
         replay.request("http://x/youtube/v3/videos?id=abc")
+
+
+def test_each_channels_progress_ends_at_its_total_private_uploads_included(tmp_path: Path) -> None:
+    recording = json.loads(RECORDING.read_text(encoding="utf-8"))
+    shown: dict[str, tuple[int, int | None]] = {}
+    harvest_youtube(demo_settings(tmp_path / "data"), recording["channels"], api_key="k",
+                    http=ReplayHttp(recording["responses"]),
+                    progress=lambda label, done, total: shown.__setitem__(label, (done, total)))
+    uploads = {channel.title: len(channel.videos) for channel in (seed_channel(), platform_channel())}
+    assert {label: shown[label] for label in uploads} == {title: (n, n) for title, n in uploads.items()}
+    # The entry that was not counted: the private upload, known only as a "Private video" entry.
+    assert [v.state for c in (seed_channel(), platform_channel()) for v in c.videos].count("private") == 1

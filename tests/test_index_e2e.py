@@ -103,6 +103,13 @@ def test_report_lists_the_gaps(demo: Path) -> None:
     # names no case's company has no case (nor a suggestion), as the private upload never fetched.
     never_fetched = {v.id for c in (seed_channel(), platform_channel()) for v in c.videos if v.state == "private"}
     assert {v["id"] for v in report["videos_without_case"]} == never_fetched | {"pX4nV8cQ2tA", "wL9dK3sF7hB"}
+    # The private upload's title was never public: the report says why there is none rather than leaving it blank.
+    [private] = never_fetched
+    [title] = [v["title"] for v in report["videos_without_case"] if v["id"] == private]
+    assert title == "(no title: video unavailable, private)"
+    code, out = run(demo, "report")
+    [row] = [line for line in out.splitlines() if line.startswith(private)]
+    assert "(no title: video unavailable, private)" in row
     code, out = run(demo, "show", "pX4nV8cQ2tA", "--format", "json")
     assert not [row for row in json.loads(out)["links"] if row["target"].startswith("case:")]
     assert "generatiepact-bij-transportbedrijf-van-wijk" in {c["id"] for c in report["cases_without_video"]}

@@ -57,8 +57,6 @@ def test_clean_text_rules() -> None:
 
 @pytest.mark.parametrize("name, reason", [
     ("teamleren-speelkwartier.pdf", "encrypted PDF: a password is needed to read it"),
-    # Pages of one tiny image each: no text layer and nothing to OCR (tests/test_ocr.py reads a real scan).
-    ("ergonomie-oostwold-scan.pdf", "no text layer in 2 page(s) (a scan?)"),
     ("evaluatie-noordhaven.pdf", "corrupt PDF: "),
 ])
 def test_unreadable_pdfs_are_failed_with_the_reason(name: str, reason: str) -> None:

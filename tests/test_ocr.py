@@ -22,6 +22,7 @@ from archive.store import open_store
 from index.linking.sources import load_sources
 from index.linking.units import make_units
 from index.text.taxonomy import Taxonomy
+from scripts.make_sample_notes import build_pdf
 
 SCAN = Path(__file__).parent / "fixtures" / "ocr" / "scan-opzet-publicatie.pdf"
 TEXT_PDF = sample_platform_dir() / "media" / "bijlagen" / "werkdruk-thuiszorg-rapport.pdf"
@@ -145,6 +146,6 @@ def test_without_tesseract_an_index_build_goes_on(tmp_path: Path, monkeypatch: p
 @needs_tesseract
 def test_an_image_too_small_to_hold_text_is_not_ocred(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = counted(monkeypatch)
-    note = parse_note((sample_platform_dir() / "media" / "bijlagen" / "ergonomie-oostwold-scan.pdf").read_bytes(), URL)
+    note = parse_note(build_pdf(None, "Twee lege plaatjes", image_pages=2), URL)  # pages of one 8×8 image each
     assert note.status == "failed" and note.reason == "no text layer in 2 page(s) (a scan?), and OCR read no text"
     assert calls == []

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from archive.config import Settings
+from archive.ocr import engine as ocr_engine
 from index.engine.build import write_index
 from index.cli import cli
 from index.services.demo import demo_settings, run_demo
@@ -203,8 +204,9 @@ def test_status_page_draws_quota_and_runs_as_svg(client: TestClient) -> None:
     page = client.get("/status").text
     assert page.count("<svg") == 2 and "YouTube-quota per dag" in page and "harvest youtube" in page
     data = client.get("/api/status").json()
-    # The demo's runs: site, youtube, transcripts, and its index build (83 units).
-    assert data["status"]["quota_units_per_day"] and [r["items"] for r in data["runs"]] == [27, 17, 4, 83]
+    # The demo's runs: site, youtube, transcripts, and its index build (83 units, 84 with the scan read by OCR).
+    assert data["status"]["quota_units_per_day"] and [r["items"] for r in data["runs"]] == [
+        27, 17, 4, 84 if ocr_engine() else 83]
 
 
 def test_healthz_is_200_with_an_index_and_503_without(client: TestClient, tmp_path: Path) -> None:

@@ -16,15 +16,15 @@ from index.cli.output import TerminalProgress
 @pass_ctx
 def demo(obj: Context) -> None:
     """Run the whole job on the bundled SAMPLE data, offline (into ./demo-data unless --data)."""
-    from index.services.demo import run_demo, step_line
+    from index.services.demo import run_demo, summary_lines
     from index.services.export import citable, to_text
 
     data_dir = Path(obj.data or "demo-data")
     with TerminalProgress("items") as progress:
         report = run_demo(data_dir, progress=progress)
     click.echo(f"Built a demo archive and index from the SAMPLE data in {report.data_dir}/")
-    for name, step in report.steps:
-        click.echo(f"  {step_line(name, step)}")
+    for line in summary_lines(report):
+        click.echo(f"  {line}")
     for result in report.searches:
         click.echo("\n$ casearchive --data " + f"{report.data_dir} search --limit 2 '{result['query']}'")
         # Cited as `search` cites it: the cases by title (the demo's index is built by now).

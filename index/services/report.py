@@ -7,17 +7,22 @@ from typing import Any
 from archive.config import Settings
 from archive.harvest import linked_unresolved
 from archive.runs import list_runs
-from archive.status import archived_videos, video_counts
+from archive.status import archived_videos, inactive_videos, video_counts
 from archive.store import open_store
 from archive.transcripts import transcript_gaps
 from index.engine import DocTitle, document_titles, live_manifest, read_links
 from index.linking.links import is_accepted
 
 
-def _title(videos: dict[str, DocTitle], video_id: str) -> str:
-    """A video's title as the index holds it; "" for one it does not hold."""
+def _title(videos: dict[str, DocTitle], video_id: str, inactive: dict[str, dict[str, Any]]) -> str:
+    """A video's title as the index holds it; for one it does not hold, why it has none."""
     found = videos.get(f"video:{video_id}")
-    return found["title"] if found else ""
+    if found and found["title"]:
+        return found["title"]
+    if video_id in inactive:  # a private or deleted video whose metadata was never public to us
+        reason = inactive[video_id].get("reason")
+        return f"(no title: video unavailable{f', {reason}' if reason else ''})"
+    return "(no title: not in the index yet)"
 
 
 def coverage_report(settings: Settings) -> dict[str, Any]:
@@ -38,6 +43,7 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
         # The videos counted and listed are the archive's, as ``status`` counts them; the index
         # gives their titles (a video it does not hold, such as a private one never fetched, has none).
         archived = archived_videos(store)
+        inactive = inactive_videos(store)
         unresolved = linked_unresolved(store, settings)  # none that no page links any more
     runs = list_runs(settings.data_dir)
     latest: dict[str, dict[str, Any]] = {}
@@ -52,11 +58,11 @@ def coverage_report(settings: Settings) -> dict[str, Any]:
                    # every link the build found, as `index` counts them: counted + suggested + rejected
                    "links_found": len(links), "rejected": sum(link["status"] == "rejected" for link in links)},
         "videos": video_counts(archived),
-        "videos_without_case": [{"id": vid, "title": _title(videos, vid), "active": active}
+        "videos_without_case": [{"id": vid, "title": _title(videos, vid, inactive), "active": active}
                                 for vid, active in sorted(archived.items()) if f"video:{vid}" not in linked_videos],
         "cases_without_video": [{"id": cid[5:], "title": info["title"]}
                                 for cid, info in sorted(cases.items()) if cid not in cases_with_video],
-        "videos_without_transcript": [{"id": vid, "title": _title(videos, vid),
+        "videos_without_transcript": [{"id": vid, "title": _title(videos, vid, inactive),
                                        "reason": reason} for vid, reason in sorted(gaps.items())],
         "weak_suggestions": [{"source": link["source"], "target": link["target"], "confidence": link["confidence"]}
                              for link in suggestions],
