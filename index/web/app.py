@@ -27,8 +27,8 @@ from index.services.browse import (PLAYER_ORIGIN, THUMBNAIL_ORIGIN, embed_url, p
 from index.services.export import clock_time  # the terminal's m:ss / h:mm:ss, so pages and exports read alike
 from index.services.library import IndexCorrupt, IndexMissing, SearchBusy, SearchStopped
 from index.web.curation import CurationRefused
-from index.web.dutch import FILTERS
 from index.web.explain import as_html, as_plain, explain, explain_parameter
+from index.web.dutch import FILTERS
 from index.web.querystate import MAX_QUERY_CHARS, SearchState, filter_tokens
 
 log = logging.getLogger(__name__)
