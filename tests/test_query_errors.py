@@ -18,10 +18,10 @@ from fastapi.testclient import TestClient
 
 from archive.config import Settings
 from index.cli import cli
-from index.services.demo import demo_settings, run_demo
 from index.services.library import SearchOptions, search
 from index.web import create_app
 from index.web.explain import QUERY_ERRORS
+from tests.test_exports_hints import demo  # noqa: F401 (the demo's data, built once per module)
 
 GENERIC = "Er klopt iets niet aan de zoekvraag"
 ENGINE = Path(__file__).parent.parent / "index" / "engine"
@@ -49,15 +49,6 @@ CASES = [
     ("x" * 600, "too_long", "te lang"),
     ("https://kennisbank.example/kennis/x", "web_address", "webadres"),
 ]
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[Settings]:
-    import tempfile
-    with tempfile.TemporaryDirectory() as tmp:
-        data_dir = Path(tmp) / "demo-data"
-        run_demo(data_dir)
-        yield demo_settings(data_dir)
 
 
 @pytest.fixture(scope="module")

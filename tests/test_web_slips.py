@@ -7,14 +7,14 @@ or theme's page that names the nearest known ones, and a local favicon.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from index.services.demo import demo_settings, run_demo
+from archive.config import Settings
 from index.web import create_app
+from tests.test_exports_hints import demo  # noqa: F401 (the demo's data, built once per module)
 
 OOSTWOLD = "minder-gezondheidsklachten-door-ergonomie-bij-vloerenfabriek-oostwold"  # its page links a pdf in brackets
 SEED = "duurzaam-meedoen-in-de-metalektro"
@@ -22,13 +22,9 @@ ALFA = "ZhyiA4uoRgn"
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    import tempfile
-    with tempfile.TemporaryDirectory() as tmp:
-        data_dir = Path(tmp) / "demo-data"
-        run_demo(data_dir)
-        with TestClient(create_app(demo_settings(data_dir))) as test_client:
-            yield test_client
+def client(demo: Settings) -> Iterator[TestClient]:  # noqa: F811
+    with TestClient(create_app(demo)) as test_client:
+        yield test_client
 
 
 def text_of(html: str) -> str:
