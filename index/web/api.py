@@ -83,7 +83,8 @@ def healthz(request: Request) -> dict[str, Any]:
             summary="Search with the query language (the twin of the search page)")
 def api_search(request: Request,
                q: str = Query(description='words, "phrases", OR, -word, prefix*, fuzzy~, company:/theme:/case:/'
-                                          'sector:/kind:/year:/lang:/caption: filters'),
+                                          'sector:/kind:/year:/lang:/caption: filters (also by their Dutch names '
+                                          'bedrijf:/thema:/casus:/soort:/jaar:/taal:)'),
                limit: int = Query(10, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_DEPTH),
                sort: Literal["relevance", "date"] = "relevance",
                inactive: bool = Query(False,
