@@ -147,7 +147,9 @@ def test_the_api_caps_limit_and_depth_with_a_json_error(client: TestClient) -> N
     for path in ("/api/search?q=werkdruk&limit=1000", "/api/search?q=werkdruk&offset=20000"):
         response = client.get(path)
         assert response.status_code == 400, path
-        assert set(response.json()["error"]) == {"status", "message"}
+        error = response.json()["error"]  # the English message, and the cause's code with its Dutch text
+        assert set(error) == {"status", "message", "code", "message_nl"}
+        assert error["code"] in ("bad_limit", "bad_offset")
     assert client.get("/api/search?q=werkdruk&limit=100").status_code == 200
 
 

@@ -157,7 +157,7 @@ def test_sort_by_date_puts_the_newest_first(indexed: Path) -> None:
 
 @pytest.mark.parametrize("query, message", [
     ("", "empty"), ('"taakroulatie', "unbalanced quote"), ("(taak OR rooster", "never closed"),
-    ("taak)", "closes nothing"), ("bedrijf:Neways", "unknown field 'bedrijf:'"), ("year:dertien", "not a year"),
+    ("taak)", "closes nothing"), ("kanaal:Neways", "unknown field 'kanaal:'"), ("year:dertien", "not a year"),
     ("year:2016..2012", "empty range"), ("kind:podcast", "not a kind"), ("caption:handmatig", "not a caption kind"),
     ("*ing", "wildcard needs at least two letters"), ("x" * 600, "too long"), ("de het een", "no searchable words"),
     ("company:", "company: needs a value"), ("company: neways", "company: needs a value"),

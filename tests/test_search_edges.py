@@ -15,6 +15,7 @@ from index.engine.docsets import DocList, docs_having, matching_docs
 from index.linking.links import LinkSet
 from index.engine.schema import Unit, cue_texts, pack_cues
 from index.engine.live import close_searchers
+from index.engine.query import QueryError
 from index.engine.search import SearchOptions, run_search
 from index.text.taxonomy import Taxonomy
 from tests.test_search_table import corpus, group_key, updated, whoosh_docs  # noqa: F401 (fixture)
@@ -115,12 +116,17 @@ def three(data_dir: Path) -> Path:
     return data_dir
 
 
-def test_two_negated_words_alone_show_what_they_count(three: Path) -> None:
-    """"NOT a NOT b" is an And of two Nots; the ranking drops the Nots and is left with And([]), which
-    matches nothing: total says 1, results are empty."""
-    out = search(three, "NOT werkdruk NOT lasser")
-    assert out["total"] == 1
-    assert [group_key(r) for r in out["results"]] == ["video:vidBBBBBBBB"]
+def test_two_negated_words_alone_are_refused_and_with_a_filter_show_what_they_count(three: Path) -> None:
+    """"NOT a NOT b" excludes words from nothing: refused as "-a -b" is; with a filter it counts and
+    shows what the filter finds without those words (ranked by date: there are no words to rank by)."""
+    for text in ("NOT werkdruk NOT lasser", "-werkdruk -lasser"):
+        with pytest.raises(QueryError) as refused:
+            search(three, text)
+        assert refused.value.code == "only_excluded"
+    for text in ("kind:video NOT werkdruk NOT lasser", "kind:video -werkdruk -lasser"):
+        out = search(three, text)
+        assert out["total"] == 1
+        assert [group_key(r) for r in out["results"]] == ["video:vidBBBBBBBB"]
 
 
 def test_a_negation_inside_an_or_still_shows_its_matches(three: Path) -> None:
@@ -143,7 +149,9 @@ def test_limit_zero_shows_nothing_in_either_order(three: Path) -> None:
 # --- Regression tests (these pass) ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["NOT werkdruk", "NOT werkdruk NOT lasser", "kind:video OR kind:case",
+@pytest.mark.parametrize("text", ["pauze OR (NOT werkdruk)", "kind:video NOT werkdruk NOT lasser",
+                                  "kind:video -werkdruk", "kind:video NOT lasser", "-kind:case -werkdruk",
+                                  "kind:video OR kind:case",
                                   '"werkdruk werkdruk"', '"werkdruk rooster"~2', '"werkdruk lasser rooster"~2',
                                   '"werkdruk"', "zzzq*", "xqzv~", "werkdruk -zzzq*", "year:2011..2012",
                                   "year:2030..2040", "kind:video -theme:Zorg", "werkdruk NOT (rooster AND pauze)",

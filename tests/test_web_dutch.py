@@ -135,8 +135,8 @@ def test_video_and_case_pages_have_no_english_status_words(client: TestClient) -
     ("/video/AAAAAAAAAAA", {}, 404, "Deze video staat niet in het archief"),
     ("/bedrijf/Philips", {}, 404, "Geen casus of video in het archief is aan dit bedrijf gekoppeld"),
     ("/nergens", {}, 404, "Deze pagina bestaat niet"),
-    ("/", {"q": '"duurzame'}, 400, "Er klopt iets niet aan de zoekvraag"),
-    ("/", {"q": "x", "p": "0"}, 400, "Er klopt iets niet aan de zoekvraag"),
+    ("/", {"q": '"duurzame'}, 400, "Er ontbreekt een aanhalingsteken"),
+    ("/", {"q": "x", "p": "0"}, 400, "Er is geen pagina ‘0’"),
 ])
 def test_error_pages_say_what_happened_in_dutch_and_the_detail_second(client: TestClient, url: str,
                                                                       params: dict[str, str], status: int,

@@ -37,7 +37,9 @@ def search(obj: Context, query: tuple[str, ...], limit: int, offset: int, sort: 
     Words must all match; "exact phrase"; OR; NOT word or -word; prefix*; fuzzy~ (~2: two edits).
     Filters: company:, theme:, case:, sector:, kind: (case, note, video, passage),
     year: (year:2013, year:2012..2014), lang:, caption: (manual, auto, imported), title:;
-    a leading - negates a filter. Values match names and aliases; quote values with spaces:
+    or by the site's Dutch names bedrijf:, thema:, casus:, soort:, jaar:, taal:.
+    A leading - negates a filter; -word and NOT word leave a word out of what the other
+    words or filters find (alone they are an error). Values match names and aliases; quote values with spaces:
     company:"Alfa Laval". Words that start with - go after --, which ends the options:
     casearchive search --limit 5 -- -kind:note taakroulatie -werkdruk
     """

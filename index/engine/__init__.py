@@ -26,7 +26,7 @@ from index.engine.build import (REUSE_FILE, BuildReport, IndexCorrupt, IndexMiss
                                 current_generation, read_links, read_manifest, write_index)
 from index.engine.interface import SearchEngine
 from index.engine.live import close_searchers
-from index.engine.query import FILTER, QueryError
+from index.engine.query import FIELD_ALIASES, FILTER, KIND_ALIASES, QueryError, field_name
 from index.engine.schema import SCHEMA_VERSION, Unit, fingerprint, pack_cues
 from index.engine.search import SearchOptions, run_search
 from index.engine.shapes import DocTitle, GroupHit, Health, Hit, Kind, LinkDict, Manifest, ParsedText, SearchResult
@@ -44,6 +44,7 @@ __all__ = [
     "IndexMissing", "IndexCorrupt",
     # search it
     "SearchOptions", "run_search", "suggest_words", "MAX_SUGGESTIONS", "close_searchers", "QueryError", "FILTER",
+    "FIELD_ALIASES", "KIND_ALIASES", "field_name",
     # the bounds on a search's cost
     "MAX_LIMIT", "MAX_EXPORT", "MAX_DEPTH", "SearchBusy", "SearchStopped", "SearchTooCostly",
     "set_default_deadline", "set_costly_at_once", "stop_all",

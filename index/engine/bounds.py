@@ -36,6 +36,7 @@ class SearchTooCostly(QueryError):
     """A search that would take more words or time than it may; the message says how to narrow it."""
 
     reason = "costly"
+    code = "costly"
 
 
 class SearchBusy(CaseArchiveError):
@@ -143,4 +144,4 @@ def check_size(limit: int, offset: int) -> None:
     """Refuse a result list deeper than ``MAX_DEPTH``."""
     if offset + limit > MAX_DEPTH:
         raise QueryError(f"offset + limit is {offset + limit}; at most {MAX_DEPTH} results can be paged through "
-                         "(narrow the query or add a filter)")
+                         "(narrow the query or add a filter)", "too_deep", depth=offset + limit, limit=MAX_DEPTH)

@@ -3,8 +3,14 @@ for bad input.
 
 Words must all match (AND); ``"exact phrases"`` go to the unstemmed field; ``OR``, ``NOT`` and
 ``-word``; ``prefix*``; ``fuzzy~`` (``~2`` for two edits); field filters ``company:``,
-``theme:``, ``case:``, ``sector:``, ``kind:``, ``year:``, ``lang:``, ``caption:``; year ranges
+``theme:``, ``case:``, ``sector:``, ``kind:``, ``year:``, ``lang:``, ``caption:``, also by the Dutch
+names the site shows (``bedrijf:``, ``thema:``, ``casus:``, ``soort:``, ``jaar:``, ``taal:``); year ranges
 ``year:2012..2014``. Filter values are matched by name or alias through the taxonomy.
+
+Excluded words (``-word``, ``NOT word``) need something to exclude from: a word to search for or a
+filter. A query of excluded words alone is an error, as is an operator with no word on one side.
+Every error has a ``code`` (the same cause, the same code, whichever face shows it) and the
+``details`` a message in another language needs; the message itself is English.
 
 Words that name a taxonomy company, in any of the ways its name is written (``index.text.companies``),
 also find the documents that write it another way or are linked to it: "alfa-laval" finds "Alfa
@@ -13,6 +19,7 @@ Laval", "AlfaLaval" and what ``company:"Alfa Laval"`` finds.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,11 +48,32 @@ _EMPTY_FILTER = re.compile(r'(?<![\w"])-?([A-Za-z_]+):(?=\s|$)')
 # A word as typed, without operator, wildcard, fuzzy mark, field or quote: one that may name a company.
 _PLAIN_WORD = re.compile(rf"\w[\w'’&+.\-{DASHES}]*")  # "Alfa–Laval" (an en dash) names a company too
 _OPERATORS = re.compile(r'\b(?:AND|OR|NOT)\b|[()"]')
+_DANGLING = re.compile(r"(?:^|\s)(AND|OR)$|^(AND|OR)(?:\s|$)")
 MAX_NAME_WORDS = 5  # the most words of a company name a query is looked at for
+# The filters by the Dutch names the site shows (Bedrijven, Thema's, Casussen, Soort, Jaren): the same
+# fields ("sector" is both). Only names change; what is indexed does not.
+FIELD_ALIASES = {"bedrijf": "company", "thema": "theme", "casus": "case", "soort": "kind", "jaar": "year",
+                 "taal": "lang"}
+KIND_ALIASES = {"casus": "case", "notitie": "note", "fragment": "passage"}  # as the site labels kinds
+
+
+def field_name(written: str) -> str | None:
+    """The filter a field name as written stands for (``Bedrijf`` → ``company``), or None."""
+    name = written.lower()
+    name = FIELD_ALIASES.get(name, name)
+    return name if name in FILTER_FIELDS else None
 
 
 class QueryError(InputError):
-    """A query that cannot be run, with what is wrong with it."""
+    """A query that cannot be run: the English message, a ``code`` naming the cause and its ``details``."""
+
+    code = "query"
+
+    def __init__(self, message: str, code: str | None = None, **details: object) -> None:
+        super().__init__(message)
+        if code:
+            self.code = code
+        self.details = details
 
 
 class _Signs(PlusMinusPlugin):
@@ -77,27 +105,34 @@ class ParsedQuery:
                 "filters": [f"{'-' if neg else ''}{name}:{quoted(value)}" for name, value, neg in self.filters]}
 
 
-def _year_query(value: str) -> Any:
+def _year_query(typed: str, value: str) -> Any:
     match = re.fullmatch(r"(\d{4})(?:(?:\.\.|-)(\d{4}))?", value)
     if not match:
-        raise QueryError(f"year:{value} is not a year or a range (write year:2013 or year:2012..2014)")
+        raise QueryError(f"{typed}:{value} is not a year or a range (write year:2013 or year:2012..2014)",
+                         "bad_year", field=typed, value=value)
     low = int(match.group(1))
     high = int(match.group(2) or low)
     if high < low:
-        raise QueryError(f"year:{value} is an empty range (the first year is after the second)")
+        raise QueryError(f"{typed}:{value} is an empty range (the first year is after the second)",
+                         "empty_year_range", field=typed, value=value)
     return wq.NumericRange("year", low, high)
 
 
-def _filter_query(name: str, value: str, taxonomy: Taxonomy) -> Any:
+def _filter_query(name: str, value: str, taxonomy: Taxonomy, typed: str = "") -> Any:
+    typed = typed or name
     value = value.strip('"').strip()
     if not value:
-        raise QueryError(f"{name}: needs a value")
+        raise QueryError(f"{typed}: needs a value", "needs_value", field=typed)
     if name == "year":
-        return _year_query(value)
+        return _year_query(typed, value)
+    if name == "kind":
+        value = KIND_ALIASES.get(value.lower(), value)
     if name == "kind" and value.lower() not in KINDS:
-        raise QueryError(f"kind:{value} is not a kind (case, note, video, passage)")
+        raise QueryError(f"{typed}:{value} is not a kind (case, note, video, passage)", "bad_kind",
+                         field=typed, value=value)
     if name == "caption" and value.lower() not in CAPTIONS:
-        raise QueryError(f"caption:{value} is not a caption kind (manual, auto, imported)")
+        raise QueryError(f"{typed}:{value} is not a caption kind (manual, auto, imported)", "bad_caption",
+                         field=typed, value=value)
     if name in ("company", "theme", "sector"):
         value = taxonomy.canonical(name, value)
     if name in ("kind", "caption", "lang", "active"):
@@ -107,14 +142,19 @@ def _filter_query(name: str, value: str, taxonomy: Taxonomy) -> Any:
 
 def _check_balance(text: str) -> None:
     if text.count('"') % 2:
-        raise QueryError('unbalanced quote: every "phrase" needs its closing "')
+        raise QueryError('unbalanced quote: every "phrase" needs its closing "', "unbalanced_quote")
     depth = 0
     for char in _QUOTED.sub("", text):
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth < 0:
-            raise QueryError("a ')' closes nothing")
+            raise QueryError("a ')' closes nothing", "closes_nothing")
     if depth:
-        raise QueryError("a '(' is never closed")
+        raise QueryError("a '(' is never closed", "never_closed")
+    dangling = _DANGLING.search(_QUOTED.sub("Q", text))  # "taakroulatie OR" silently meant "taakroulatie"
+    if dangling:
+        operator = dangling.group(1) or dangling.group(2)
+        raise QueryError(f"{operator} needs a word on each side (taakroulatie {operator} werkdruk); to search for "
+                         f"the word {operator.lower()}, write it in lower case", "dangling_operator", operator=operator)
 
 
 def _rewrite_terms(text: str) -> str:
@@ -137,13 +177,15 @@ def _fold_special(chunk: str) -> str:
             body = word[len(lead):]
             core = body.split("*")[0].split("?")[0]
             if len(core.split(":")[-1]) < 2:
-                raise QueryError(f"{word}: a wildcard needs at least two letters before it")
+                raise QueryError(f"{word}: a wildcard needs at least two letters before it", "short_wildcard",
+                                 word=word)
             # A prefix means the letters as typed: match them against the unstemmed words.
             return lead + (fold(body) if ":" in body else f"exact:{fold(body)}")
         if "~" in word:
             distance = word.rsplit("~", 1)[1].rstrip(")")
             if distance and (not distance.isdigit() or int(distance) > 2):
-                raise QueryError(f"{word}: a fuzzy search allows at most 2 edits (word~ or word~2)")
+                raise QueryError(f"{word}: a fuzzy search allows at most 2 edits (word~ or word~2)", "fuzzy_edits",
+                                 word=word)
             return fold(word)
         return word
     return " ".join(one(w) for w in chunk.split(" "))
@@ -207,14 +249,16 @@ def parse_query(text: str, schema: Any, taxonomy: Taxonomy) -> ParsedQuery:
     """Parse the query language into a Whoosh query, or raise QueryError saying what is wrong."""
     text = " ".join(plain_double_quotes(text).split())  # „a phrase” and “a phrase” are "a phrase"
     if not text:
-        raise QueryError("the query is empty: give words, a \"phrase\" or a filter such as theme:…")
+        raise QueryError("the query is empty: give words, a \"phrase\" or a filter such as theme:…", "empty")
     if len(text) > MAX_QUERY:
-        raise QueryError(f"the query is too long ({len(text)} characters; at most {MAX_QUERY})")
+        raise QueryError(f"the query is too long ({len(text)} characters; at most {MAX_QUERY})", "too_long",
+                         length=len(text), limit=MAX_QUERY)
     _check_balance(text)
     parsed = ParsedQuery(text=text)
     rest, filters = _take_filters(text, taxonomy, parsed)
-    text_query = _words_query(rest, schema, taxonomy, bool(filters))
-    parsed.query = _combined(parsed, filters, text_query)
+    text_query, excluded = _words_query(rest, schema, taxonomy, bool(filters))
+    # Excluded words beside filters leave nothing to rank by: the filters' documents without them.
+    parsed.query = _combined(parsed, filters, text_query if excluded is None else wq.Not(excluded))
     parsed.words = None if isinstance(text_query, wq.Every) else text_query
     return parsed
 
@@ -225,40 +269,53 @@ def _take_filters(text: str, taxonomy: Taxonomy, parsed: ParsedQuery) -> tuple[s
     filters = []
 
     def take(match: re.Match[str]) -> str:
-        negated, name, value = match.group(1) == "-", match.group(2).lower(), match.group(3)
-        if name in _TEXT_FIELDS:
+        negated, typed, value = match.group(1) == "-", match.group(2), match.group(3)
+        if typed.lower() in _TEXT_FIELDS:
             return match.group(0)
-        if name in ("http", "https"):
+        if typed.lower() in ("http", "https"):
             raise QueryError("a web address is not searchable text: search for words, or use case:<slug> "
-                             "for a case and `casearchive show VIDEO_ID` for a video")
-        if name not in FILTER_FIELDS:
-            known = ", ".join(sorted(k for k in FILTER_FIELDS if k != "active"))
-            raise QueryError(f"unknown field '{match.group(2)}:' (known: {known})")
-        parsed.filters.append((name, value.strip('"'), negated))
-        filters.append((_filter_query(name, value, taxonomy), negated))
+                             "for a case and `casearchive show VIDEO_ID` for a video", "web_address")
+        name = field_name(typed)
+        if name is None:
+            raise _unknown_field(typed)
+        shown = value.strip('"')
+        parsed.filters.append((name, KIND_ALIASES.get(shown.lower(), shown) if name == "kind" else shown, negated))
+        filters.append((_filter_query(name, value, taxonomy, typed), negated))
         return " "
 
     empty = _EMPTY_FILTER.search(_QUOTED.sub("Q", text))  # a quoted value is a value
-    if empty and empty.group(1).lower() in FILTER_FIELDS:
-        raise QueryError(f"{empty.group(1)}: needs a value right after the colon (e.g. {empty.group(1)}:…)")
+    if empty and field_name(empty.group(1)):
+        raise QueryError(f"{empty.group(1)}: needs a value right after the colon (e.g. {empty.group(1)}:…)",
+                         "needs_value", field=empty.group(1))
     rest = FILTER.sub(take, text)
     # A NOT with nothing after it (filters taken out) would silently find nothing ("werkdruk NOT": 0).
     if re.search(r"(?:^|\s)NOT\s*$", rest):
         raise QueryError("NOT needs a word after it (werkdruk NOT stress); to leave out a filter, put - before "
-                         "it (-kind:note); to search for the word not, write it in lower case")
+                         "it (-kind:note); to search for the word not, write it in lower case", "trailing_not")
     # Operators left dangling where filters were taken out ("x kind:a OR kind:b") mean nothing.
     rest = re.sub(r"\b(?:AND|OR)(?:\s+(?:AND|OR|NOT))*\s*$|^\s*(?:AND|OR)\b", " ", rest.strip()).strip()
     rest = re.sub(r"\b(AND|OR)\s+(?:AND|OR)\b", r"\1", rest)
     return rest, filters
 
 
-def _words_query(rest: str, schema: Any, taxonomy: Taxonomy, has_filters: bool) -> Any:
-    """The words left after the filters as a Whoosh query; everything (``Every``) for filters alone."""
+def _unknown_field(typed: str) -> QueryError:
+    """The error for a field the query language does not have, naming the nearest known one."""
+    known = sorted(k for k in FILTER_FIELDS if k != "active")
+    near = difflib.get_close_matches(typed.lower(), [*known, *FIELD_ALIASES], n=1, cutoff=0.81)  # not kanaal: → taal:
+    meant = f"; did you mean {near[0]}:?" if near else ""
+    return QueryError(f"unknown field '{typed}:' (known: {', '.join(known)}; in Dutch: "
+                      f"{', '.join(FIELD_ALIASES)}){meant}", "unknown_field", field=typed,
+                      suggestion=near[0] if near else None)
+
+
+def _words_query(rest: str, schema: Any, taxonomy: Taxonomy, has_filters: bool) -> tuple[Any, Any]:
+    """The words left after the filters as a Whoosh query (``Every`` for filters alone), and the words
+    excluded when the query excludes words only (then the query is ``Every``; with no filter, an error)."""
     # A bare operator left over (e.g. "OR" between two filters) means nothing on its own.
     if not rest or re.fullmatch(r"(?:AND|OR|NOT|\s)+", rest):
         if not has_filters:
-            raise QueryError("the query has no words or filters")
-        return wq.Every()
+            raise QueryError("the query has no words or filters", "no_words")
+        return wq.Every(), None
     parser = MultifieldParser(["title", "content"], schema, fieldboosts={"title": 2.0}, group=AndGroup)
     parser.add_plugin(FuzzyTermPlugin())
     # "+" and "-" are operators only at a word's start: "alfa-laval" and "HR-managers" are words
@@ -270,10 +327,32 @@ def _words_query(rest: str, schema: Any, taxonomy: Taxonomy, has_filters: bool) 
         raise
     except Exception:  # Whoosh's own texts ("list index out of range") say nothing to a reader
         raise QueryError("cannot read the query: AND and OR need a word on each side, NOT and a - or + sign "
-                         "a word after them (search for the words themselves in \"quotes\")") from None
+                         "a word after them (search for the words themselves in \"quotes\")", "unreadable") from None
+    excluded = _excluded_only(parser, rest, text_query)
+    if excluded is not None:
+        if not has_filters:
+            raise QueryError("the query only excludes words, so there is nothing to exclude them from: add a word "
+                             "to search for (taakroulatie -werkdruk) or a filter (kind:video -werkdruk)",
+                             "only_excluded")
+        return wq.Every(), excluded
     if text_query is wq.NullQuery or isinstance(text_query, type(wq.NullQuery)):
-        raise QueryError("the query has no searchable words (only stop words or operators?)")
-    return text_query
+        raise QueryError("the query has no searchable words, only stop words (de, het, een…)", "stop_words_only")
+    return text_query, None
+
+
+def _excluded_only(parser: Any, rest: str, text_query: Any) -> Any:
+    """The words a query excludes when it has nothing else to search for (``-werkdruk``, ``NOT werkdruk``,
+    ``de -werkdruk``), else None."""
+    if isinstance(text_query, wq.Not):
+        return text_query.query
+    if isinstance(text_query, wq.And) and all(isinstance(q, wq.Not) for q in text_query.subqueries):
+        return wq.Or([q.query for q in text_query.subqueries])
+    if text_query is wq.NullQuery or isinstance(text_query, type(wq.NullQuery)):
+        raw = parser.parse(_rewrite_terms(rest), normalize=False)  # "-w" normalizes to nothing: look before
+        if isinstance(raw, wq.AndNot) and isinstance(raw.a.normalize(), type(wq.NullQuery)):
+            excluded = raw.b.normalize()
+            return None if isinstance(excluded, type(wq.NullQuery)) else excluded
+    return None
 
 
 def _combined(parsed: ParsedQuery, filters: list[tuple[Any, bool]], text_query: Any) -> Any:

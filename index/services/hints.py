@@ -13,10 +13,11 @@ import re
 from pathlib import Path
 from typing import TypedDict
 
-from index.engine import FILTER, QueryError, SearchOptions, live_manifest, run_search, suggest_words
+from index.engine import FILTER, QueryError, SearchOptions, field_name, live_manifest, run_search, suggest_words
 from index.services.titles import case_titles
 from index.text.taxonomy import Taxonomy, load_taxonomy, merge_taxonomy, taxonomy_to_dict
 
+__all__ = ["Hint", "search_hints", "field_name"]  # field_name: the faces read filter names as the query language does
 SUGGESTIONS = 3
 MAX_WORDS = 5  # the most query words looked up (each costs one small search)
 NAMED = {"company": "company", "theme": "theme", "sector": "sector", "case": "case"}
@@ -40,8 +41,8 @@ def search_hints(data_dir: Path, text: str, taxonomy_path: Path | None) -> list[
     hints: list[Hint] = []
     taxonomy: Taxonomy | None = None
     for match in FILTER.finditer(text):
-        negated, name, value = match.group(1) == "-", match.group(2).lower(), match.group(3).strip('"').strip()
-        if negated or name not in NAMED or not value:
+        negated, name, value = match.group(1) == "-", field_name(match.group(2)), match.group(3).strip('"').strip()
+        if negated or name not in NAMED or not value:  # bedrijf: is company: (the query language's Dutch names)
             continue
         if name != "case" and taxonomy is None:
             taxonomy = _taxonomy(data_dir, taxonomy_path)

@@ -9,9 +9,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from archive.config import Settings
-from archive.errors import InputError
 from index.services import browse
-from index.services.library import MAX_DEPTH, MAX_LIMIT, SearchOptions, decide_link, list_links, search
+from index.services.library import MAX_DEPTH, MAX_LIMIT, QueryError, SearchOptions, decide_link, list_links, search
 from index.web.curation import check_token
 from index.web.querystate import MAX_QUERY_CHARS
 
@@ -23,6 +22,8 @@ class ErrorBody(BaseModel):
 
     status: int
     message: str
+    code: str | None = Field(None, description="what went wrong, one name per cause (e.g. only_excluded, bad_sort)")
+    message_nl: str | None = Field(None, description="the message in Dutch, as the pages show it")
 
 
 class ErrorResponse(BaseModel):
@@ -66,7 +67,8 @@ def settings_of(request: Request) -> Settings:
 def check_query(q: str) -> str:
     """The query, refused early when it is absurdly long (the library limits it further)."""
     if len(q) > MAX_QUERY_CHARS:
-        raise InputError(f"the query is too long ({len(q)} characters)")
+        raise QueryError(f"the query is too long ({len(q)} characters)", "too_long", length=len(q),
+                         limit=MAX_QUERY_CHARS)
     return q
 
 
@@ -81,7 +83,8 @@ def healthz(request: Request) -> dict[str, Any]:
             summary="Search with the query language (the twin of the search page)")
 def api_search(request: Request,
                q: str = Query(description='words, "phrases", OR, -word, prefix*, fuzzy~, company:/theme:/case:/'
-                                          'sector:/kind:/year:/lang:/caption: filters'),
+                                          'sector:/kind:/year:/lang:/caption: filters (also by their Dutch names '
+                                          'bedrijf:/thema:/casus:/soort:/jaar:/taal:)'),
                limit: int = Query(10, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_DEPTH),
                sort: Literal["relevance", "date"] = "relevance",
                inactive: bool = Query(False,

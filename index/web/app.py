@@ -27,6 +27,7 @@ from index.services.export import clock_time  # the terminal's m:ss / h:mm:ss, s
 from index.services.library import IndexCorrupt, IndexMissing, SearchBusy, SearchStopped
 from index.services.thumbnails import local_thumbnail, stored_thumbnail
 from index.web.curation import CurationRefused
+from index.web.explain import as_html, as_plain, explain, explain_parameter
 from index.web.dutch import FILTERS
 from index.web.querystate import MAX_QUERY_CHARS, SearchState, chip_label, filter_tokens
 
@@ -94,15 +95,21 @@ def wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path in ("/healthz", "/openapi.json")
 
 
-def error_response(request: Request, status: int, message: str, reason: str | None = None) -> Response:
-    """One error shape: ``{"error": {"status", "message"}}`` for the API, a Dutch page for people."""
+def error_response(request: Request, status: int, message: str, reason: str | None = None,
+                   explained: tuple[str, str] | None = None) -> Response:
+    """One error shape: ``{"error": {"status", "message"}}`` for the API (with ``code`` and the Dutch
+    ``message_nl`` when the error has them), a Dutch page for people."""
     message = redact(message)
     if wants_json(request):
         headers = {"Retry-After": "5"} if status == 429 else None
-        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
+        body: dict[str, Any] = {"status": status, "message": message}
+        if explained:
+            body.update(code=explained[0], message_nl=as_plain(explained[1]))
+        return JSONResponse({"error": body}, status_code=status, headers=headers)
     state = SearchState(q=request.query_params.get("q", "")[:MAX_QUERY_CHARS])
     return request.app.state.templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message, "state": state, "reason": reason},
+        request, "error.html", {"status": status, "message": message, "state": state, "reason": reason,
+                                "explanation": as_html(explained[1]) if explained else None},
         status_code=status)
 
 
@@ -129,7 +136,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         status = error_status(exc)
         if status >= 500:
             log.error("web: %s: %s", type(exc).__name__, redact(str(exc)))
-        return error_response(request, status, str(exc), getattr(exc, "reason", None) or type(exc).__name__)
+        return error_response(request, status, str(exc), getattr(exc, "reason", None) or type(exc).__name__,
+                              explain(exc))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -140,7 +148,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
-        return error_response(request, 400, f"{where}: {first.get('msg', 'invalid value')}")
+        return error_response(request, 400, f"{where}: {first.get('msg', 'invalid value')}",
+                              explained=explain_parameter(first))
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:

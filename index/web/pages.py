@@ -7,9 +7,10 @@ from typing import Any, Literal
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from archive.errors import InputError
+from archive.errors import InputError, NotFoundError
 from index.services import browse, export
-from index.services.library import MAX_EXPORT, SearchOptions, decide_link, search
+from index.services.hints import search_hints
+from index.services.library import MAX_EXPORT, SearchOptions, decide_link, filter_token, search
 from index.web import curation
 from index.web.api import check_query, settings_of
 from index.web.charts import bar_chart, year_histogram
@@ -79,15 +80,33 @@ def video_page(request: Request, video_id: str) -> Response:
 @router.get("/bedrijf/{name}")
 def company_page(request: Request, name: str) -> Response:
     """A company's cases and videos."""
-    return render(request, "entity.html", {**browse.entity_view(settings_of(request), "company", name, html=True),
-                                           "case_titles": browse.case_titles(settings_of(request))})
+    return _entity_page(request, "company", name)
 
 
 @router.get("/thema/{name}")
 def theme_page(request: Request, name: str) -> Response:
     """A theme's cases and videos."""
-    return render(request, "entity.html", {**browse.entity_view(settings_of(request), "theme", name, html=True),
-                                           "case_titles": browse.case_titles(settings_of(request))})
+    return _entity_page(request, "theme", name)
+
+
+def _entity_page(request: Request, kind: Literal["company", "theme"], name: str) -> Response:
+    """A company's or theme's page; one the archive does not know is a 404 naming the nearest known ones
+    (the suggestions a search on it gets)."""
+    settings = settings_of(request)
+    try:
+        view = browse.entity_view(settings, kind, name, html=True)
+    except NotFoundError as exc:
+        nearest = [s for hint in search_hints(settings.data_dir, filter_token(kind, name), None)
+                   if hint["kind"] == kind for s in hint["suggestions"]]
+        return render(request, "error.html", {"status": 404, "message": browse.redact(str(exc)),
+                                              "reason": "NotFoundError", "nearest": nearest}, status_code=404)
+    return render(request, "entity.html", {**view, "case_titles": browse.case_titles(settings)})
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says: the site's icon."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
 @router.get("/status")

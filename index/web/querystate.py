@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 # The query language's own filter syntax and tokens, so both always agree.
+from index.services.hints import field_name
 from index.services.library import FILTER, filter_token
 
 PAGE_SIZE = 10
@@ -14,6 +15,10 @@ MAX_QUERY_CHARS = 2000  # the library refuses more than 500 after folding spaces
 
 
 def _canon(token: str) -> str:
+    """A filter token as the query language reads it: ``bedrijf:"X"`` is ``company:x``."""
+    match = FILTER.fullmatch(token)
+    if match is not None:
+        token = f"{match.group(1)}{field_name(match.group(2)) or match.group(2)}:{match.group(3)}"
     return token.replace('"', "").casefold()
 
 
