@@ -54,38 +54,9 @@ COMMAND_LABELS = {"harvest site": "kennisbank ophalen", "harvest youtube": "YouT
 
 # The query language's and the pages' input errors (in English for the CLI, the API and the log) as the
 # error page says them in Dutch: (the English message's start, the Dutch sentence with its named parts).
+# Search errors carry a code and are explained by index/web/explain.py; what is left are the 400s of
+# other inputs, read from their English message.
 QUERY_PROBLEMS = [(re.compile(pattern), dutch) for pattern, dutch in [
-    (r"unbalanced quote", "Een aanhalingsteken wordt niet gesloten: zet elke woordgroep tussen twee \" "
-                          "(bijvoorbeeld \"duurzame inzetbaarheid\")."),
-    (r"a '\)' closes nothing", "Er staat een ) zonder ( ervoor."),
-    (r"a '\(' is never closed", "Er staat een ( die nergens wordt gesloten."),
-    (r"unknown field '(?P<name>[^']{0,200})' \(known: (?P<known>[^)]{0,200})\)",
-     "Het filter {name} bestaat niet; de filters zijn {known}."),
-    (r"year:(?P<value>.{0,600}) is not a year or a range",
-     "year:{value} is geen jaar of reeks jaren; schrijf year:2013 of year:2012..2014."),
-    (r"year:(?P<value>.{0,600}) is an empty range",
-     "year:{value} is een lege reeks: het eerste jaar ligt na het tweede."),
-    (r"kind:(?P<value>.{0,600}) is not a kind",
-     "kind:{value} is geen soort; kies case (casus), note (notitie), video of passage (fragment)."),
-    (r"caption:(?P<value>.{0,600}) is not a caption kind",
-     "caption:{value} is geen soort ondertiteling; kies manual, auto of imported."),
-    (r"(?P<name>\w{1,20}): needs a value", "Na {name}: hoort een waarde, direct na de dubbele punt ({name}:…)."),
-    (r"(?P<word>\S{1,600}): a wildcard needs at least two letters", "{word}: zet minstens twee letters voor * of ?."),
-    (r"(?P<word>\S{1,600}): a fuzzy search allows at most 2 edits",
-     "{word}: met ~ mogen hooguit 2 letters verschillen (woord~ of woord~2)."),
-    (r"the query is empty", "De zoekvraag is leeg: geef woorden, een \"woordgroep\" of een filter zoals theme:…"),
-    (r"the query is too long \((?P<n>\d{1,9}) characters", "De zoekvraag is te lang ({n} tekens)."),
-    (r"a web address is not searchable text",
-     "Een webadres is geen zoektekst: zoek op woorden, of gebruik case:<slug> voor een casus."),
-    (r"NOT needs a word after it", "Na NOT hoort een woord (werkdruk NOT stress). Om een filter weg te laten zet u "
-                                   "er een - voor (-kind:note); het woord „not” schrijft u in kleine letters."),
-    (r"the query has no words or filters", "De zoekvraag heeft geen woorden of filters."),
-    (r"cannot read the query", "De zoekvraag is niet te lezen: AND en OR hebben aan beide kanten een woord nodig, NOT "
-                               "en een - of + een woord erachter (zoek de woorden zelf tussen \"aanhalingstekens\")."),
-    (r"the query has no searchable words",
-     "De zoekvraag heeft geen woorden om op te zoeken (alleen stopwoorden of operatoren?)."),
-    (r"offset \+ limit is \d{1,9}; at most (?P<n>\d{1,9})",
-     "Zo ver kunt u niet doorbladeren (hooguit {n} resultaten); maak de vraag nauwer of voeg een filter toe."),
     (r"a name has 1 to 120 characters",
      "Een naam heeft 1 tot 120 tekens, zonder aanhalingstekens, schuine strepen of stuurtekens."),
     (r"(?P<name>\w{1,40}): Input should be", "De waarde van {name} in het adres klopt niet."),
