@@ -25,6 +25,8 @@ from tests.test_web import web_demo  # noqa: F401  (a fixture the scanned one us
 from tests.test_web_status_ocr import scanned  # noqa: F401  (the demo with one note read from a scan)
 
 QUERY = "kind:note"
+# The demo's own sample scan: read by OCR wherever Tesseract is installed, so it may carry the mark too.
+SAMPLE_SCAN = "ergonomie-oostwold-scan.pdf"
 
 
 def cli_search(settings: Settings, fmt: str) -> str:
@@ -54,7 +56,7 @@ def test_the_csv_export_adds_an_ocr_column_after_the_citable_ones(scanned: tuple
     assert COLUMNS.index("ocr") > COLUMNS.index("embed")  # added after the columns citers already read
     rows = csv_rows(text)
     assert {row["ocr"] for row in rows if scanned_url(row) == url} == {"yes"}
-    others = [row for row in rows if scanned_url(row) != url]
+    others = [row for row in rows if scanned_url(row) != url and SAMPLE_SCAN not in row["url"]]
     assert others and {row["ocr"] for row in others} == {""}
 
 
@@ -62,7 +64,7 @@ def test_the_json_export_says_ocr_per_row_from_the_cli_and_the_site(scanned: tup
     settings, url = scanned
     data = json.loads(cli_search(settings, "json"))
     marks = {scanned_url(row): row["ocr"] for row in data["rows"]}
-    assert marks[url] is True and [u for u, ocr in marks.items() if ocr] == [url]
+    assert marks[url] is True and [u for u, ocr in marks.items() if ocr and SAMPLE_SCAN not in u] == [url]
     with TestClient(create_app(settings)) as client:
         site = client.get("/export", params={"q": QUERY, "format": "json"}).json()
         site_csv = csv_rows(client.get("/export", params={"q": QUERY, "format": "csv"}).text)
@@ -74,12 +76,12 @@ def test_markdown_and_the_terminal_mark_the_ocr_rows_visibly(scanned: tuple[Sett
     settings, url = scanned
     table = [line for line in cli_search(settings, "md").splitlines() if line.startswith("| ") and "note" in line]
     marked = [line for line in table if "note (OCR text)" in line]
-    assert marked and all(url in line for line in marked)
+    assert any(url in line for line in marked) and all(url in line or SAMPLE_SCAN in line for line in marked)
     assert all(url not in line for line in table if line not in marked)
     text = cli_search(settings, "table")
     blocks = text.split("\n\n")
-    assert [url in block for block in blocks if "[OCR text]" in block] and \
-        all(url in block for block in blocks if "[OCR text]" in block)
+    assert any(url in block for block in blocks if "[OCR text]" in block) and \
+        all(url in block or SAMPLE_SCAN in block for block in blocks if "[OCR text]" in block)
     assert all("[OCR text]" in block for block in blocks if f"{url}#page=" in block)
 
 
