@@ -166,17 +166,19 @@ def english_header(search: dict[str, Any]) -> list[str]:
 ENGLISH = Wording(header=english_header)
 
 
-def partial_lines(search: dict[str, Any]) -> list[str]:
-    """Why a result list is partial, one line a reason (none when it is whole)."""
-    lines = []
-    for why in search.get("partial_reasons") or ():
-        if why["reason"] == "words":
-            lines.append(f"{why['term']} stands for {why['words']} words; searched the {why['kept']} most frequent "
-                         "(type more letters before the * to narrow it)")
-        else:
-            lines.append(f"the search ran over its {why['seconds']:g} s deadline; the first {why['shown']} results "
-                         "are shown")
-    return lines
+# Why a list is partial (engine's ``partial_reasons``), one sentence per reason, in the CLI's words.
+PARTIAL = {"words": "{term} stands for {words} words; searched the {kept} most frequent (type more letters before "
+                    "the * to narrow it)",
+           "deadline": "the search ran over its {seconds} s deadline; the first {shown} results are shown"}
+
+
+def partial_lines(search: dict[str, Any], sentences: dict[str, str] | None = None,
+                  number: Callable[[float], str] = lambda v: f"{v:g}" if isinstance(v, float) else str(v)) -> list[str]:
+    """Why a result list is partial, one line a reason (none when it is whole), its numbers written by ``number``."""
+    sentences = sentences or PARTIAL
+    return [sentences["words" if why["reason"] == "words" else "deadline"].format(
+        **{k: number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in why.items()})
+        for why in search.get("partial_reasons") or ()]
 
 
 def to_csv(search: dict[str, Any], wording: Wording | None = None) -> str:

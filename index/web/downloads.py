@@ -18,7 +18,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from index.services.export import Wording
+from index.services.export import Wording, partial_lines
 from index.web.dutch import KIND_LABELS, LOCALE, nl_datetime, nl_number
 
 COLUMNS = {"rank": "nr", "kind": "soort", "title": "titel", "url": "adres", "date": "datum", "channel": "kanaal",
@@ -26,6 +26,10 @@ COLUMNS = {"rank": "nr", "kind": "soort", "title": "titel", "url": "adres", "dat
            "themes": "thema's", "year": "jaar", "score": "relevantie", "snippet": "fragment", "moments": "momenten",
            "case_ids": "casuscodes", "embed": "insluitadres", "ocr": "ocr"}
 SORTS = {"relevance": "relevantie", "date": "datum, nieuwste eerst"}
+# Why a list is partial, in the search page's sentences.
+PARTIAL = {"words": "{term} staat voor {words} woorden; gezocht is op de {kept} die het vaakst voorkomen (typ meer "
+                    "letters voor de * om gerichter te zoeken)",
+           "deadline": "het zoeken duurde langer dan {seconds} seconden; hier staan de eerste {shown} resultaten"}
 HINT_NAMES = {"company": "bedrijf", "theme": "thema", "sector": "sector", "case": "casus"}
 
 
@@ -42,22 +46,8 @@ def dutch_header(search: dict[str, Any]) -> list[str]:
         f"resultaten: {nl_number(search['total'])} (in deze export: {nl_number(shown)}, vanaf {nl_number(start)}; "
         f"gesorteerd op {sort})",
         f"index gebouwd op {nl_datetime(search.get('index_built_at'))}",
-    ] + [f"onvolledig: {line}" for line in partial_lines(search)] \
+    ] + [f"onvolledig: {line}" for line in partial_lines(search, PARTIAL, nl_number)] \
         + [f"tip: {hint_line(hint)}" for hint in search.get("hints", ())]
-
-
-def partial_lines(search: dict[str, Any]) -> list[str]:
-    """Why a result list is partial, in Dutch (the search page's sentences)."""
-    lines = []
-    for why in search.get("partial_reasons") or ():
-        if why["reason"] == "words":
-            lines.append(f"{why['term']} staat voor {nl_number(why['words'])} woorden; gezocht is op de "
-                         f"{nl_number(why['kept'])} die het vaakst voorkomen (typ meer letters voor de * om "
-                         "gerichter te zoeken)")
-        else:
-            lines.append(f"het zoeken duurde langer dan {nl_number(why['seconds'])} seconden; hier staan de eerste "
-                         f"{nl_number(why['shown'])} resultaten")
-    return lines
 
 
 def hint_line(hint: dict[str, Any]) -> str:
