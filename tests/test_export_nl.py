@@ -26,6 +26,7 @@ from index.web.downloads import COLUMNS as DUTCH_COLUMNS
 from index.web.downloads import DUTCH
 from index.web.dutch import KIND_LABELS
 from tests.test_web import web_demo  # noqa: F401  (the demo's archive and index, built once)
+from tests.test_web_status_ocr import scanned  # noqa: F401  (the demo with one note read from a scan)
 
 BOM = "\ufeff"
 QUERIES = ["taakroulatie", 'taakroulatie company:"Alfa Laval"', "kind:note", "ergonomie year:2013..2014"]
@@ -133,6 +134,19 @@ def test_a_date_sorted_export_says_so_and_an_empty_one_says_what_was_maybe_meant
     assert header[4].startswith("# tip: er is geen bedrijf met de naam „Philips”; bedoelde u: ")
     markdown = client.get("/export", params={"q": "taakroulatei", "format": "md"}).text
     assert "- tip: het woord „taakroulatei” komt niet voor in de index; bedoelde u: taakroulatie" in markdown
+
+
+def test_a_page_read_by_ocr_says_so_in_dutch_in_both_downloads(scanned: tuple[Settings, str]) -> None:  # noqa: F811
+    """The scanned note's rows: ``ocr`` is ``ja`` in the CSV, and Markdown says it as the search page does."""
+    settings, url = scanned
+    with TestClient(create_app(settings)) as client:
+        table = dutch_csv(client.get("/export", params={"q": "kind:note", "format": "csv"}).text)[1]
+        markdown = client.get("/export", params={"q": "kind:note", "format": "md"}).text.splitlines()
+    assert {row["ocr"] for row in table if row["adres"].startswith(url)} == {"ja"}
+    assert {row["ocr"] for row in table if not row["adres"].startswith(url)} == {""}
+    marked = [line for line in markdown if "| notitie (tekst uit scan, OCR) |" in line]
+    assert marked and all(url in line for line in marked)
+    assert len(marked) == sum(row["ocr"] == "ja" for row in table)
 
 
 def test_the_json_export_keeps_its_english_keys(client: TestClient) -> None:

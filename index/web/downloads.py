@@ -70,5 +70,5 @@ def excel_clock(seconds: int) -> str:
 
 
 DUTCH = Wording(header=dutch_header, columns=COLUMNS, kinds=KIND_LABELS, yes="ja", open_link="openen",
-                ocr_mark="OCR-tekst", decimal=excel_decimal, clock=excel_clock, delimiter=";", lineterminator="\r\n",
-                bom="\ufeff", header_rows=True)
+                ocr_mark="tekst uit scan, OCR", decimal=excel_decimal, clock=excel_clock, delimiter=";",
+                lineterminator="\r\n", bom="\ufeff", header_rows=True)
