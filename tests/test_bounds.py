@@ -195,7 +195,7 @@ def test_the_export_holds_at_most_500_results(client: TestClient, monkeypatch: p
     monkeypatch.setattr("index.services.library.run_search", spy)
     response = client.get("/export", params={"q": "va*", "format": "csv"})
     assert response.status_code == 200 and asked == [500]
-    assert "# partial: va* stands for 61 words; searched the 50 most frequent" in response.text
+    assert "# onvolledig: va* staat voor 61 woorden; gezocht is op de 50 die het vaakst voorkomen" in response.text
 
 
 # --- one readable line per query error ------------------------------------------------------------

@@ -21,6 +21,7 @@ from index.cli import cli
 from index.services import library
 from index.services.export import COLUMNS
 from index.web import create_app
+from tests.test_export_nl import dutch_csv
 from tests.test_web import web_demo  # noqa: F401  (a fixture the scanned one uses)
 from tests.test_web_status_ocr import scanned  # noqa: F401  (the demo with one note read from a scan)
 
@@ -67,9 +68,9 @@ def test_the_json_export_says_ocr_per_row_from_the_cli_and_the_site(scanned: tup
     assert marks[url] is True and [u for u, ocr in marks.items() if ocr and SAMPLE_SCAN not in u] == [url]
     with TestClient(create_app(settings)) as client:
         site = client.get("/export", params={"q": QUERY, "format": "json"}).json()
-        site_csv = csv_rows(client.get("/export", params={"q": QUERY, "format": "csv"}).text)
+        site_csv = dutch_csv(client.get("/export", params={"q": QUERY, "format": "csv"}).text)[1]
     assert {scanned_url(row): row["ocr"] for row in site["rows"]} == marks
-    assert {scanned_url(row): row["ocr"] == "yes" for row in site_csv} == marks
+    assert {scanned_url({"url": row["adres"]}): row["ocr"] == "ja" for row in site_csv} == marks
 
 
 def test_markdown_and_the_terminal_mark_the_ocr_rows_visibly(scanned: tuple[Settings, str]) -> None:  # noqa: F811

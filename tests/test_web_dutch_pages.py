@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from archive.config import Settings
 from index.web import create_app
 from index.web.dutch import query_problem
+from tests.test_export_nl import dutch_csv
 from tests.test_web import web_demo  # noqa: F401  (the demo's archive and index, built once)
 
 # English words a page's own text could slip in; none is also a Dutch word ("video", "status", "filter",
@@ -199,3 +200,19 @@ def test_the_curation_pages_say_their_own_words_in_dutch(web_demo: Settings,  # 
     assert refused.status_code == 403
     pieces = own_words(refused.text, "")
     assert any("Geen toestemming" in piece for piece in pieces) and not giveaways(pieces)
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_the_csv_and_markdown_downloads_say_their_own_words_in_dutch(
+        demo_pages: tuple[TestClient, str, list[str]], query: str, sort: str) -> None:
+    """The header lines of each download (query, filters, count, index time, why partial, hints) and the
+    Markdown's column names; the CSV's columns and kind words are checked in tests/test_export_nl.py."""
+    client, data, _urls = demo_pages
+    header = dutch_csv(client.get("/export", params={"q": query, "sort": sort, "format": "csv"}).text)[0]
+    markdown = client.get("/export", params={"q": query, "sort": sort, "format": "md"}).text.splitlines()
+    lines = [line.removeprefix("# ") for line in header] + [line.removeprefix("- ") for line in markdown
+                                                           if line.startswith("- ")]
+    assert len(lines) >= 8 and markdown.index("") == len(header)  # Markdown has the same header lines
+    pieces = [piece.replace(query, " ") for piece in lines + [markdown[len(header) + 1]]]
+    assert not giveaways([piece for piece in pieces if piece not in data]), giveaways(pieces)

@@ -5,19 +5,50 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
 
 from archive.youtube_urls import watch_url
 
 if TYPE_CHECKING:
     from archive.config import Settings
 
-# OWASP's CSV injection rule: a cell a spreadsheet would read as a formula gets a leading quote.
+# OWASP's CSV injection rule (https://owasp.org/www-community/attacks/CSV_Injection; ASVS 5.0 requirement 1.2.10):
+# a cell a spreadsheet would read as a formula gets a leading quote.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ["rank", "kind", "title", "url", "date", "channel", "duration", "moment", "link", "cases", "companies",
            "themes", "year", "score", "snippet", "moments", "case_ids", "embed", "ocr"]
 # What Markdown and the terminal add to a note page whose text Tesseract read from a scan (it may hold misreadings).
 OCR_MARK = "OCR text"
+MD_COLUMNS = ["#", "kind", "title", "date", "channel", "moment", "duration", "cases", "companies", "snippet"]
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a CSV or Markdown export speaks: its header lines, the names of its columns and kinds, its numbers
+    and times, and its CSV dialect. The default (``ENGLISH``) is the CLI's, which scripts read; the web's
+    Dutch one for Excel NL is ``index.web.downloads.DUTCH``."""
+
+    header: Callable[[dict[str, Any]], list[str]]  # the search's header lines (query, filters, count, index time)
+    columns: dict[str, str] = field(default_factory=dict)  # a column's shown name (absent: its own name)
+    kinds: dict[str, str] = field(default_factory=dict)  # a kind's shown word (absent: as it is)
+    yes: str = "yes"
+    open_link: str = "open"
+    ocr_mark: str = OCR_MARK
+    decimal: Callable[[float], str] = str  # a score
+    clock: Callable[[int], str] | None = None  # a moment or duration in CSV cells (None: the rows' own m:ss)
+    delimiter: str = ","
+    lineterminator: str = "\n"
+    bom: str = ""  # written first: "\ufeff" tells Excel the file is UTF-8
+    header_rows: bool = False  # header lines as one-cell CSV rows (quoted where needed), not as raw lines
+
+    def column(self, name: str) -> str:
+        """A column's name as this export shows it."""
+        return self.columns.get(name, name)
+
+    def kind(self, kind: str) -> str:
+        """A kind (case, note, video, passage) as this export says it."""
+        return self.kinds.get(kind, kind)
 
 
 def citable(settings: Settings, search: dict[str, Any]) -> dict[str, Any]:
@@ -79,15 +110,36 @@ def _moment(hit: dict[str, Any]) -> dict[str, Any]:
     return {"moment": clock_time(int(start)) if start is not None else None, "start": start, "link": link}
 
 
-def _cell(row: dict[str, Any], column: str) -> str:
+def _cell(row: dict[str, Any], column: str, wording: Wording) -> str:
     value = row.get(column)
+    if column in ("moment", "duration") and value is not None and wording.clock:
+        value = wording.clock(int(row["start"]) if column == "moment" else _seconds(value))
     if column == "moments":
-        return "; ".join(f"{m['moment']} {m['link']}" for m in value or ())
+        return "; ".join(f"{_clock(m, wording)} {m['link']}" for m in value or ())
+    if column == "kind":
+        return wording.kind(str(value or ""))
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, bool):
-        return "yes" if value else ""
+        return wording.yes if value else ""
+    if isinstance(value, float):
+        return wording.decimal(value)
     return "" if value is None else str(value)
+
+
+def _clock(moment: dict[str, Any], wording: Wording) -> str:
+    """A moment of a row's ``moments`` in this export's clock."""
+    if wording.clock and moment.get("start") is not None:
+        return wording.clock(int(moment["start"]))
+    return str(moment.get("moment") or "")
+
+
+def _seconds(clock: str) -> int:
+    """``5:12`` or ``1:02:03`` back in seconds."""
+    seconds = 0
+    for part in clock.split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds
 
 
 def _neutral(cell: str) -> str:
@@ -99,7 +151,8 @@ def _neutral(cell: str) -> str:
     return cell.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _header_lines(search: dict[str, Any]) -> list[str]:
+def english_header(search: dict[str, Any]) -> list[str]:
+    """The CLI's header lines: query, filters, count, index build time (UTC), why partial, hints."""
     parsed = search.get("parsed") or {}
     shown = len(search["results"])
     return [
@@ -112,29 +165,41 @@ def _header_lines(search: dict[str, Any]) -> list[str]:
         + [f"hint: {hint['text']}" for hint in search.get("hints", ())]
 
 
-def partial_lines(search: dict[str, Any]) -> list[str]:
-    """Why a result list is partial, one line a reason (none when it is whole)."""
-    lines = []
-    for why in search.get("partial_reasons") or ():
-        if why["reason"] == "words":
-            lines.append(f"{why['term']} stands for {why['words']} words; searched the {why['kept']} most frequent "
-                         "(type more letters before the * to narrow it)")
-        else:
-            lines.append(f"the search ran over its {why['seconds']:g} s deadline; the first {why['shown']} results "
-                         "are shown")
-    return lines
+ENGLISH = Wording(header=english_header)
 
 
-def to_csv(search: dict[str, Any]) -> str:
+# Why a list is partial (engine's ``partial_reasons``), one sentence per reason, in the CLI's words.
+PARTIAL = {"words": "{term} stands for {words} words; searched the {kept} most frequent (type more letters before "
+                    "the * to narrow it)",
+           "deadline": "the search ran over its {seconds} s deadline; the first {shown} results are shown"}
+
+
+def partial_lines(search: dict[str, Any], sentences: dict[str, str] | None = None,
+                  number: Callable[[float], str] = lambda v: f"{v:g}" if isinstance(v, float) else str(v)) -> list[str]:
+    """Why a result list is partial, one line a reason (none when it is whole), its numbers written by ``number``."""
+    sentences = sentences or PARTIAL
+    return [sentences["words" if why["reason"] == "words" else "deadline"].format(
+        **{k: number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in why.items()})
+        for why in search.get("partial_reasons") or ()]
+
+
+def to_csv(search: dict[str, Any], wording: Wording | None = None) -> str:
     """CSV with ``#`` header lines naming the query, filters, count and index build time."""
+    wording = wording or ENGLISH
     out = io.StringIO()
-    for line in _header_lines(search):
+    out.write(wording.bom)
+    # QUOTE_MINIMAL (the csv module's default): a cell with the delimiter, a quote or a line break is quoted.
+    writer = csv.writer(out, delimiter=wording.delimiter, lineterminator=wording.lineterminator)
+    for line in wording.header(search):
         # A line break in the query would start a row of its own, outside the comment.
-        out.write("# " + " ".join(line.splitlines()) + "\n")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+        line = "# " + " ".join(line.splitlines())
+        if wording.header_rows:
+            writer.writerow([line])
+        else:
+            out.write(line + "\n")
+    writer.writerow([wording.column(c) for c in COLUMNS])
     for row in search.get("rows") or rows(search):
-        writer.writerow([_neutral(_cell(row, c)) for c in COLUMNS])
+        writer.writerow([_neutral(_cell(row, c, wording)) for c in COLUMNS])
     return out.getvalue()
 
 
@@ -148,16 +213,18 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(search: dict[str, Any]) -> str:
+def to_markdown(search: dict[str, Any], wording: Wording | None = None) -> str:
     """A Markdown table with the same header facts, for citing in a report."""
-    lines = [f"- {line}" for line in _header_lines(search)] + [""]
-    columns = ["#", "kind", "title", "date", "channel", "moment", "duration", "cases", "companies", "snippet"]
-    lines.append("| " + " | ".join(columns) + " |")
-    lines.append("|" + "---|" * len(columns))
+    wording = wording or ENGLISH
+    lines = [f"- {line}" for line in wording.header(search)] + [""]
+    lines.append("| " + " | ".join(wording.column(c) for c in MD_COLUMNS) + " |")
+    lines.append("|" + "---|" * len(MD_COLUMNS))
     for row in search.get("rows") or rows(search):
-        link = f"[▶ {row['moment']}]({row['link']})" if row["moment"] else f"[open]({row['link'] or row['url']})"
+        link = f"[▶ {row['moment']}]({row['link']})" if row["moment"] \
+            else f"[{wording.open_link}]({row['link'] or row['url']})"
         link += "".join(f" [▶ {m['moment']}]({m['link']})" for m in row["moments"])
-        kind = row["kind"] + (f" ({OCR_MARK})" if row.get("ocr") else "")  # its text may hold misreadings
+        # its text may hold misreadings
+        kind = wording.kind(row["kind"]) + (f" ({wording.ocr_mark})" if row.get("ocr") else "")
         lines.append("| " + " | ".join([
             str(row["rank"]), kind, _md(row["title"]), row["date"] or "", _md(row["channel"] or ""), link,
             row["duration"] or "", _md(", ".join(row["cases"])), _md(", ".join(row["companies"])),

@@ -14,6 +14,7 @@ from index.services.library import MAX_EXPORT, SearchOptions, decide_link, filte
 from index.web import curation
 from index.web.api import check_query, settings_of
 from index.web.charts import bar_chart, year_histogram
+from index.web.downloads import DUTCH
 from index.web.dutch import command_label, nl_date, nl_datetime, nl_number, nl_short_date
 from index.web.querystate import MAX_PAGE, PAGE_SIZE, SearchState
 
@@ -59,9 +60,14 @@ def export_results(request: Request, q: str, format: Literal["csv", "json", "md"
     state = _state(q, sort, 1, inactief)
     result = search(settings_of(request), state.q, SearchOptions(limit=EXPORT_LIMIT, sort=state.sort,  # type: ignore[arg-type]
                                                                  include_inactive=state.inactive))
-    body, media = {"csv": (export.to_csv, "text/csv"), "md": (export.to_markdown, "text/markdown"),
-                   "json": (export.to_json, "application/json")}[format]
-    return Response(body(export.citable(settings_of(request), dict(result))), media_type=f"{media}; charset=utf-8",
+    cited = export.citable(settings_of(request), dict(result))
+    # CSV and Markdown in Dutch, the CSV for Excel NL (index.web.downloads); JSON as the API gives it (English keys).
+    if format == "json":
+        body, media = export.to_json(cited), "application/json"
+    else:
+        body, media = (export.to_csv(cited, DUTCH), "text/csv") if format == "csv" \
+            else (export.to_markdown(cited, DUTCH), "text/markdown")
+    return Response(body, media_type=f"{media}; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="casearchive-zoekresultaten.{format}"'})
 
 
