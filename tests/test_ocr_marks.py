@@ -23,11 +23,9 @@ from index.services.export import COLUMNS
 from index.web import create_app
 from tests.test_export_nl import dutch_csv
 from tests.test_web import web_demo  # noqa: F401  (a fixture the scanned one uses)
-from tests.test_web_status_ocr import scanned  # noqa: F401  (the demo with one note read from a scan)
+from tests.test_web_status_ocr import SAMPLE_SCAN, scanned  # noqa: F401  (the demo with one note read from a scan)
 
 QUERY = "kind:note"
-# The demo's own sample scan: read by OCR wherever Tesseract is installed, so it may carry the mark too.
-SAMPLE_SCAN = "ergonomie-oostwold-scan.pdf"
 
 
 def cli_search(settings: Settings, fmt: str) -> str:

@@ -20,6 +20,10 @@ from tests.test_web import ALFA, SEED, web_demo  # noqa: F401  (web_demo is a fi
 
 FOUR = set(browse.LINK_STATUSES)
 
+# The demo's own sample scan: read by OCR wherever Tesseract is installed, so beside the note the
+# `scanned` fixture marks, it may carry the OCR mark too.
+SAMPLE_SCAN = "ergonomie-oostwold-scan.pdf"
+
 
 @pytest.fixture
 def client(web_demo: Settings) -> Iterator[TestClient]:  # noqa: F811
