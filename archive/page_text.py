@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal
@@ -80,8 +81,11 @@ class Attachment:
 
 
 def norm(text: str) -> str:
-    """Collapse whitespace (including no-break spaces) and drop soft hyphens."""
-    return " ".join(text.replace("\xad", "").split())
+    """Collapse whitespace (including no-break spaces), drop soft hyphens, and compose accents (NFC).
+
+    An editor may save "ü" as "u" plus a combining diaeresis (text pasted from macOS does); composed,
+    it is one letter again, so the word is indexed whole and a snippet cannot cut between the two."""
+    return " ".join(unicodedata.normalize("NFC", text.replace("\xad", "")).split())
 
 
 def decode_html(body: bytes | str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,17 @@ def test_only_documents_are_attachments_not_images_or_pages() -> None:
         ("https://example.org/media/bijlagen/verslag.pdf", "pdf", True),
         ("https://example.org/media/bijlagen/samenvatting.html", "html", True),
         ("https://elders.example/rapport.docx", "docx", False)]
+
+
+def test_a_page_saved_with_decomposed_accents_reads_as_the_composed_one() -> None:
+    """The Oostwold sample page written as an editor pasting from macOS may save it: every accent
+    a separate combining mark (NFD). Its text, title and sections read as the composed page's, so
+    "vacuümtillers" is one word in the index and on the page."""
+    case_id = "minder-gezondheidsklachten-door-ergonomie-bij-vloerenfabriek-oostwold"
+    html = read_page(case_id).decode("utf-8")
+    decomposed = unicodedata.normalize("NFD", html)
+    assert decomposed != html  # the page has accents to decompose
+    composed, pasted = parse_case(html, "https://kennisbank.example/" + case_id), \
+        parse_case(decomposed, "https://kennisbank.example/" + case_id)
+    assert pasted.text == composed.text and pasted.title == composed.title and pasted.intro == composed.intro
+    assert "Vacuümtillers" in pasted.text or "vacuümtillers" in pasted.text
