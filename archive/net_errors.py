@@ -13,6 +13,7 @@ import http.client
 import socket
 import ssl
 
+import httplib2
 import requests
 import urllib3
 
@@ -21,9 +22,10 @@ MAX_OTHER = 160  # characters kept of an error we have no words for
 # (exception types, words of their messages, what people read); the first match wins, so the
 # most specific come first (a TLS error is a connection error too).
 _KINDS: tuple[tuple[tuple[type[BaseException], ...], tuple[str, ...], str], ...] = (
-    ((socket.gaierror, getattr(urllib3.exceptions, "NameResolutionError", socket.gaierror)),  # urllib3 2
-     ("Name or service not known", "Temporary failure in name resolution", "Failed to resolve",
-      "nodename nor servname", "getaddrinfo failed"),
+    ((socket.gaierror, getattr(urllib3.exceptions, "NameResolutionError", socket.gaierror),  # urllib3 2
+      httplib2.ServerNotFoundError),  # the YouTube client's transport
+     ("Unable to find the server", "Name or service not known", "Temporary failure in name resolution",
+      "Failed to resolve", "nodename nor servname", "getaddrinfo failed"),
      "cannot reach the host (DNS lookup failed)"),
     ((ConnectionRefusedError,), ("Connection refused",), "cannot reach the host (connection refused)"),
     ((ssl.SSLCertVerificationError,), ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed"),

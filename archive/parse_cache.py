@@ -44,7 +44,8 @@ V = TypeVar("V")
 # 8: the finder keys names with the search's folding ("Møller" is "moller"; "+" and "&" kept). 7: dates off the
 # calendar are no date; API items are checked; budgets per item, PDF pages that share their content read once,
 # caption tags
-# 9: scanned PDF pages are OCRed (the Tesseract version is part of the key). 10: case page text is NFC (composed accents).
+# 9: scanned PDF pages are OCRed (the Tesseract version is part of the key).
+# 10: case page text is NFC (composed accents).
 PARSE_VERSION = 10
 # Pickled into the cache; a field added or renamed in any of them invalidates every entry.
 CACHED_TYPES = (Case, Section, Block, YouTubeLink, Attachment, Note, NotePage, Video, Passage, Cue)

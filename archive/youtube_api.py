@@ -17,6 +17,7 @@ from googleapiclient.http import HttpRequest
 
 from archive.errors import AuthError, FetchError, NotFoundError, QuotaExceeded
 from archive.quota import QuotaLedger
+from archive.net_errors import describe_network_error
 from archive.redact import redact, register_secret
 
 log = logging.getLogger(__name__)
@@ -157,7 +158,7 @@ class YouTubeApi:
             raise error from None
         except (OSError, httplib2.HttpLib2Error, socket.timeout) as exc:
             host = urlsplit(self.api_url).netloc
-            raise FetchError(f"YouTube API {method}: cannot reach {host}: {redact(str(exc))}") from None
+            raise FetchError(f"YouTube API {method}: {host}: {redact(describe_network_error(exc))}") from None
         except ValueError as exc:  # a 200 whose body is not JSON (a proxy's page, a cut-off answer)
             self._ledger.charge(method)
             raise FetchError(f"YouTube API {method}: the answer is not valid JSON "

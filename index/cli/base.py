@@ -59,8 +59,11 @@ def _setup_logging(verbose: int, debug: bool) -> None:
     root.handlers[:] = [h for h in root.handlers if h.get_name() != "casearchive"] + [handler]
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     root.setLevel(level)
-    # The Google client logs every retry with the full URI; keep it at our level, redacted.
     logging.getLogger("googleapiclient.discovery_cache").setLevel(logging.ERROR)
+    # The Google client logs each retry with the full URI and the raw socket error ("Sleeping 0.35
+    # seconds before retry 2 of 5 … [Errno 111]"): five lines for one failure the run then says once in
+    # its own words. They show with -v (redacted, as every log line).
+    logging.getLogger("googleapiclient.http").setLevel(logging.NOTSET if verbose or debug else logging.ERROR)
 
 
 class CaseArchiveGroup(click.Group):

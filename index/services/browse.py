@@ -25,7 +25,7 @@ from archive.store import open_store
 from archive.validate import calendar_date
 from archive.youtube import NS_AVAILABILITY, NS_VIDEO, parse_video
 from archive.youtube_refs import VIDEO_ID
-from archive.youtube_urls import PLAYER_ORIGIN, THUMBNAIL_ORIGIN, embed_url, player_url, watch_url
+from archive.youtube_urls import PLAYER_ORIGIN, embed_url, player_url, watch_url
 from index.engine import Health, current_generation, document_titles, index_health
 from index.services import titles
 from index.linking.links import load_decisions, said_once
@@ -44,7 +44,7 @@ __all__ = [
     "case_titles", "show_view", "with_status", "LINK_STATUSES",
     "check_case_slug", "check_video_id", "check_entity_name", "use_settings", "CASE_SLUG", "VIDEO_ID", "Entity",
     # rules of the archive and of linking the pages apply, handed on on purpose
-    "redact", "calendar_date", "embed_url", "THUMBNAIL_ORIGIN", "said_once",
+    "redact", "calendar_date", "embed_url", "said_once",
     "player_url", "PLAYER_ORIGIN",  # the pages' click-to-play player
 ]
 
