@@ -20,6 +20,7 @@ from index.engine.hits import BLOCK, clipped, make_snippet, one_line
 from index.engine.query import parse_query
 from index.engine.schema import build_schema
 from index.services.demo import sample_root
+from index.services.export import to_text
 from index.services.library import describe, search
 from index.text.taxonomy import load_taxonomy
 from tests.test_web import web_demo  # noqa: F401  (the demo's archive and index, built once)
@@ -154,3 +155,18 @@ def test_no_snippet_cuts_inside_a_word(pieces: list[tuple[str, str]], pick: int,
             assert type(exc).__name__ == "QueryError", exc
             continue
         assert all(w in whole for w in shown_words(shown)), (text, query, shown)
+
+
+def test_the_terminals_moment_lines_end_on_a_whole_word(web_demo: Settings) -> None:  # noqa: F811
+    """`casearchive search` once printed "▶ 1:11 … heb ik minder last van m": a moment's line was cut at
+    100 characters, inside a word. Each word it shows is a word of the moment's whole snippet."""
+    found = search(web_demo, 'taakroulatie company:"Alfa Laval"')
+    moments = {m["url"]: m["snippet"] for r in found["results"] for m in r.get("moments", [])}
+    assert any(len(snippet) > 100 for snippet in moments.values())  # some line must be cut
+    lines = [line for line in to_text(found).splitlines() if line.lstrip().startswith("▶ ")]
+    assert lines
+    for line in lines:
+        url, shown = line.split(None, 2)[2].split("  ", 1)
+        whole = set(shown_words(moments[url]))
+        assert all(word in whole for word in shown_words(shown)), line
+        assert len(shown) <= 102 and (shown == moments[url] or shown.endswith(" …")), line

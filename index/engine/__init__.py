@@ -24,6 +24,7 @@ from index.engine.bounds import (MAX_DEPTH, MAX_EXPORT, MAX_LIMIT, SearchBusy, S
                                  set_costly_at_once, set_default_deadline, stop_all)
 from index.engine.build import (REUSE_FILE, BuildReport, IndexCorrupt, IndexMissing, KeptUnitsGone, LinkRow, Progress,
                                 current_generation, read_links, read_manifest, write_index)
+from index.engine.hits import clipped
 from index.engine.interface import SearchEngine
 from index.engine.live import close_searchers
 from index.engine.query import FIELD_ALIASES, FILTER, KIND_ALIASES, QueryError, field_name
@@ -45,6 +46,8 @@ __all__ = [
     # search it
     "SearchOptions", "run_search", "suggest_words", "MAX_SUGGESTIONS", "close_searchers", "QueryError", "FILTER",
     "FIELD_ALIASES", "KIND_ALIASES", "field_name",
+    # what a hit shows: a text's start cut after a whole word
+    "clipped",
     # the bounds on a search's cost
     "MAX_LIMIT", "MAX_EXPORT", "MAX_DEPTH", "SearchBusy", "SearchStopped", "SearchTooCostly",
     "set_default_deadline", "set_costly_at_once", "stop_all",

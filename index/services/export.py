@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from archive.youtube_urls import watch_url
+from index.engine import clipped
 
 if TYPE_CHECKING:
     from archive.config import Settings
@@ -258,7 +259,7 @@ def to_text(search: dict[str, Any]) -> str:
                          f"companies: {', '.join(result['companies']) or '-'}")
         lines.append(f"   {result['snippet']}")
         for moment in result.get("moments", []):
-            lines.append(f"   ▶ {clock_time(moment['start'])} {moment['url']}  {moment['snippet'][:100]}")
+            lines.append(f"   ▶ {clock_time(moment['start'])} {moment['url']}  {clipped(moment['snippet'], 100)}")
         if result.get("more_moments"):
             lines.append(f"   +{result['more_moments']} more moments")
         lines.append("")
