@@ -35,19 +35,14 @@ def watch_url(video_id: str, start: int | None = None) -> str:
 
 
 def embed_url(video_id: str, start: int | None = None) -> str:
-    """A video's embed player, starting at ``start`` seconds when given ("…/embed/ID?start=42")."""
-    return _embed(SITE, video_id, start)
-
-
-def player_url(video_id: str, start: int | None = None) -> str:
-    """The embed player from the privacy-enhanced host ("…youtube-nocookie.com/embed/ID?start=42")."""
-    return _embed(PLAYER_ORIGIN, video_id, start)
-
-
-def _embed(origin: str, video_id: str, start: int | None) -> str:
-    """The embed player's address on ``origin``, at ``start`` seconds when given."""
-    url = f"{origin}/embed/{video_id}"
+    """A video's embed player from the privacy-enhanced host, at ``start`` seconds when given
+    ("https://www.youtube-nocookie.com/embed/ID?start=42"): what exports and the pages' embed code
+    hand out, so a page that embeds a clip sets no YouTube cookie until it plays."""
+    url = f"{PLAYER_ORIGIN}/embed/{video_id}"
     return url if start is None else f"{url}?start={int(start)}"
+
+
+player_url = embed_url  # the pages' click-to-play player is that same address
 
 
 def thumbnail_url(video_id: str, size: str = "hqdefault") -> str:

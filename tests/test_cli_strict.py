@@ -60,6 +60,17 @@ def test_an_unknown_option_anywhere_is_a_usage_error_with_a_suggestion(tmp_path:
     assert "results for" not in result.output and not data.exists()  # nothing was searched or written
 
 
+@pytest.mark.parametrize("verb, meant", [("accept", "confirm"), ("approve", "confirm"), ("deny", "reject"),
+                                         ("ls", "list")])
+def test_a_links_verb_by_another_name_says_which_one_to_use(tmp_path: Path, verb: str, meant: str) -> None:
+    """`links accept …` was "No such command" with no hint that the verb is confirm."""
+    data = tmp_path / "data"
+    result = run(data, "links", verb, "video:ZhyiA4uoRgn", "company:Photonis")
+    assert result.exit_code == 2 and f"No such command '{verb}'. Did you mean '{meant}'?" in result.output
+    assert not data.exists()  # nothing was decided or written
+    assert "Did you mean" not in run(data, "links", "frobnicate").output  # no synonym: click's own answer
+
+
 def test_a_word_that_starts_with_a_dash_is_named_whole_and_told_to_go_after_the_double_dash(tmp_path: Path) -> None:
     result = run(tmp_path / "data", "search", "taakroulatie", "-werkdruk")
     assert result.exit_code == 2

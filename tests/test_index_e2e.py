@@ -176,7 +176,8 @@ def test_moments_are_only_passages_where_the_words_are_said(demo: Path) -> None:
     (video,) = [r for r in result["results"] if r.get("video_id") == "ZhyiA4uoRgn"]
     assert video["moments"], "the word is said in the captions"
     assert all("«taakroulatie»" in m["snippet"] for m in video["moments"])
-    assert all(m["embed"] == f"https://www.youtube.com/embed/ZhyiA4uoRgn?start={m['start']}" for m in video["moments"])
+    assert all(m["embed"] == f"https://www.youtube-nocookie.com/embed/ZhyiA4uoRgn?start={m['start']}"
+               for m in video["moments"])
 
 
 def test_indexing_a_directory_without_an_archive_is_a_usage_error(tmp_path: Path) -> None:

@@ -75,7 +75,7 @@ def test_search_page_shows_clip_cards_with_moments_and_an_embed(client: TestClie
     assert "<mark>taakroulatie</mark>" in page
     card = page[page.index(f'href="/video/{ALFA}"'):]
     assert re.search(rf'href="https://www\.youtube\.com/watch\?v={ALFA}&amp;t=\d+s"', card)
-    assert re.search(rf"https://www\.youtube\.com/embed/{ALFA}\?start=\d+", card)
+    assert re.search(rf"https://www\.youtube-nocookie\.com/embed/{ALFA}\?start=\d+", card)
     assert f"/thumbnails/{ALFA}.jpg" in page and "4:44" in page  # thumbnail (this server's copy), m:ss
     assert f'href="/casus/{SEED}"' in page and 'href="/bedrijf/Alfa%20Laval"' in page
     # Only passages where the words are said are moments; this video says one of these words in five.
@@ -157,7 +157,7 @@ def test_video_page_has_its_transcript_clickable_by_time(client: TestClient) -> 
     page = client.get(f"/video/{ALFA}").text
     assert "Alfa Laval: taakroulatie en de competentiematrix" in page
     assert re.search(rf'<a class="ts" href="https://www\.youtube\.com/watch\?v={ALFA}&amp;t=25s"[^>]*>0:25</a>', page)
-    assert f"https://www.youtube.com/embed/{ALFA}?start=0" in page
+    assert f"https://www.youtube-nocookie.com/embed/{ALFA}?start=0" in page
     assert f'href="/casus/{SEED}">Duurzaam meedoen in de Metalektro</a>' in page
     data = client.get(f"/api/videos/{ALFA}").json()
     cues = [c for p in data["transcripts"][0]["passages"] for c in p["cues"]]

@@ -106,7 +106,7 @@ def test_a_clips_timestamp_link_points_at_the_moment(page: Any) -> None:
     seconds = int(href.rsplit("=", 1)[1][:-1])
     assert moment.inner_text() == f"▶ {seconds // 60}:{seconds % 60:02d}"
     embed = card.locator("input.embed-code").first.get_attribute("data-embed")
-    assert re.fullmatch(rf"https://www\.youtube\.com/embed/{ALFA}\?start=\d+", embed)
+    assert re.fullmatch(rf"https://www\.youtube-nocookie\.com/embed/{ALFA}\?start=\d+", embed)
 
 
 def test_a_case_opens_with_its_linked_videos(page: Any) -> None:

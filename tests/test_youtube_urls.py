@@ -30,9 +30,9 @@ def test_a_watch_url_with_and_without_a_start_second() -> None:
 
 
 def test_an_embed_url_with_and_without_a_start_second() -> None:
-    assert embed_url(VIDEO) == "https://www.youtube.com/embed/ZhyiA4uoRgn"
-    assert embed_url(VIDEO, 42) == "https://www.youtube.com/embed/ZhyiA4uoRgn?start=42"
-    assert embed_url(VIDEO, 0) == "https://www.youtube.com/embed/ZhyiA4uoRgn?start=0"
+    assert embed_url(VIDEO) == "https://www.youtube-nocookie.com/embed/ZhyiA4uoRgn"
+    assert embed_url(VIDEO, 42) == "https://www.youtube-nocookie.com/embed/ZhyiA4uoRgn?start=42"
+    assert embed_url(VIDEO, 0) == "https://www.youtube-nocookie.com/embed/ZhyiA4uoRgn?start=0"
 
 
 def test_the_pages_player_is_the_embed_player_on_the_privacy_enhanced_host() -> None:

@@ -116,6 +116,24 @@ class _DashWord(click.NoSuchOption):
         return super().format_message() if self.possibilities else f"{self.message} {self.hint}"
 
 
+class SynonymGroup(click.Group):
+    """A group that answers a command named by another word (``links accept``) with the one it has."""
+
+    synonyms = {"accept": "confirm", "approve": "confirm", "deny": "reject", "refuse": "reject",
+                "remove": "reject", "ls": "list"}
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        """Click's lookup; an unknown name that is a synonym of a command says which to use."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError:
+            meant = self.synonyms.get(args[0].lower()) if args else None
+            if meant is None or meant not in self.commands:
+                raise
+            raise click.UsageError(f"No such command {args[0]!r}. Did you mean {meant!r}? "
+                                   f"(see: {ctx.command_path} {meant} --help)", ctx) from None
+
+
 class WordsCommand(click.Command):
     """A command whose arguments may start with ``-`` (a NOT word, a video id): they go after ``--``.
 

@@ -6,11 +6,11 @@ import json
 
 import click
 
-from index.cli.base import FORMATS, Context, cli, pass_ctx
+from index.cli.base import FORMATS, Context, SynonymGroup, cli, pass_ctx
 from index.cli.output import print_table
 
 
-@cli.group()
+@cli.group(cls=SynonymGroup)
 def links() -> None:
     """List link suggestions with their evidence; confirm or reject them."""
 
