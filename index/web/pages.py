@@ -73,8 +73,14 @@ def export_results(request: Request, q: str, format: Literal["csv", "json", "md"
 
 @router.get("/casus/{slug}")
 def case_page(request: Request, slug: str) -> Response:
-    """A case: text, themes, sector, sources, notes and linked videos with evidence."""
-    return render(request, "case.html", browse.case_view(settings_of(request), slug))
+    """A case: text, themes, sector, sources, notes and linked videos with evidence; an unknown one is a 404
+    naming the nearest cases by title."""
+    settings = settings_of(request)
+    try:
+        view = browse.case_view(settings, slug)
+    except NotFoundError as exc:
+        return _not_found(request, exc, "case", slug, browse.case_titles(settings))
+    return render(request, "case.html", view)
 
 
 @router.get("/video/{video_id}")
@@ -102,11 +108,17 @@ def _entity_page(request: Request, kind: Literal["company", "theme"], name: str)
     try:
         view = browse.entity_view(settings, kind, name, html=True)
     except NotFoundError as exc:
-        nearest = [s for hint in search_hints(settings.data_dir, filter_token(kind, name), None)
-                   if hint["kind"] == kind for s in hint["suggestions"]]
-        return render(request, "error.html", {"status": 404, "message": browse.redact(str(exc)),
-                                              "reason": "NotFoundError", "nearest": nearest}, status_code=404)
+        return _not_found(request, exc, kind, name, {})
     return render(request, "entity.html", {**view, "case_titles": browse.case_titles(settings)})
+
+
+def _not_found(request: Request, exc: NotFoundError, kind: str, name: str, titles: dict[str, str]) -> Response:
+    """The 404 page for an unknown case, company or theme, naming the nearest known ones (the suggestions a
+    search on it gets), each shown by its title when ``titles`` has one."""
+    nearest = [s for hint in search_hints(settings_of(request).data_dir, filter_token(kind, name), None)
+               if hint["kind"] == kind for s in hint["suggestions"]]
+    return render(request, "error.html", {"status": 404, "message": browse.redact(str(exc)), "reason": "NotFoundError",
+                                          "nearest": nearest, "case_titles": titles}, status_code=404)
 
 
 @router.get("/favicon.ico")
