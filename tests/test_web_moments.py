@@ -5,6 +5,7 @@ plays from a moment (``?t=``) in the page, and a few small Dutch slips.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 import pytest
@@ -33,3 +34,18 @@ def test_an_unknown_case_page_names_the_nearest_case_by_its_title(client: TestCl
     assert client.get(f"/casus/{SEED}").status_code == 200  # the suggestion is a page that exists
     far = client.get("/casus/qqzzxyq-vvww")
     assert far.status_code == 404 and "Bedoelde u" not in text_of(far.text)
+
+
+@pytest.mark.parametrize("name", ["case", "casus"])
+def test_the_results_heading_names_a_case_filter_by_its_title(client: TestClient, name: str) -> None:
+    query = f"taakroulatie {name}:{SEED}"
+    page = client.get("/", params={"q": query})
+    heading = re.search(r"resultaten? voor <q>(.*?)</q>", page.text).group(1)  # type: ignore[union-attr]
+    assert heading == f"taakroulatie casus: {SEED_TITLE}", heading
+    assert f'value="{query}"' in page.text  # the query box keeps what was typed
+
+
+def test_the_heading_keeps_an_unknown_case_and_other_filters_as_typed(client: TestClient) -> None:
+    query = 'taakroulatie case:bestaat-niet bedrijf:"Alfa Laval"'
+    heading = re.search(r"voor <q>(.*?)</q>", client.get("/", params={"q": query}).text).group(1)  # type: ignore[union-attr]
+    assert heading == "taakroulatie case:bestaat-niet bedrijf:&#34;Alfa Laval&#34;", heading

@@ -45,8 +45,14 @@ def chip_label(token: str, case_titles: dict[str, str]) -> str:
     """How a filter reads on its chip: a case by its title ("casus: Duurzaam meedoen in de
     Metalektro" for ``case:duurzaam-meedoen-in-de-metalektro``), any other filter as written."""
     name, _, value = token.partition(":")
-    title = case_titles.get(value.strip('"')) if name.casefold() == "case" else None
+    title = case_titles.get(value.strip('"')) if field_name(name) == "case" else None  # casus: is case:
     return f"casus: {title}" if title else token
+
+
+def titled_query(query: str, case_titles: dict[str, str]) -> str:
+    """The query as the results heading says it: each case filter by its title, as its chip reads
+    ("taakroulatie casus: Duurzaam meedoen in de Metalektro"); the rest as typed."""
+    return FILTER.sub(lambda match: chip_label(match.group(0), case_titles), query)
 
 
 @dataclass(frozen=True)
