@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from archive.config import Settings
 from index.web import create_app
 from tests.test_exports_hints import demo  # noqa: F401 (the demo's data, built once per module)
-from tests.test_web_slips import SEED, text_of
+from tests.test_web_slips import ALFA, SEED, text_of
 
 SEED_TITLE = "Duurzaam meedoen in de Metalektro"
 
@@ -49,3 +49,52 @@ def test_the_heading_keeps_an_unknown_case_and_other_filters_as_typed(client: Te
     query = 'taakroulatie case:bestaat-niet bedrijf:"Alfa Laval"'
     heading = re.search(r"voor <q>(.*?)</q>", client.get("/", params={"q": query}).text).group(1)  # type: ignore[union-attr]
     assert heading == "taakroulatie case:bestaat-niet bedrijf:&#34;Alfa Laval&#34;", heading
+
+
+def _player_button(html: str) -> tuple[str, str]:
+    """The video page's player button: its data-player URL and its label."""
+    match = re.search(r'<div id="speler">.*?data-player="([^"]+)"[^>]*>([^<]*)</button>', html, re.S)
+    assert match, html
+    return match.group(1), match.group(2)
+
+
+def test_a_video_page_with_t_plays_from_that_second(client: TestClient) -> None:
+    page = client.get(f"/video/{ALFA}", params={"t": "71"})
+    assert page.status_code == 200
+    src, label = _player_button(page.text)
+    assert label == "▶ Afspelen vanaf 1:11" and "start=71" in src, (label, src)
+    assert "Insluiten vanaf 1:11" in text_of(page.text)
+
+
+@pytest.mark.parametrize("t", ["", "abc", "-5", "1.5", "7e1", "٧١", " 71", "71s"])
+def test_a_bad_t_plays_from_the_start_without_an_error(client: TestClient, t: str) -> None:
+    page = client.get(f"/video/{ALFA}", params={"t": t})
+    assert page.status_code == 200
+    src, label = _player_button(page.text)
+    assert label == "▶ Afspelen" and "start=0" in src, (label, src)
+
+
+def test_a_t_past_the_end_is_capped_at_the_videos_duration(client: TestClient) -> None:
+    duration = client.get(f"/api/videos/{ALFA}").json()["video"]["duration"]
+    for t in (str(10 ** 12), "9" * 5000):
+        page = client.get(f"/video/{ALFA}", params={"t": t})
+        assert page.status_code == 200 and f"start={duration}" in _player_button(page.text)[0], duration
+
+
+def test_an_inactive_videos_page_takes_a_t_and_has_no_player(client: TestClient) -> None:
+    page = client.get("/video/Dz_TddJ8HyS", params={"t": "30"})  # the demo's video that went private
+    assert page.status_code == 200 and 'id="speler"' not in page.text
+
+
+def test_the_transcripts_times_play_in_the_page(client: TestClient) -> None:
+    html = client.get(f"/video/{ALFA}").text
+    transcript = html[html.index('<section class="transcript">'):]
+    times = re.findall(r'<a class="ts" href="([^"]+)">(\d+:\d\d)</a>', transcript)
+    assert times, transcript[:500]
+    for href, shown in times:
+        minutes, seconds = shown.split(":")
+        assert href == f"/video/{ALFA}?t={int(minutes) * 60 + int(seconds)}#speler", href
+    assert "youtube.com" not in "".join(href for href, _ in times)
+    assert ">op YouTube</a>" in transcript  # YouTube stays one small link away
+    second = int(times[-1][0].split("t=")[1].split("#")[0])
+    assert f"start={second}" in _player_button(client.get(times[-1][0]).text)[0]

@@ -84,9 +84,20 @@ def case_page(request: Request, slug: str) -> Response:
 
 
 @router.get("/video/{video_id}")
-def video_page(request: Request, video_id: str) -> Response:
-    """A video: metadata, embed, links with evidence, and its transcript clickable by time."""
-    return render(request, "video.html", browse.video_view(settings_of(request), video_id))
+def video_page(request: Request, video_id: str, t: str = "") -> Response:
+    """A video: metadata, embed, links with evidence, and its transcript clickable by time; ``?t=SECONDS``
+    sets the player (and the embed code) to start at that moment."""
+    view = browse.video_view(settings_of(request), video_id)
+    return render(request, "video.html", {**view, "start": start_second(t, view["video"].get("duration"))})
+
+
+def start_second(t: str, duration: Any) -> int:
+    """The second a ``?t=`` asks to play from: a whole number of seconds, at most the video's duration;
+    anything else (a word, a sign, a fraction) plays from the start rather than failing the page."""
+    if not t.isascii() or not t.isdigit():
+        return 0
+    second = int(t) if len(t) <= 9 else 10 ** 9  # Python refuses to read a number of thousands of digits
+    return min(second, int(duration)) if isinstance(duration, (int, float)) and duration > 0 else second
 
 
 @router.get("/bedrijf/{name}")
