@@ -6,23 +6,15 @@ plays from a moment (``?t=``) in the page, and a few small Dutch slips.
 from __future__ import annotations
 
 import re
-from typing import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from archive.config import Settings
-from index.web import create_app
-from tests.test_exports_hints import demo  # noqa: F401 (the demo's data, built once per module)
-from tests.test_web_slips import ALFA, SEED, text_of
+from index.engine.hits import one_line
+from tests.test_exports_hints import demo  # noqa: F401 (the data behind client)
+from tests.test_web_slips import ALFA, SEED, client, text_of  # noqa: F401 (client: the demo's pages)
 
 SEED_TITLE = "Duurzaam meedoen in de Metalektro"
-
-
-@pytest.fixture(scope="module")
-def client(demo: Settings) -> Iterator[TestClient]:  # noqa: F811
-    with TestClient(create_app(demo)) as test_client:
-        yield test_client
 
 
 def test_an_unknown_case_page_names_the_nearest_case_by_its_title(client: TestClient) -> None:
@@ -98,3 +90,38 @@ def test_the_transcripts_times_play_in_the_page(client: TestClient) -> None:
     assert ">op YouTube</a>" in transcript  # YouTube stays one small link away
     second = int(times[-1][0].split("t=")[1].split("#")[0])
     assert f"start={second}" in _player_button(client.get(times[-1][0]).text)[0]
+
+
+def test_an_inactive_videos_status_line_has_no_stray_separator(client: TestClient) -> None:
+    html = client.get("/video/Dz_TddJ8HyS").text
+    meta = " ".join(re.sub(r"<[^>]+>", "", re.search(r'<p class="meta">(.*?)</p>', html, re.S).group(1)).split())  # type: ignore[union-attr]
+    assert meta.startswith("niet meer beschikbaar (privé"), meta
+    alfa = client.get(f"/video/{ALFA}").text
+    assert re.search(r'<p class="meta">Duurzaam meedoen Metalektro · 27 november 2013 · 5:12\s', alfa)
+
+
+def test_a_list_items_comma_is_not_left_before_the_block_separator(client: TestClient) -> None:
+    results = client.get("/api/search", params={"q": "taakroulatie", "limit": 50}).json()["results"]
+    snippets = " ".join(r["snippet"] for r in results)
+    assert "(bijvoorbeeld bij Neways) · invoeren van" in snippets, snippets
+    assert not re.search(r"[,;] ·", snippets), re.search(r".{40}[,;] ·.{20}", snippets)
+    assert one_line("bij Neways),\ninvoeren;\n,\nlaatste,", blocks=True) == "bij Neways) · invoeren · laatste,"
+
+
+def test_a_query_that_only_excludes_says_so_plainly(client: TestClient) -> None:
+    text = text_of(client.get("/", params={"q": "-werkdruk"}).text)
+    assert "Deze zoekvraag sluit alleen woorden uit, maar zoekt nergens naar. Voeg een woord toe" in text, text
+    assert "weg te laten" not in text
+
+
+@pytest.mark.parametrize(("query", "tip"), [
+    ("company:Philips", "Niets gevonden. Probeer het met een filter minder."),
+    ("qqzzxyq", "Niets gevonden. Probeer het met het begin van een woord en een sterretje (qqzz*)."),
+    ("taakroulatie qqzzxyqvv kind:video", "Niets gevonden. Probeer het met minder woorden, het begin van een woord "
+                                          "en een sterretje (taakro*) of een filter minder."),
+])
+def test_the_empty_result_tips_name_only_what_was_typed(client: TestClient, query: str, tip: str) -> None:
+    text = text_of(client.get("/", params={"q": query}).text)
+    assert tip in text, text
+    if "roulatie" not in query:
+        assert "roulatie" not in text, text  # the old tip's example word

@@ -17,7 +17,8 @@ from index.engine import FILTER, QueryError, SearchOptions, field_name, live_man
 from index.services.titles import case_titles
 from index.text.taxonomy import Taxonomy, load_taxonomy, merge_taxonomy, taxonomy_to_dict
 
-__all__ = ["Hint", "search_hints", "field_name"]  # field_name: the faces read filter names as the query language does
+# field_name: the faces read filter names as the query language does
+__all__ = ["Hint", "search_hints", "typed_words", "field_name"]
 SUGGESTIONS = 3
 MAX_WORDS = 5  # the most query words looked up (each costs one small search)
 NAMED = {"company": "company", "theme": "theme", "sector": "sector", "case": "case"}
@@ -94,6 +95,11 @@ def _nearest(value: str, names: dict[str, str]) -> list[str]:
     by_folded = {n.casefold(): v for n, v in names.items()}
     near = difflib.get_close_matches(value.casefold(), list(by_folded), n=4 * SUGGESTIONS, cutoff=0.5)
     return list(dict.fromkeys(by_folded[n] for n in near))[:SUGGESTIONS]
+
+
+def typed_words(text: str) -> list[str]:
+    """The plain words of a query as typed: no filter, operator, negation, prefix* or fuzzy~."""
+    return [word for _, word in _plain_words(FILTER.sub(lambda m: " " * len(m.group(0)), text))]
 
 
 def _plain_words(rest: str) -> list[tuple[tuple[int, int], str]]:
