@@ -125,3 +125,12 @@ def test_the_empty_result_tips_name_only_what_was_typed(client: TestClient, quer
     assert tip in text, text
     if "roulatie" not in query:
         assert "roulatie" not in text, text  # the old tip's example word
+
+
+def test_an_unknown_video_page_names_the_nearest_video_by_its_title(client: TestClient) -> None:
+    page = client.get(f"/video/{ALFA[:-1]}m")  # one letter off
+    assert page.status_code == 404
+    assert f'Bedoelde u: <a href="/video/{ALFA}">Alfa Laval: taakroulatie en de competentiematrix</a>?' in page.text
+    assert client.get(f"/video/{ALFA}").status_code == 200
+    far = client.get("/video/QQQQQQQQQQQ")
+    assert far.status_code == 404 and "Bedoelde u" not in text_of(far.text)

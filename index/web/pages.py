@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from archive.errors import InputError, NotFoundError
 from index.services import browse, export
-from index.services.hints import search_hints
+from index.services.hints import nearest_videos, search_hints
 from index.services.library import MAX_EXPORT, SearchOptions, decide_link, filter_token, search
 from index.web import curation
 from index.web.api import check_query, settings_of
@@ -79,7 +79,7 @@ def case_page(request: Request, slug: str) -> Response:
     try:
         view = browse.case_view(settings, slug)
     except NotFoundError as exc:
-        return _not_found(request, exc, "case", slug, browse.case_titles(settings))
+        return _not_found(request, exc, _nearest(request, "case", slug), browse.case_titles(settings))
     return render(request, "case.html", view)
 
 
@@ -87,7 +87,12 @@ def case_page(request: Request, slug: str) -> Response:
 def video_page(request: Request, video_id: str, t: str = "") -> Response:
     """A video: metadata, embed, links with evidence, and its transcript clickable by time; ``?t=SECONDS``
     sets the player (and the embed code) to start at that moment."""
-    view = browse.video_view(settings_of(request), video_id)
+    settings = settings_of(request)
+    try:
+        view = browse.video_view(settings, video_id)
+    except NotFoundError as exc:
+        near = nearest_videos(settings.data_dir, video_id)
+        return _not_found(request, exc, list(near), near)
     return render(request, "video.html", {**view, "start": start_second(t, view["video"].get("duration"))})
 
 
@@ -119,17 +124,21 @@ def _entity_page(request: Request, kind: Literal["company", "theme"], name: str)
     try:
         view = browse.entity_view(settings, kind, name, html=True)
     except NotFoundError as exc:
-        return _not_found(request, exc, kind, name, {})
+        return _not_found(request, exc, _nearest(request, kind, name), {})
     return render(request, "entity.html", {**view, "case_titles": browse.case_titles(settings)})
 
 
-def _not_found(request: Request, exc: NotFoundError, kind: str, name: str, titles: dict[str, str]) -> Response:
-    """The 404 page for an unknown case, company or theme, naming the nearest known ones (the suggestions a
-    search on it gets), each shown by its title when ``titles`` has one."""
-    nearest = [s for hint in search_hints(settings_of(request).data_dir, filter_token(kind, name), None)
-               if hint["kind"] == kind for s in hint["suggestions"]]
+def _nearest(request: Request, kind: str, name: str) -> list[str]:
+    """The known cases, companies or themes nearest to an unknown one: the suggestions a search on it gets."""
+    return [s for hint in search_hints(settings_of(request).data_dir, filter_token(kind, name), None)
+            if hint["kind"] == kind for s in hint["suggestions"]]
+
+
+def _not_found(request: Request, exc: NotFoundError, nearest: list[str], titles: dict[str, str]) -> Response:
+    """The 404 page for an unknown case, video, company or theme, naming the nearest known ones, each by
+    its title when ``titles`` has one."""
     return render(request, "error.html", {"status": 404, "message": browse.redact(str(exc)), "reason": "NotFoundError",
-                                          "nearest": nearest, "case_titles": titles}, status_code=404)
+                                          "nearest": nearest, "titles": titles}, status_code=404)
 
 
 @router.get("/favicon.ico")
