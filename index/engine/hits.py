@@ -82,7 +82,9 @@ def one_line(text: str, blocks: bool) -> str:
             current = []
     if current:
         pieces.append(" ".join(current))
-    return BLOCK.join(pieces)
+    # A list item's own comma or semicolon reads oddly before the separator ("(bij Neways), · invoeren").
+    trimmed = [piece.rstrip(",;").rstrip() for piece in pieces[:-1]]
+    return BLOCK.join([piece for piece in trimmed if piece] + pieces[-1:])
 
 
 def clipped(text: str, limit: int = PLAIN_CHARS) -> str:

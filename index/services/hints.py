@@ -13,11 +13,13 @@ import re
 from pathlib import Path
 from typing import TypedDict
 
-from index.engine import FILTER, QueryError, SearchOptions, field_name, live_manifest, run_search, suggest_words
+from index.engine import (FILTER, QueryError, SearchOptions, current_generation, document_titles, field_name,
+                          live_manifest, run_search, suggest_words)
 from index.services.titles import case_titles
 from index.text.taxonomy import Taxonomy, load_taxonomy, merge_taxonomy, taxonomy_to_dict
 
-__all__ = ["Hint", "search_hints", "field_name"]  # field_name: the faces read filter names as the query language does
+# field_name: the faces read filter names as the query language does
+__all__ = ["Hint", "search_hints", "nearest_videos", "typed_words", "field_name"]
 SUGGESTIONS = 3
 MAX_WORDS = 5  # the most query words looked up (each costs one small search)
 NAMED = {"company": "company", "theme": "theme", "sector": "sector", "case": "case"}
@@ -89,11 +91,26 @@ def _unknown_filter(data_dir: Path, name: str, value: str, taxonomy: Taxonomy | 
     return _nearest(value, {n: e.name for e in taxonomy.entries(name) for n in e.names()})
 
 
+def nearest_videos(data_dir: Path, value: str) -> dict[str, str]:
+    """The indexed videos whose id or title is nearest to ``value`` (an id the archive does not hold): each
+    one's title (its id when it has none) by id; read only for that dead end, so not cached."""
+    if current_generation(data_dir) is None:
+        return {}
+    titles = {unit.removeprefix("video:"): doc["title"] for unit, doc in document_titles(data_dir, "video").items()}
+    near = _nearest(value, {**{video: video for video in titles}, **{t: video for video, t in titles.items() if t}})
+    return {video: titles[video] or video for video in near}
+
+
 def _nearest(value: str, names: dict[str, str]) -> list[str]:
     """The values whose names (any of them) are closest to ``value``, case-insensitive, each once."""
     by_folded = {n.casefold(): v for n, v in names.items()}
     near = difflib.get_close_matches(value.casefold(), list(by_folded), n=4 * SUGGESTIONS, cutoff=0.5)
     return list(dict.fromkeys(by_folded[n] for n in near))[:SUGGESTIONS]
+
+
+def typed_words(text: str) -> list[str]:
+    """The plain words of a query as typed: no filter, operator, negation, prefix* or fuzzy~."""
+    return [word for _, word in _plain_words(FILTER.sub(lambda m: " " * len(m.group(0)), text))]
 
 
 def _plain_words(rest: str) -> list[tuple[tuple[int, int], str]]:

@@ -29,7 +29,7 @@ from index.services.thumbnails import local_thumbnail, stored_thumbnail
 from index.web.curation import CurationRefused
 from index.web.explain import as_html, as_plain, explain, explain_parameter
 from index.web.dutch import FILTERS
-from index.web.querystate import MAX_QUERY_CHARS, SearchState, chip_label, filter_tokens
+from index.web.querystate import MAX_QUERY_CHARS, SearchState, chip_label, empty_tips, filter_tokens, titled_query
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -64,8 +64,9 @@ def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(safe_url=safe_url, said_once=said_once, clock=clock, filter_tokens=filter_tokens,
-                       chip_label=chip_label, segment=lambda value: quote(str(value), safe=""),
-                       local_thumbnail=local_thumbnail, **FILTERS)
+                       chip_label=chip_label, titled_query=titled_query, empty_tips=empty_tips,
+                       local_thumbnail=local_thumbnail,
+                       segment=lambda value: quote(str(value), safe=""), **FILTERS)
     env.globals.update(embed_url=embed_url, player_url=player_url)
     return Jinja2Templates(env=env)
 

@@ -28,9 +28,8 @@ QUERY_ERRORS = {
     "trailing_not": "Na NOT moet een woord komen, zoals in `werkdruk NOT stress`. Wilt u een filter uitsluiten, "
                     "zet er dan een minteken voor (`-soort:notitie`). Zoekt u het woord ‘not’, typ het dan in "
                     "kleine letters.",
-    "only_excluded": "Deze zoekvraag sluit alleen woorden uit en zoekt zelf nergens naar, dus er is niets om die "
-                     "woorden uit weg te laten. Voeg een woord toe om op te zoeken, zoals `taakroulatie -werkdruk`, "
-                     "of een filter, zoals `soort:video -werkdruk`.",
+    "only_excluded": "Deze zoekvraag sluit alleen woorden uit, maar zoekt nergens naar. Voeg een woord toe om op "
+                     "te zoeken, zoals `taakroulatie -werkdruk`, of een filter, zoals `soort:video -werkdruk`.",
     "stop_words_only": "De zoekvraag bevat alleen woorden die de index overslaat omdat ze overal staan (zoals "
                        "‘de’, ‘het’ en ‘een’). Voeg een woord toe dat iets zegt.",
     "no_words": "De zoekvraag bevat geen woorden en geen filters.",

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from archive.errors import InputError, NotFoundError
 from index.services import browse, export
-from index.services.hints import search_hints
+from index.services.hints import nearest_videos, search_hints
 from index.services.library import MAX_EXPORT, SearchOptions, decide_link, filter_token, search
 from index.web import curation
 from index.web.api import check_query, settings_of
@@ -73,14 +73,36 @@ def export_results(request: Request, q: str, format: Literal["csv", "json", "md"
 
 @router.get("/casus/{slug}")
 def case_page(request: Request, slug: str) -> Response:
-    """A case: text, themes, sector, sources, notes and linked videos with evidence."""
-    return render(request, "case.html", browse.case_view(settings_of(request), slug))
+    """A case: text, themes, sector, sources, notes and linked videos with evidence; an unknown one is a 404
+    naming the nearest cases by title."""
+    settings = settings_of(request)
+    try:
+        view = browse.case_view(settings, slug)
+    except NotFoundError as exc:
+        return _not_found(request, exc, _nearest(request, "case", slug), browse.case_titles(settings))
+    return render(request, "case.html", view)
 
 
 @router.get("/video/{video_id}")
-def video_page(request: Request, video_id: str) -> Response:
-    """A video: metadata, embed, links with evidence, and its transcript clickable by time."""
-    return render(request, "video.html", browse.video_view(settings_of(request), video_id))
+def video_page(request: Request, video_id: str, t: str = "") -> Response:
+    """A video: metadata, embed, links with evidence, and its transcript clickable by time; ``?t=SECONDS``
+    sets the player (and the embed code) to start at that moment."""
+    settings = settings_of(request)
+    try:
+        view = browse.video_view(settings, video_id)
+    except NotFoundError as exc:
+        near = nearest_videos(settings.data_dir, video_id)
+        return _not_found(request, exc, list(near), near)
+    return render(request, "video.html", {**view, "start": start_second(t, view["video"].get("duration"))})
+
+
+def start_second(t: str, duration: Any) -> int:
+    """The second a ``?t=`` asks to play from: a whole number of seconds, at most the video's duration;
+    anything else (a word, a sign, a fraction) plays from the start rather than failing the page."""
+    if not t.isascii() or not t.isdigit():
+        return 0
+    second = int(t) if len(t) <= 9 else 10 ** 9  # Python refuses to read a number of thousands of digits
+    return min(second, int(duration)) if isinstance(duration, (int, float)) and duration > 0 else second
 
 
 @router.get("/bedrijf/{name}")
@@ -102,11 +124,21 @@ def _entity_page(request: Request, kind: Literal["company", "theme"], name: str)
     try:
         view = browse.entity_view(settings, kind, name, html=True)
     except NotFoundError as exc:
-        nearest = [s for hint in search_hints(settings.data_dir, filter_token(kind, name), None)
-                   if hint["kind"] == kind for s in hint["suggestions"]]
-        return render(request, "error.html", {"status": 404, "message": browse.redact(str(exc)),
-                                              "reason": "NotFoundError", "nearest": nearest}, status_code=404)
+        return _not_found(request, exc, _nearest(request, kind, name), {})
     return render(request, "entity.html", {**view, "case_titles": browse.case_titles(settings)})
+
+
+def _nearest(request: Request, kind: str, name: str) -> list[str]:
+    """The known cases, companies or themes nearest to an unknown one: the suggestions a search on it gets."""
+    return [s for hint in search_hints(settings_of(request).data_dir, filter_token(kind, name), None)
+            if hint["kind"] == kind for s in hint["suggestions"]]
+
+
+def _not_found(request: Request, exc: NotFoundError, nearest: list[str], titles: dict[str, str]) -> Response:
+    """The 404 page for an unknown case, video, company or theme, naming the nearest known ones, each by
+    its title when ``titles`` has one."""
+    return render(request, "error.html", {"status": 404, "message": browse.redact(str(exc)), "reason": "NotFoundError",
+                                          "nearest": nearest, "titles": titles}, status_code=404)
 
 
 @router.get("/favicon.ico")

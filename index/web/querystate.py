@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 # The query language's own filter syntax and tokens, so both always agree.
-from index.services.hints import field_name
+from index.services.hints import field_name, typed_words
 from index.services.library import FILTER, filter_token
 
 PAGE_SIZE = 10
@@ -45,8 +45,25 @@ def chip_label(token: str, case_titles: dict[str, str]) -> str:
     """How a filter reads on its chip: a case by its title ("casus: Duurzaam meedoen in de
     Metalektro" for ``case:duurzaam-meedoen-in-de-metalektro``), any other filter as written."""
     name, _, value = token.partition(":")
-    title = case_titles.get(value.strip('"')) if name.casefold() == "case" else None
+    title = case_titles.get(value.strip('"')) if field_name(name) == "case" else None  # casus: is case:
     return f"casus: {title}" if title else token
+
+
+def titled_query(query: str, case_titles: dict[str, str]) -> str:
+    """The query as the results heading says it: each case filter by its title, as its chip reads
+    ("taakroulatie casus: Duurzaam meedoen in de Metalektro"); the rest as typed."""
+    return FILTER.sub(lambda match: chip_label(match.group(0), case_titles), query)
+
+
+def empty_tips(query: str) -> list[tuple[str, str]]:
+    """What a search that found nothing may try, each with an example from the query itself (or ""):
+    fewer words, the start of its longest word with ``*``, one filter fewer; never a word not typed."""
+    words = typed_words(query)
+    tips = [("minder woorden", "")] if len(words) > 1 else []
+    longest = max(words, key=len, default="")
+    if len(longest) >= 6:
+        tips.append(("het begin van een woord en een sterretje", longest[:max(4, len(longest) // 2)] + "*"))
+    return tips + ([("een filter minder", "")] if filter_tokens(query) else [])
 
 
 @dataclass(frozen=True)
