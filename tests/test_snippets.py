@@ -170,3 +170,12 @@ def test_the_terminals_moment_lines_end_on_a_whole_word(web_demo: Settings) -> N
         whole = set(shown_words(moments[url]))
         assert all(word in whole for word in shown_words(shown)), line
         assert len(shown) <= 102 and (shown == moments[url] or shown.endswith(" …")), line
+
+
+def test_fragments_that_meet_are_shown_as_one(web_demo: Settings) -> None:  # noqa: F811
+    """The demo's Kuipers note once read "Kuipers Verpakkingen Kuipers … Verpakkingen voerde": two of
+    Whoosh's fragments met, and each was widened to whole words into the other."""
+    found = search(web_demo, "taakroulatie")["results"]
+    (hit,) = [h for h in found if "Kuipers" in h["snippet"]]
+    assert "Kuipers … Verpakkingen" not in hit["snippet"]
+    assert "Kuipers Verpakkingen voerde in 2012 «taakroulatie» in" in hit["snippet"]  # one piece, both marked

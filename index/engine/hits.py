@@ -33,6 +33,20 @@ class _Marks(highlight.Formatter):
         word = self._text(highlight.get_text(text, token, replace))
         return f"<mark>{word}</mark>" if self.html_out else f"«{word}»"
 
+    def format(self, fragments: list[Any], replace: bool = False) -> str:
+        """The fragments in order, those that meet once widened to whole words joined into one: two
+        that met would show the word between them twice ("Kuipers Verpakkingen Kuipers … Verpakkingen")."""
+        merged: list[Any] = []
+        for fragment in sorted(fragments, key=lambda f: f.startchar):
+            last = merged[-1] if merged else None
+            if last is not None and _word_start(fragment.text, fragment.startchar) <= \
+                    _word_end(last.text, last.endchar) + 1:
+                merged[-1] = highlight.Fragment(last.text, last.matches + fragment.matches, last.startchar,
+                                                max(last.endchar, fragment.endchar))
+            else:
+                merged.append(fragment)
+        return self.between.join(self.format_fragment(f, replace=replace) for f in merged)
+
     def format_fragment(self, fragment: Any, replace: bool = False) -> str:
         text = fragment.text
         out, index = [], _word_start(text, fragment.startchar)
