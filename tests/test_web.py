@@ -376,3 +376,15 @@ def test_demo_ends_by_telling_how_to_open_the_site(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     tail = result.output.rstrip().splitlines()[-2:]
     assert "serve" in tail[0] and "http://127.0.0.1:8000/" in tail[1]
+
+
+@pytest.mark.parametrize("path, status", [("/", 200), ("/?q=taakroulatie", 200), (f"/casus/{SEED}", 200),
+                                          ("/api/search?q=taakroulatie", 200), ("/static/app.js", 200),
+                                          ("/casus/bestaat-niet", 404)])
+def test_head_is_answered_as_get_without_a_body(client: TestClient, path: str, status: int) -> None:
+    """An uptime check (`curl -I /`) or a link checker asks HEAD; it got 405 from every page."""
+    got, head = client.get(path), client.head(path)
+    assert got.status_code == head.status_code == status and head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers.get("content-security-policy") == got.headers.get("content-security-policy")
+    assert client.post("/").status_code == 405  # only HEAD is added, no other method

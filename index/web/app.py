@@ -201,4 +201,25 @@ def create_app(settings: Settings, *, curation_token: str | None = None) -> Fast
             response.headers.setdefault("Content-Security-Policy", CSP)  # /docs has set its own
         return response
 
+    app.add_middleware(HeadAsGet)
     return app
+
+
+class HeadAsGet:
+    """HEAD answered as GET without the body (RFC 9110 §9.3.2): FastAPI's routes take GET alone, so an
+    uptime check's ``curl -I /`` or a link checker's HEAD got 405."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Any) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
