@@ -85,17 +85,17 @@ def test_search_page_shows_clip_cards_with_moments_and_an_embed(client: TestClie
 
 def test_facets_filter_by_click_and_keep_the_query_state(client: TestClient) -> None:
     page = client.get("/", params={"q": "taakroulatie", "sort": "date"}).text
-    link = re.search(r'href="(/\?q=taakroulatie\+company%3A%22Alfa\+Laval%22&amp;sort=date)"', page)
+    link = re.search(r'href="(/\?q=taakroulatie\+bedrijf%3A%22Alfa\+Laval%22&amp;sort=date)"', page)
     assert link, "a facet link adds the filter and keeps the sort order"
     narrowed = client.get(link.group(1).replace("&amp;", "&")).text
-    assert 'company:&#34;Alfa Laval&#34; ✕' in narrowed or "company:&quot;Alfa Laval&quot; ✕" in narrowed
+    assert 'bedrijf:&#34;Alfa Laval&#34; ✕' in narrowed or "bedrijf:&quot;Alfa Laval&quot; ✕" in narrowed
     assert re.search(r"<strong>\d+</strong> resultat", narrowed)
 
 
 def test_the_year_histogram_is_svg_whose_bars_filter_by_year(client: TestClient) -> None:
     page = client.get("/", params={"q": "taakroulatie"}).text
     svg = page[page.index("<svg"):page.index("</svg>")]
-    assert '<a href="/?q=taakroulatie+year%3A2013" class="bar-link">' in svg
+    assert '<a href="/?q=taakroulatie+jaar%3A2013" class="bar-link">' in svg
     assert "<rect" in svg
 
 

@@ -90,11 +90,11 @@ def test_clicking_a_facet_narrows_the_results(page: Any) -> None:
     page.goto("/?q=taakroulatie")
     before = int(page.locator(".summary strong").first.inner_text())
     page.locator('.facet[data-facet="company"] a', has_text="Alfa Laval").click()
-    page.wait_for_url(re.compile(r"company%3A%22Alfa\+Laval%22"))
+    page.wait_for_url(re.compile(r"bedrijf%3A%22Alfa\+Laval%22"))
     after = int(page.locator(".summary strong").first.inner_text())
     assert 0 < after < before
-    assert page.locator(".active-filters .chip").inner_text().startswith('company:"Alfa Laval"')
-    assert page.input_value("input[name=q]") == 'taakroulatie company:"Alfa Laval"'
+    assert page.locator(".active-filters .chip").inner_text().startswith('bedrijf:"Alfa Laval"')
+    assert page.input_value("input[name=q]") == 'taakroulatie bedrijf:"Alfa Laval"'
 
 
 def test_a_clips_timestamp_link_points_at_the_moment(page: Any) -> None:
@@ -136,8 +136,8 @@ def test_the_result_list_exports_as_csv(page: Any) -> None:
 
 def test_a_year_bar_filters_by_year(page: Any) -> None:
     page.goto("/?q=taakroulatie")
-    page.locator('svg a.bar-link[href$="year%3A2014"]').click()
-    page.wait_for_url(re.compile(r"year%3A2014$"))
+    page.locator('svg a.bar-link[href$="jaar%3A2014"]').click()
+    page.wait_for_url(re.compile(r"jaar%3A2014$"))
     assert page.locator(".facet[data-facet=year] li").count() == 1
 
 

@@ -107,7 +107,7 @@ def test_facets_and_cards_name_cases_by_title_and_link_by_slug(client: TestClien
     page = client.get("/", params={"q": "taakroulatie"}).text
     facet = page[page.index('data-facet="case"'):]
     facet = facet[:facet.index("</section>")]
-    assert re.search(rf'href="[^"]*case%3A{SEED}[^"]*">{SEED_TITLE}</a>', facet)
+    assert re.search(rf'href="[^"]*casus%3A{SEED}[^"]*">{SEED_TITLE}</a>', facet)
     assert f">{SEED}<" not in page  # the slug is a link target only, never the text
     assert f'casus <a href="/casus/{SEED}">{SEED_TITLE}</a>' in page
     company = client.get("/bedrijf/Alfa%20Laval").text

@@ -13,13 +13,14 @@ import re
 from pathlib import Path
 from typing import TypedDict
 
-from index.engine import (FILTER, QueryError, SearchOptions, current_generation, document_titles, field_name,
-                          live_manifest, run_search, suggest_words)
+from index.engine import (FIELD_ALIASES, FILTER, QueryError, SearchOptions, current_generation, document_titles,
+                          field_name, live_manifest, run_search, suggest_words)
 from index.services.titles import case_titles
 from index.text.taxonomy import Taxonomy, load_taxonomy, merge_taxonomy, taxonomy_to_dict
 
-# field_name: the faces read filter names as the query language does
-__all__ = ["Hint", "search_hints", "nearest_videos", "typed_words", "field_name"]
+# field_name: the faces read filter names as the query language does; DUTCH_FIELDS: and write them in Dutch
+__all__ = ["Hint", "search_hints", "nearest_videos", "typed_words", "field_name", "DUTCH_FIELDS"]
+DUTCH_FIELDS = {english: dutch for dutch, english in FIELD_ALIASES.items()}  # company → bedrijf
 SUGGESTIONS = 3
 MAX_WORDS = 5  # the most query words looked up (each costs one small search)
 NAMED = {"company": "company", "theme": "theme", "sector": "sector", "case": "case"}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 # The query language's own filter syntax and tokens, so both always agree.
-from index.services.hints import field_name, typed_words
+from index.services.hints import DUTCH_FIELDS, field_name, typed_words
 from index.services.library import FILTER, filter_token
 
 PAGE_SIZE = 10
@@ -99,8 +99,9 @@ class SearchState:
         return f"{path}?{urlencode(state.params())}"
 
     def add(self, name: str, value: str) -> str:
-        """The URL of this search narrowed by a filter (a facet click)."""
-        return self.url(q=with_filter(self.q, name, value))
+        """The URL of this search narrowed by a filter (a facet click), written with the Dutch field name
+        the home page teaches (``bedrijf:"Alfa Laval"``; the query language reads both)."""
+        return self.url(q=with_filter(self.q, DUTCH_FIELDS.get(name, name), value))
 
     def remove(self, token: str) -> str:
         """The URL of this search without one of its filters."""
