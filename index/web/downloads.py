@@ -19,6 +19,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from index.services.export import Wording, partial_lines
+from index.services.hints import DUTCH_FIELDS  # company → bedrijf, as the query language names them
 from index.web.dutch import KIND_LABELS, LOCALE, nl_datetime, nl_number
 
 COLUMNS = {"rank": "nr", "kind": "soort", "title": "titel", "url": "adres", "date": "datum", "channel": "kanaal",
@@ -30,7 +31,6 @@ SORTS = {"relevance": "relevantie", "date": "datum, nieuwste eerst"}
 PARTIAL = {"words": "{term} staat voor {words} woorden; gezocht is op de {kept} die het vaakst voorkomen (typ meer "
                     "letters voor de * om gerichter te zoeken)",
            "deadline": "het zoeken duurde langer dan {seconds} seconden; hier staan de eerste {shown} resultaten"}
-HINT_NAMES = {"company": "bedrijf", "theme": "thema", "sector": "sector", "case": "casus"}
 
 
 def dutch_header(search: dict[str, Any]) -> list[str]:
@@ -55,7 +55,7 @@ def hint_line(hint: dict[str, Any]) -> str:
     if hint["kind"] == "word":
         line = f"het woord „{hint['value']}” komt niet voor in de index"
     else:
-        line = f"er is geen {HINT_NAMES.get(hint['kind'], hint['kind'])} met de naam „{hint['value']}”"
+        line = f"er is geen {DUTCH_FIELDS.get(hint['kind'], hint['kind'])} met de naam „{hint['value']}”"
     return line + (f"; bedoelde u: {', '.join(hint['suggestions'])}?" if hint.get("suggestions") else "")
 
 

@@ -54,12 +54,11 @@ COMMAND_LABELS = {"harvest site": "kennisbank ophalen", "harvest youtube": "YouT
 
 # The query language's and the pages' input errors (in English for the CLI, the API and the log) as the
 # error page says them in Dutch: (the English message's start, the Dutch sentence with its named parts).
-# Search errors carry a code and are explained by index/web/explain.py; what is left are the 400s of
-# other inputs, read from their English message.
+# Search errors carry a code and bad parameters are FastAPI's, both explained by index/web/explain.py;
+# what is left is a name in a page's address, read from its English message.
 QUERY_PROBLEMS = [(re.compile(pattern), dutch) for pattern, dutch in [
     (r"a name has 1 to 120 characters",
      "Een naam heeft 1 tot 120 tekens, zonder aanhalingstekens, schuine strepen of stuurtekens."),
-    (r"(?P<name>\w{1,40}): Input should be", "De waarde van {name} in het adres klopt niet."),
 ]]
 
 
